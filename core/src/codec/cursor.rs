@@ -1,0 +1,130 @@
+//! Reading and writing fields one at a time with postcard, keeping track of byte positions so
+//! that an error can name its offset.
+
+use postcard::de_flavors::Flavor;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
+
+/// Reads postcard values from a byte slice and remembers how far it got.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// Offset of `bytes[0]` in the caller's input, added to every error.
+    base: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8], base: usize) -> Self {
+        Reader {
+            bytes,
+            pos: 0,
+            base,
+        }
+    }
+
+    /// The absolute offset of the next byte to read.
+    pub(crate) fn offset(&self) -> usize {
+        self.base + self.pos
+    }
+
+    pub(crate) fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    /// Reads one value of `field`. On failure the error names the byte where reading stopped.
+    pub(crate) fn take<T: DeserializeOwned>(&mut self, field: Field) -> Result<T, DecodeError> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut tracked = Tracked { rest, used: 0 };
+        let result = T::deserialize(&mut postcard::Deserializer::from_flavor(TrackedRef(
+            &mut tracked,
+        )));
+        let start = self.offset();
+        self.pos += tracked.used;
+        result.map_err(|err| {
+            let problem = Problem::from_postcard(err);
+            // A value that fails its range check was read whole: point at its first byte.
+            let offset = if problem == Problem::InvalidValue {
+                start
+            } else {
+                self.offset()
+            };
+            DecodeError::new(offset, DecodeErrorKind::Field { field, problem })
+        })
+    }
+}
+
+/// The unread part of the input and how much of it the deserializer has consumed.
+struct Tracked<'de> {
+    rest: &'de [u8],
+    used: usize,
+}
+
+/// Postcard's deserializer owns its flavor; lending it a reference lets the count survive.
+struct TrackedRef<'t, 'de>(&'t mut Tracked<'de>);
+
+impl<'t, 'de: 't> Flavor<'t> for TrackedRef<'t, 'de> {
+    type Remainder = ();
+    type Source = ();
+
+    fn pop(&mut self) -> postcard::Result<u8> {
+        let t = &mut *self.0;
+        let byte = *t
+            .rest
+            .get(t.used)
+            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+        t.used += 1;
+        Ok(byte)
+    }
+
+    fn try_take_n(&mut self, ct: usize) -> postcard::Result<&'t [u8]> {
+        let t = &mut *self.0;
+        let end = t
+            .used
+            .checked_add(ct)
+            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+        let taken = t
+            .rest
+            .get(t.used..end)
+            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+        t.used = end;
+        Ok(taken)
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes postcard values into a byte slice.
+pub(crate) struct Writer<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+    /// The size to report when the buffer runs out.
+    needed: usize,
+}
+
+impl<'a> Writer<'a> {
+    pub(crate) fn new(buf: &'a mut [u8], needed: usize) -> Self {
+        Writer {
+            buf,
+            pos: 0,
+            needed,
+        }
+    }
+
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    pub(crate) fn put<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        let full = EncodeError::BufferTooSmall {
+            needed: self.needed,
+        };
+        let rest = self.buf.get_mut(self.pos..).ok_or(full)?;
+        let used = postcard::to_slice(value, rest).map_err(|_| full)?.len();
+        self.pos += used;
+        Ok(())
+    }
+}

@@ -1,0 +1,230 @@
+//! The record header on the wire: a flags byte, then only the fields that differ from what the
+//! previous record implies.
+
+use super::cursor::{Reader, Writer};
+use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
+use super::state::DeltaState;
+use crate::model::{
+    GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, TzOffset,
+    UtcSeconds,
+};
+
+/// Bits 0-1: the time quality, when a time is present.
+const QUALITY_MASK: u8 = 0b0000_0011;
+/// Bit 2: an absolute time follows (`u32` seconds since 2000).
+const TIME_ABSOLUTE: u8 = 1 << 2;
+/// Bit 3: a time delta follows (`i64` seconds after the previous known time).
+const TIME_DELTA: u8 = 1 << 3;
+/// Bit 4: an explicit sequence number follows.
+const SEQ: u8 = 1 << 4;
+/// Bit 5: a time-zone offset follows.
+const TZ: u8 = 1 << 5;
+/// Bit 6: an actor follows.
+const ACTOR: u8 = 1 << 6;
+/// Bit 7: a location follows.
+const LOCATION: u8 = 1 << 7;
+
+/// Location selector values; a selector of `PLACE_BASE + n` is place `n`.
+const LOCATION_UNKNOWN: u64 = 0;
+const LOCATION_GEO_ABSOLUTE: u64 = 1;
+const LOCATION_GEO_DELTA: u64 = 2;
+const PLACE_BASE: u64 = 3;
+
+/// The most bytes a header takes: flags, seq, time, tz, actor, location (selector + 2 × i32).
+pub(crate) const MAX_HEADER_LEN: usize = 1 + 5 + 10 + 1 + 5 + 10 + 5 + 5;
+
+/// Writes `header` coded against `state`.
+pub(crate) fn write(
+    w: &mut Writer<'_>,
+    header: &Header,
+    state: &DeltaState,
+) -> Result<(), EncodeError> {
+    let mut flags = 0u8;
+    let explicit_seq = state.implicit_seq() != Some(header.seq);
+    if explicit_seq {
+        flags |= SEQ;
+    }
+    let time_delta = match (header.time, state.last_time) {
+        (None, _) => None,
+        (Some(t), Some(base)) => {
+            flags |= TIME_DELTA | quality_bits(t.quality);
+            Some(i64::from(t.at.0) - i64::from(base.0))
+        }
+        (Some(t), None) => {
+            flags |= TIME_ABSOLUTE | quality_bits(t.quality);
+            None
+        }
+    };
+    let tz = header.tz != state.tz;
+    if tz {
+        flags |= TZ;
+    }
+    let actor = state.actor != Some(header.actor);
+    if actor {
+        flags |= ACTOR;
+    }
+    let location = header.location != state.location;
+    if location {
+        flags |= LOCATION;
+    }
+
+    w.put(&flags)?;
+    if explicit_seq {
+        w.put(&header.seq)?;
+    }
+    match (header.time, time_delta) {
+        (Some(_), Some(delta)) => w.put(&delta)?,
+        (Some(t), None) => w.put(&t.at)?,
+        (None, _) => {}
+    }
+    if tz {
+        w.put(&header.tz)?;
+    }
+    if actor {
+        w.put(&header.actor)?;
+    }
+    if location {
+        write_location(w, header.location, state)?;
+    }
+    Ok(())
+}
+
+fn write_location(
+    w: &mut Writer<'_>,
+    location: Location,
+    state: &DeltaState,
+) -> Result<(), EncodeError> {
+    match location {
+        Location::Unknown => w.put(&LOCATION_UNKNOWN),
+        Location::Place(place) => w.put(&(PLACE_BASE + u64::from(place.0))),
+        Location::Geo(point) => match state.last_geo {
+            Some(base) => {
+                w.put(&LOCATION_GEO_DELTA)?;
+                w.put(&(point.lat_microdeg() - base.lat_microdeg()))?;
+                w.put(&(point.lon_microdeg() - base.lon_microdeg()))
+            }
+            None => {
+                w.put(&LOCATION_GEO_ABSOLUTE)?;
+                w.put(&point)
+            }
+        },
+    }
+}
+
+/// Reads a header coded against `state`.
+pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, DecodeError> {
+    let flags_at = r.offset();
+    let flags: u8 = r.take(Field::Flags)?;
+    let has_time = flags & (TIME_ABSOLUTE | TIME_DELTA) != 0;
+    let both_times = flags & (TIME_ABSOLUTE | TIME_DELTA) == TIME_ABSOLUTE | TIME_DELTA;
+    if both_times || (!has_time && flags & QUALITY_MASK != 0) {
+        return Err(DecodeError::new(flags_at, DecodeErrorKind::BadFlags(flags)));
+    }
+
+    let seq = if flags & SEQ != 0 {
+        r.take::<Seq>(Field::Seq)?
+    } else {
+        state.implicit_seq().ok_or(DecodeError::new(
+            flags_at,
+            DecodeErrorKind::Field {
+                field: Field::Seq,
+                problem: Problem::InvalidValue,
+            },
+        ))?
+    };
+
+    let quality = TimeQuality::ALL
+        .get(usize::from(flags & QUALITY_MASK))
+        .copied()
+        .unwrap_or(TimeQuality::Gnss);
+    let time = if flags & TIME_ABSOLUTE != 0 {
+        let at: UtcSeconds = r.take(Field::Time)?;
+        Some(Timestamp { at, quality })
+    } else if flags & TIME_DELTA != 0 {
+        let at = r.offset();
+        let delta: i64 = r.take(Field::Time)?;
+        let base = state
+            .last_time
+            .ok_or(DecodeError::new(at, DecodeErrorKind::MissingContext(Field::Time)))?;
+        let secs = i64::from(base.0)
+            .checked_add(delta)
+            .and_then(|s| u32::try_from(s).ok())
+            .ok_or(DecodeError::new(at, invalid(Field::Time)))?;
+        Some(Timestamp {
+            at: UtcSeconds(secs),
+            quality,
+        })
+    } else {
+        None
+    };
+
+    let tz = if flags & TZ != 0 {
+        r.take::<TzOffset>(Field::TzOffset)?
+    } else {
+        state.tz
+    };
+
+    let actor = if flags & ACTOR != 0 {
+        r.take::<PartyRef>(Field::Actor)?
+    } else {
+        state.actor.ok_or(DecodeError::new(
+            flags_at,
+            DecodeErrorKind::MissingContext(Field::Actor),
+        ))?
+    };
+
+    let location = if flags & LOCATION != 0 {
+        read_location(r, state)?
+    } else {
+        state.location
+    };
+
+    Ok(Header {
+        seq,
+        time,
+        tz,
+        actor,
+        location,
+    })
+}
+
+fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, DecodeError> {
+    let at = r.offset();
+    let selector: u64 = r.take(Field::Location)?;
+    match selector {
+        LOCATION_UNKNOWN => Ok(Location::Unknown),
+        LOCATION_GEO_ABSOLUTE => Ok(Location::Geo(r.take::<GeoPoint>(Field::Location)?)),
+        LOCATION_GEO_DELTA => {
+            let d_lat: i32 = r.take(Field::Location)?;
+            let d_lon: i32 = r.take(Field::Location)?;
+            let base = state
+                .last_geo
+                .ok_or(DecodeError::new(at, DecodeErrorKind::MissingContext(Field::Location)))?;
+            base.lat_microdeg()
+                .checked_add(d_lat)
+                .zip(base.lon_microdeg().checked_add(d_lon))
+                .and_then(|(lat, lon)| GeoPoint::from_microdegrees(lat, lon))
+                .map(Location::Geo)
+                .ok_or(DecodeError::new(at, invalid(Field::Location)))
+        }
+        place => u32::try_from(place - PLACE_BASE)
+            .map(|n| Location::Place(PlaceRef(n)))
+            .map_err(|_| DecodeError::new(at, invalid(Field::Location))),
+    }
+}
+
+fn quality_bits(quality: TimeQuality) -> u8 {
+    match quality {
+        TimeQuality::Gnss => 0,
+        TimeQuality::Network => 1,
+        TimeQuality::Manual => 2,
+        TimeQuality::Estimated => 3,
+    }
+}
+
+const fn invalid(field: Field) -> DecodeErrorKind {
+    DecodeErrorKind::Field {
+        field,
+        problem: Problem::InvalidValue,
+    }
+}

@@ -1,0 +1,303 @@
+//! The stored format, version 1: each record in an envelope of version, type, length and CRC.
+//!
+//! ```text
+//! +------------------+----------------+---------------------------+----------------+
+//! | version<<4 | type| content length | content: header + body    | CRC-32C, LE    |
+//! | 1 byte           | varint         | `length` bytes            | 4 bytes        |
+//! +------------------+----------------+---------------------------+----------------+
+//! ```
+//!
+//! The header and body are delta-coded against the records before them; [`DeltaState`] is all a
+//! decoder has to remember. `docs/FORMAT.md` describes every byte.
+
+mod body;
+mod cursor;
+mod error;
+pub mod frame;
+mod header;
+mod state;
+
+pub use error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
+pub use state::DeltaState;
+
+use crate::model::bytes::varint_len;
+use crate::model::{Record, RecordType};
+use cursor::{Reader, Writer};
+
+/// The version of the stored format that this code writes. Every older version stays readable.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// Bytes of the CRC at the end of every record.
+pub const CRC_LEN: usize = 4;
+
+/// The most content bytes (header and body) a record can have.
+pub const MAX_CONTENT_LEN: usize = header::MAX_HEADER_LEN + body::MAX_BODY_LEN;
+
+/// The most bytes one stored record can take, envelope and CRC included.
+pub const MAX_RECORD_LEN: usize = 1 + varint_len(MAX_CONTENT_LEN) + MAX_CONTENT_LEN + CRC_LEN;
+
+// The length varint is written in a two-byte slot.
+const _: () = assert!(MAX_CONTENT_LEN < 1 << 14);
+
+/// CRC-32C (Castagnoli): hardware support on many MCUs, and a better Hamming distance than
+/// CRC-32/ISO-HDLC for records of this length.
+const CRC: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISCSI);
+
+/// The CRC-32C of `bytes`, as stored at the end of a record.
+pub fn checksum(bytes: &[u8]) -> u32 {
+    CRC.checksum(bytes)
+}
+
+/// A buffer that holds any one stored record.
+pub type RecordBuf = heapless::Vec<u8, MAX_RECORD_LEN>;
+
+/// Encodes `record` into `out` as the record that follows `state`, and advances `state`.
+///
+/// Returns how many bytes were written. `out` of [`MAX_RECORD_LEN`] bytes always suffices.
+///
+/// ```
+/// use remtag::codec::{self, DeltaState, MAX_RECORD_LEN};
+/// use remtag::model::*;
+///
+/// let record = Record {
+///     header: Header {
+///         seq: Seq(0),
+///         time: Some(Timestamp { at: UtcSeconds(585_972_000), quality: TimeQuality::Gnss }),
+///         tz: TzOffset::from_quarter_hours(36).unwrap_or_default(),
+///         actor: PartyRef(1),
+///         location: Location::Place(PlaceRef(1)),
+///     },
+///     body: Body::Custody(Custody {
+///         step: BizStep::Accepting,
+///         disposition: Disposition::InTransit,
+///         from: PartyRef(2),
+///         to: PartyRef(1),
+///         seal: Some(Seal { number: SealNumber(180_001), state: SealState::Applied }),
+///         condition: Condition::Good,
+///     }),
+/// };
+/// let mut state = DeltaState::default();
+/// let mut buf = [0u8; MAX_RECORD_LEN];
+/// let len = codec::encode(&record, &mut state, &mut buf)?;
+/// assert!(len <= 32);
+///
+/// let (decoded, used) = codec::decode(&buf[..len], &mut DeltaState::default())?;
+/// assert_eq!((decoded, used), (record, len));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn encode(record: &Record, state: &mut DeltaState, out: &mut [u8]) -> Result<usize, EncodeError> {
+    let implicit_ok = state.last_seq.is_none() || state.implicit_seq().is_some();
+    if !implicit_ok && state.last_seq == Some(record.header.seq) {
+        return Err(EncodeError::SequenceExhausted);
+    }
+    let too_small = EncodeError::BufferTooSmall {
+        needed: MAX_RECORD_LEN,
+    };
+    let (kind, rest) = out.split_first_mut().ok_or(too_small)?;
+    *kind = (FORMAT_VERSION << 4) | record.body.record_type().code();
+
+    // Content goes after a two-byte slot for its length, and moves left if one byte suffices.
+    let content = rest.get_mut(2..).ok_or(too_small)?;
+    let mut w = Writer::new(content, MAX_RECORD_LEN);
+    header::write(&mut w, &record.header, state)?;
+    body::write(&mut w, &record.body, state)?;
+    let content_len = w.position();
+
+    let mut len_bytes = [0u8; 2];
+    // Cannot fail: content_len < 2^14 fits a two-byte varint.
+    let len_len = postcard::to_slice(&(content_len as u32), &mut len_bytes)
+        .map(|s| s.len())
+        .map_err(|_| too_small)?;
+    rest.copy_within(2..2 + content_len, len_len);
+    rest.get_mut(..len_len)
+        .ok_or(too_small)?
+        .copy_from_slice(len_bytes.get(..len_len).ok_or(too_small)?);
+
+    let crc_at = 1 + len_len + content_len;
+    let crc = checksum(out.get(..crc_at).ok_or(too_small)?);
+    out.get_mut(crc_at..crc_at + CRC_LEN)
+        .ok_or(too_small)?
+        .copy_from_slice(&crc.to_le_bytes());
+    state.advance(record);
+    Ok(crc_at + CRC_LEN)
+}
+
+/// Encodes `record` as the record that follows `state` into a [`RecordBuf`], advancing `state`.
+pub fn encode_to_buf(record: &Record, state: &mut DeltaState) -> Result<RecordBuf, EncodeError> {
+    let mut buf = [0u8; MAX_RECORD_LEN];
+    let len = encode(record, state, &mut buf)?;
+    let bytes = buf.get(..len).ok_or(EncodeError::BufferTooSmall {
+        needed: MAX_RECORD_LEN,
+    })?;
+    RecordBuf::from_slice(bytes).map_err(|_| EncodeError::BufferTooSmall {
+        needed: MAX_RECORD_LEN,
+    })
+}
+
+/// The envelope of a stored record, read and checked without decoding the content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Envelope {
+    /// The record type.
+    pub record_type: RecordType,
+    /// Offset of the content from the start of the record.
+    pub content_start: usize,
+    /// Length of the content.
+    pub content_len: usize,
+    /// Length of the whole record, envelope and CRC included.
+    pub total_len: usize,
+}
+
+/// Reads the envelope at the start of `bytes` and checks its CRC.
+///
+/// Errors name offsets from the start of `bytes`. The version is checked first, since a newer
+/// version may lay out its envelope differently; the CRC is checked before the type, so that a
+/// damaged type byte is reported as damage.
+pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, DecodeError> {
+    let first = *bytes.first().ok_or(DecodeError::new(
+        0,
+        DecodeErrorKind::Truncated { needed: 1 },
+    ))?;
+    let version = first >> 4;
+    if version != FORMAT_VERSION {
+        return Err(DecodeError::new(0, DecodeErrorKind::UnsupportedVersion(version)));
+    }
+
+    let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
+    let content_len: u32 = r.take(Field::Length).map_err(|e| match e.kind {
+        DecodeErrorKind::Field {
+            problem: Problem::UnexpectedEnd,
+            ..
+        } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
+        _ => e,
+    })?;
+    if content_len as usize > MAX_CONTENT_LEN {
+        return Err(DecodeError::new(1, DecodeErrorKind::LengthOutOfRange(content_len)));
+    }
+    let content_start = r.offset();
+    let crc_at = content_start + content_len as usize;
+    let total_len = crc_at + CRC_LEN;
+    if bytes.len() < total_len {
+        return Err(DecodeError::new(
+            bytes.len(),
+            DecodeErrorKind::Truncated {
+                needed: total_len - bytes.len(),
+            },
+        ));
+    }
+    let covered = bytes.get(..crc_at).unwrap_or_default();
+    let mut stored = [0u8; CRC_LEN];
+    stored.copy_from_slice(bytes.get(crc_at..total_len).unwrap_or(&[0; CRC_LEN]));
+    let stored = u32::from_le_bytes(stored);
+    let computed = checksum(covered);
+    if stored != computed {
+        return Err(DecodeError::new(crc_at, DecodeErrorKind::CrcMismatch { stored, computed }));
+    }
+    let record_type = RecordType::from_code(first & 0x0f)
+        .ok_or(DecodeError::new(0, DecodeErrorKind::UnknownRecordType(first & 0x0f)))?;
+    Ok(Envelope {
+        record_type,
+        content_start,
+        content_len: content_len as usize,
+        total_len,
+    })
+}
+
+/// Decodes the record at the start of `bytes`, which follows `state`, and advances `state`.
+///
+/// Returns the record and how many bytes it took. On error `state` is unchanged and the error
+/// names the offset, from the start of `bytes`, where decoding stopped.
+pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), DecodeError> {
+    let env = read_envelope(bytes)?;
+    let content = bytes
+        .get(env.content_start..env.content_start + env.content_len)
+        .unwrap_or_default();
+    let mut r = Reader::new(content, env.content_start);
+    let header = header::read(&mut r, state)?;
+    let body = body::read(&mut r, env.record_type, state)?;
+    if r.remaining() > 0 {
+        return Err(DecodeError::new(
+            r.offset(),
+            DecodeErrorKind::TrailingBytes(r.remaining()),
+        ));
+    }
+    let record = Record { header, body };
+    state.advance(&record);
+    Ok((record, env.total_len))
+}
+
+/// A record read from a sequence, with where it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Located {
+    /// The record.
+    pub record: Record,
+    /// Its offset in the input.
+    pub offset: usize,
+    /// Its stored length.
+    pub len: usize,
+}
+
+/// Decodes a sequence of records laid end to end, as a log stores them.
+///
+/// Yields each record in turn; after the first error it yields that error and then nothing,
+/// since the records after a damaged one cannot be trusted to decode against it.
+pub struct Decoder<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    state: DeltaState,
+    done: bool,
+}
+
+impl<'a> Decoder<'a> {
+    /// Decodes `bytes` from the start of a log.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self::with_state(bytes, DeltaState::default())
+    }
+
+    /// Decodes `bytes`, whose first record follows `state`.
+    pub fn with_state(bytes: &'a [u8], state: DeltaState) -> Self {
+        Decoder {
+            bytes,
+            pos: 0,
+            state,
+            done: false,
+        }
+    }
+
+    /// The state after the last record decoded.
+    pub fn state(&self) -> &DeltaState {
+        &self.state
+    }
+
+    /// How many bytes have been decoded.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+}
+
+impl Iterator for Decoder<'_> {
+    type Item = Result<Located, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || self.pos >= self.bytes.len() {
+            return None;
+        }
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        match decode(rest, &mut self.state) {
+            Ok((record, len)) => {
+                let offset = self.pos;
+                self.pos += len;
+                Some(Ok(Located {
+                    record,
+                    offset,
+                    len,
+                }))
+            }
+            Err(err) => {
+                self.done = true;
+                Some(Err(err.shifted(self.pos)))
+            }
+        }
+    }
+}

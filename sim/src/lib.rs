@@ -1,0 +1,1 @@
+//! remtag simulator library.
