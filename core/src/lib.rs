@@ -6,4 +6,5 @@
 pub mod model;
 
 pub use model::{Body, Header, Record, RecordType};
+pub mod chain;
 pub mod codec;

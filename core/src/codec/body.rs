@@ -8,9 +8,8 @@ use super::cursor::{Reader, Writer};
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field};
 use super::state::DeltaState;
 use crate::model::{
-    Aggregate, BizStep, Body, Checkpoint, Commission, Condition, Correction, Custody,
-    Disposition, Identification, Inspect, Link, PartyRef, RecordType, Sample, Seal, SealNumber,
-    SealState,
+    Aggregate, BizStep, Body, Checkpoint, Commission, Condition, Correction, Custody, Disposition,
+    Identification, Inspect, Link, PartyRef, RecordType, Sample, Seal, SealNumber, SealState,
 };
 
 /// A custody record as stored.
@@ -61,7 +60,11 @@ pub(crate) const MAX_BODY_LEN: usize = max(&[
 ]);
 
 /// Writes `body` coded against `state`.
-pub(crate) fn write(w: &mut Writer<'_>, body: &Body, state: &DeltaState) -> Result<(), EncodeError> {
+pub(crate) fn write(
+    w: &mut Writer<'_>,
+    body: &Body,
+    state: &DeltaState,
+) -> Result<(), EncodeError> {
     match body {
         Body::Commission(b) => w.put(b),
         Body::Custody(b) => w.put(&WireCustody {

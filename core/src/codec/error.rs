@@ -140,7 +140,10 @@ impl fmt::Display for DecodeErrorKind {
             Self::BadFlags(flags) => write!(f, "reserved header flags {flags:#04x}"),
             Self::Field { field, problem } => write!(f, "{field}: {problem}"),
             Self::MissingContext(field) => {
-                write!(f, "{field} is delta-coded but no earlier record gives its base")
+                write!(
+                    f,
+                    "{field} is delta-coded but no earlier record gives its base"
+                )
             }
             Self::TrailingBytes(n) => write!(f, "{n} unused bytes after the last field"),
         }

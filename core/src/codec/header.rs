@@ -143,9 +143,10 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
     } else if flags & TIME_DELTA != 0 {
         let at = r.offset();
         let delta: i64 = r.take(Field::Time)?;
-        let base = state
-            .last_time
-            .ok_or(DecodeError::new(at, DecodeErrorKind::MissingContext(Field::Time)))?;
+        let base = state.last_time.ok_or(DecodeError::new(
+            at,
+            DecodeErrorKind::MissingContext(Field::Time),
+        ))?;
         let secs = i64::from(base.0)
             .checked_add(delta)
             .and_then(|s| u32::try_from(s).ok())
@@ -197,9 +198,10 @@ fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, Dec
         LOCATION_GEO_DELTA => {
             let d_lat: i32 = r.take(Field::Location)?;
             let d_lon: i32 = r.take(Field::Location)?;
-            let base = state
-                .last_geo
-                .ok_or(DecodeError::new(at, DecodeErrorKind::MissingContext(Field::Location)))?;
+            let base = state.last_geo.ok_or(DecodeError::new(
+                at,
+                DecodeErrorKind::MissingContext(Field::Location),
+            ))?;
             base.lat_microdeg()
                 .checked_add(d_lat)
                 .zip(base.lon_microdeg().checked_add(d_lon))

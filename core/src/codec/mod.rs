@@ -85,7 +85,11 @@ pub type RecordBuf = heapless::Vec<u8, MAX_RECORD_LEN>;
 /// assert_eq!((decoded, used), (record, len));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn encode(record: &Record, state: &mut DeltaState, out: &mut [u8]) -> Result<usize, EncodeError> {
+pub fn encode(
+    record: &Record,
+    state: &mut DeltaState,
+    out: &mut [u8],
+) -> Result<usize, EncodeError> {
     let implicit_ok = state.last_seq.is_none() || state.implicit_seq().is_some();
     if !implicit_ok && state.last_seq == Some(record.header.seq) {
         return Err(EncodeError::SequenceExhausted);
@@ -160,7 +164,10 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, DecodeError> {
     ))?;
     let version = first >> 4;
     if version != FORMAT_VERSION {
-        return Err(DecodeError::new(0, DecodeErrorKind::UnsupportedVersion(version)));
+        return Err(DecodeError::new(
+            0,
+            DecodeErrorKind::UnsupportedVersion(version),
+        ));
     }
 
     let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
@@ -172,7 +179,10 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, DecodeError> {
         _ => e,
     })?;
     if content_len as usize > MAX_CONTENT_LEN {
-        return Err(DecodeError::new(1, DecodeErrorKind::LengthOutOfRange(content_len)));
+        return Err(DecodeError::new(
+            1,
+            DecodeErrorKind::LengthOutOfRange(content_len),
+        ));
     }
     let content_start = r.offset();
     let crc_at = content_start + content_len as usize;
@@ -191,10 +201,15 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, DecodeError> {
     let stored = u32::from_le_bytes(stored);
     let computed = checksum(covered);
     if stored != computed {
-        return Err(DecodeError::new(crc_at, DecodeErrorKind::CrcMismatch { stored, computed }));
+        return Err(DecodeError::new(
+            crc_at,
+            DecodeErrorKind::CrcMismatch { stored, computed },
+        ));
     }
-    let record_type = RecordType::from_code(first & 0x0f)
-        .ok_or(DecodeError::new(0, DecodeErrorKind::UnknownRecordType(first & 0x0f)))?;
+    let record_type = RecordType::from_code(first & 0x0f).ok_or(DecodeError::new(
+        0,
+        DecodeErrorKind::UnknownRecordType(first & 0x0f),
+    ))?;
     Ok(Envelope {
         record_type,
         content_start,

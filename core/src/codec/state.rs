@@ -4,7 +4,7 @@ use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Body, GeoPoint, Location, PartyRef, Record, SealNumber, Seq, TzOffset, UtcSeconds,
+    Body, Custody, GeoPoint, Location, PartyRef, Record, SealNumber, Seq, TzOffset, UtcSeconds,
 };
 
 /// Everything a decoder must know about the records before this one to decode it.
@@ -53,10 +53,11 @@ impl DeltaState {
         if let Location::Geo(point) = h.location {
             self.last_geo = Some(point);
         }
-        if let Body::Custody(custody) = &record.body {
-            if let Some(seal) = custody.seal {
-                self.last_seal = Some(seal.number);
-            }
+        if let Body::Custody(Custody {
+            seal: Some(seal), ..
+        }) = &record.body
+        {
+            self.last_seal = Some(seal.number);
         }
     }
 }

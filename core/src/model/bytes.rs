@@ -74,6 +74,12 @@ impl<const N: usize> Bytes<N> {
     }
 }
 
+impl<const N: usize> From<[u8; N]> for Bytes<N> {
+    fn from(bytes: [u8; N]) -> Self {
+        Bytes(bytes)
+    }
+}
+
 impl<const N: usize> Default for Bytes<N> {
     fn default() -> Self {
         Bytes([0; N])

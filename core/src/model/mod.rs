@@ -21,9 +21,7 @@ pub use ids::{KeyId, PartyRef, PlaceRef, SealNumber, Seq};
 pub use place::{GeoPoint, Location};
 pub use records::audit::{Checkpoint, Correction, CorrectionReason, Signature, SignerRole};
 pub use records::commission::{Claim, Commission, ContainerKind, Label, Statement};
-pub use records::custody::{
-    Aggregate, AggregateAction, Condition, Custody, Seal, SealState,
-};
+pub use records::custody::{Aggregate, AggregateAction, Condition, Custody, Seal, SealState};
 pub use records::laboratory::{
     BoneElement, Confidence, Evidence, Identification, IdentificationStatus, Inspect, InspectKind,
     Likelihood, Link, Observation, Reference, ReferenceKind, Relation, Sample, SampleId,

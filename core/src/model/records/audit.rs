@@ -59,6 +59,7 @@ pub struct Signature {
 /// In what role a custodian signs a checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[repr(u8)]
 pub enum SignerRole {
     /// The custodian handing the container over.
     Releasing,

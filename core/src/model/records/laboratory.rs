@@ -279,6 +279,9 @@ impl MaxSize for Evidence {
 pub struct Confidence(u16);
 
 impl Confidence {
+    /// Certainty: 100.00 %.
+    pub const MAX: Confidence = Confidence(10_000);
+
     /// The confidence of `basis_points` / 10,000, if at most 10,000.
     pub const fn from_basis_points(basis_points: u16) -> Option<Self> {
         if basis_points <= 10_000 {
