@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod arbitrary;
+
 /// The folder that holds the golden vectors.
 pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")

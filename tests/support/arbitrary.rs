@@ -1,0 +1,398 @@
+//! Proptest strategies that generate every valid value of the record model.
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use remtag::model::*;
+use remtag::{Body, Header, Record};
+
+fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
+    proptest::sample::select(all)
+}
+
+/// Any valid EPC: GIAI-96 with any partition, or USDOD-96 with a 5- or 6-character identifier.
+pub fn epc() -> impl Strategy<Value = Epc> {
+    let giai = (0u8..=7, 6u8..=12, any::<u64>(), any::<u64>()).prop_map(|(f, digits, cp, ar)| {
+        let cp = cp % 10u64.pow(u32::from(digits));
+        let ar = ar & Giai96::max_asset_ref(digits).unwrap_or(0);
+        Epc::Giai96(Giai96::new(f, digits, cp, ar).expect("in range"))
+    });
+    let usdod = (0u8..=15, "[0-9A-HJ-NP-Z]{5,6}", 0u64..=UsDod96::MAX_SERIAL)
+        .prop_map(|(f, id, serial)| Epc::UsDod96(UsDod96::new(f, &id, serial).expect("in range")));
+    prop_oneof![giai, usdod]
+}
+
+/// Any valid position.
+pub fn geo_point() -> impl Strategy<Value = GeoPoint> {
+    (-90_000_000i32..=90_000_000, -180_000_000i32..=180_000_000)
+        .prop_map(|(lat, lon)| GeoPoint::from_microdegrees(lat, lon).expect("in range"))
+}
+
+/// Any location.
+pub fn location() -> impl Strategy<Value = Location> {
+    prop_oneof![
+        Just(Location::Unknown),
+        any::<u32>().prop_map(|p| Location::Place(PlaceRef(p))),
+        geo_point().prop_map(Location::Geo),
+    ]
+}
+
+fn small_u32() -> impl Strategy<Value = u32> {
+    prop_oneof![0u32..200, any::<u32>()]
+}
+
+/// Any header, with sequence number `seq`.
+pub fn header(seq: Seq) -> impl Strategy<Value = Header> {
+    let time = proptest::option::weighted(
+        0.9,
+        (any::<u32>(), pick(&TimeQuality::ALL)).prop_map(|(at, quality)| Timestamp {
+            at: UtcSeconds(at),
+            quality,
+        }),
+    );
+    let tz = (-48i8..=56).prop_map(|q| TzOffset::from_quarter_hours(q).expect("in range"));
+    (time, tz, small_u32(), location()).prop_map(move |(time, tz, actor, location)| Header {
+        seq,
+        time,
+        tz,
+        actor: PartyRef(actor),
+        location,
+    })
+}
+
+/// Any commission body.
+pub fn commission() -> impl Strategy<Value = Commission> {
+    let label = prop_oneof![
+        any::<u32>().prop_map(Label::BoxNumber),
+        any::<u32>().prop_map(Label::K208),
+        any::<u32>().prop_map(Label::DviPostMortem),
+        any::<u32>().prop_map(Label::Accession),
+    ];
+    let statement = prop_oneof![
+        any::<u32>().prop_map(|p| Statement::RecoveryArea(PlaceRef(p))),
+        any::<u16>().prop_map(Statement::IndividualCount),
+        any::<u16>().prop_map(Statement::RecoveryYear),
+    ];
+    let claim = (any::<u32>(), statement).prop_map(|(by, statement)| Claim {
+        by: PartyRef(by),
+        statement,
+    });
+    let container = pick(&[
+        ContainerKind::Box,
+        ContainerKind::TransferCase,
+        ContainerKind::Casket,
+        ContainerKind::Pallet,
+        ContainerKind::Sample,
+        ContainerKind::PersonalEffects,
+    ]);
+    (
+        epc(),
+        vec(any::<u8>(), 0..=10),
+        container,
+        vec(label, 0..=3),
+        any::<u32>(),
+        vec(claim, 0..=2),
+    )
+        .prop_map(|(epc, uid, container, labels, issuer, claims)| Commission {
+            epc,
+            chip_uid: List::from_slice(&uid).expect("within capacity"),
+            container,
+            labels: List::from_slice(&labels).expect("within capacity"),
+            issuer: PartyRef(issuer),
+            claims: List::from_slice(&claims).expect("within capacity"),
+        })
+}
+
+/// Any custody body; seal numbers come from a small set so that repeats are common.
+pub fn custody() -> impl Strategy<Value = Custody> {
+    let seal_state = pick(&[
+        SealState::Applied,
+        SealState::Intact,
+        SealState::Broken,
+        SealState::Missing,
+        SealState::Removed,
+    ]);
+    let seal = proptest::option::of((prop_oneof![0u32..3, any::<u32>()], seal_state).prop_map(
+        |(n, state)| Seal {
+            number: SealNumber(n),
+            state,
+        },
+    ));
+    let condition = pick(&[
+        Condition::Good,
+        Condition::Damaged,
+        Condition::Wet,
+        Condition::Opened,
+        Condition::NotObserved,
+    ]);
+    (
+        pick(BizStep::ALL),
+        pick(Disposition::ALL),
+        small_u32(),
+        small_u32(),
+        seal,
+        condition,
+    )
+        .prop_map(|(step, disposition, from, to, seal, condition)| Custody {
+            step,
+            disposition,
+            from: PartyRef(from),
+            to: PartyRef(to),
+            seal,
+            condition,
+        })
+}
+
+/// Any aggregate body.
+pub fn aggregate() -> impl Strategy<Value = Aggregate> {
+    (
+        pick(&[AggregateAction::Add, AggregateAction::Delete]),
+        epc(),
+    )
+        .prop_map(|(action, parent)| Aggregate { action, parent })
+}
+
+fn bone() -> impl Strategy<Value = BoneElement> {
+    use BoneElement::*;
+    pick(&[
+        Cranium,
+        Mandible,
+        Tooth,
+        Clavicle,
+        Scapula,
+        Humerus,
+        Radius,
+        Ulna,
+        Rib,
+        Vertebra,
+        Pelvis,
+        Femur,
+        Tibia,
+        Fibula,
+        HandBone,
+        FootBone,
+        Unidentified,
+    ])
+}
+
+/// Any sample body.
+pub fn sample() -> impl Strategy<Value = Sample> {
+    let id = prop_oneof![
+        epc().prop_map(SampleId::Tag),
+        any::<u32>().prop_map(SampleId::Label)
+    ];
+    let side = pick(&[Side::Left, Side::Right, Side::Midline, Side::Unsided]);
+    let kind = pick(&[
+        SampleKind::BoneCutting,
+        SampleKind::Tooth,
+        SampleKind::WholeElement,
+        SampleKind::Fragment,
+    ]);
+    (id, bone(), side, kind, any::<u32>()).prop_map(|(sample, element, side, kind, dest)| Sample {
+        sample,
+        element,
+        side,
+        kind,
+        destination: PartyRef(dest),
+    })
+}
+
+fn reference() -> impl Strategy<Value = Reference> {
+    let kind = pick(&[
+        ReferenceKind::Individual,
+        ReferenceKind::Accession,
+        ReferenceKind::Container,
+    ]);
+    (kind, any::<u32>()).prop_map(|(kind, number)| Reference { kind, number })
+}
+
+fn evidence() -> impl Strategy<Value = Evidence> {
+    (0u8..0x80).prop_map(|bits| Evidence::try_from(bits).expect("known bits"))
+}
+
+/// Any link body.
+pub fn link() -> impl Strategy<Value = Link> {
+    let relation = pick(&[
+        Relation::ContainsRemainsOf,
+        Relation::PartOf,
+        Relation::CommingledWith,
+        Relation::Excludes,
+    ]);
+    let confidence = (0u16..=10_000).prop_map(|c| Confidence::from_basis_points(c).expect("ok"));
+    (
+        reference(),
+        relation,
+        evidence(),
+        confidence,
+        proptest::option::of(any::<u32>().prop_map(Seq)),
+    )
+        .prop_map(|(subject, relation, basis, confidence, supersedes)| Link {
+            subject,
+            relation,
+            basis,
+            confidence,
+            supersedes,
+        })
+}
+
+fn likelihood() -> impl Strategy<Value = Likelihood> {
+    pick(&[
+        Likelihood::Excluded,
+        Likelihood::Unlikely,
+        Likelihood::Undetermined,
+        Likelihood::Likely,
+        Likelihood::Confirmed,
+    ])
+}
+
+fn digest() -> impl Strategy<Value = Digest> {
+    any::<[u8; 32]>().prop_map(Digest::from)
+}
+
+/// Any inspect body.
+pub fn inspect() -> impl Strategy<Value = Inspect> {
+    let observation = prop_oneof![
+        any::<i32>().prop_map(Observation::Temperature),
+        any::<u16>().prop_map(Observation::Humidity),
+        any::<u32>().prop_map(Observation::Shock),
+        any::<u16>().prop_map(Observation::ElementCount),
+        any::<u16>().prop_map(Observation::MinimumIndividuals),
+        likelihood().prop_map(Observation::Human),
+        likelihood().prop_map(Observation::UsServiceMember),
+        digest().prop_map(Observation::Photo),
+    ];
+    let kind = pick(&[
+        InspectKind::FieldReview,
+        InspectKind::Accession,
+        InspectKind::Routine,
+        InspectKind::Sensor,
+    ]);
+    (kind, vec(observation, 0..=4)).prop_map(|(kind, obs)| Inspect {
+        kind,
+        observations: List::from_slice(&obs).expect("within capacity"),
+    })
+}
+
+/// Any identification body.
+pub fn identification() -> impl Strategy<Value = Identification> {
+    use IdentificationStatus::*;
+    let status = pick(&[
+        Presumptive,
+        Confirmed,
+        GroupIdentification,
+        Excluded,
+        NonHuman,
+        OtherNation,
+    ]);
+    (reference(), status, evidence(), digest(), any::<u32>()).prop_map(
+        |(subject, status, methods, report, authority)| Identification {
+            subject,
+            status,
+            methods,
+            report,
+            authority: PartyRef(authority),
+        },
+    )
+}
+
+/// Any correction body.
+pub fn correction() -> impl Strategy<Value = Correction> {
+    let reason = pick(&[
+        CorrectionReason::DidNotOccur,
+        CorrectionReason::IncorrectData,
+        CorrectionReason::LinkDisproved,
+        CorrectionReason::WrongContainer,
+    ]);
+    (
+        vec(any::<u32>().prop_map(Seq), 0..=4),
+        reason,
+        proptest::option::of(any::<u32>().prop_map(Seq)),
+    )
+        .prop_map(|(corrects, reason, replaced_by)| Correction {
+            corrects: List::from_slice(&corrects).expect("within capacity"),
+            reason,
+            replaced_by,
+        })
+}
+
+/// Any checkpoint body (signatures are arbitrary bytes: the codec does not verify them).
+pub fn checkpoint() -> impl Strategy<Value = Checkpoint> {
+    let role = pick(&[
+        SignerRole::Releasing,
+        SignerRole::Receiving,
+        SignerRole::Custodian,
+        SignerRole::Auditor,
+    ]);
+    let signature = (any::<u32>(), role, vec(any::<u8>(), 64)).prop_map(|(key, role, bytes)| {
+        let mut sig = [0u8; 64];
+        sig.copy_from_slice(&bytes);
+        Signature {
+            key: KeyId(key),
+            role,
+            signature: SignatureBytes::from(sig),
+        }
+    });
+    (any::<u32>(), digest(), vec(signature, 0..=2)).prop_map(|(count, head, sigs)| Checkpoint {
+        count,
+        head,
+        signatures: List::from_slice(&sigs).expect("within capacity"),
+    })
+}
+
+/// Any body of the given type.
+pub fn body_of(ty: RecordType) -> BoxedStrategy<Body> {
+    match ty {
+        RecordType::Commission => commission().prop_map(Body::Commission).boxed(),
+        RecordType::Custody => custody().prop_map(Body::Custody).boxed(),
+        RecordType::Aggregate => aggregate().prop_map(Body::Aggregate).boxed(),
+        RecordType::Sample => sample().prop_map(Body::Sample).boxed(),
+        RecordType::Link => link().prop_map(Body::Link).boxed(),
+        RecordType::Inspect => inspect().prop_map(Body::Inspect).boxed(),
+        RecordType::Identification => identification().prop_map(Body::Identification).boxed(),
+        RecordType::Correction => correction().prop_map(Body::Correction).boxed(),
+        RecordType::Checkpoint => checkpoint().prop_map(Body::Checkpoint).boxed(),
+    }
+}
+
+/// Any body.
+pub fn body() -> BoxedStrategy<Body> {
+    proptest::sample::select(RecordType::ALL.to_vec())
+        .prop_flat_map(body_of)
+        .boxed()
+}
+
+/// A record of type `ty` with any header.
+pub fn record_of(ty: RecordType) -> impl Strategy<Value = Record> {
+    (any::<u32>(), body_of(ty))
+        .prop_flat_map(|(seq, body)| (header(Seq(seq)), Just(body)))
+        .prop_map(|(header, body)| Record { header, body })
+}
+
+/// A log of up to `max` records of any types. Sequence numbers mostly count up by one, with
+/// occasional jumps; times, places, actors and seals mostly repeat or move a little, as in a
+/// real log, and sometimes jump anywhere.
+pub fn log(max: usize) -> impl Strategy<Value = Vec<Record>> {
+    vec((header(Seq(0)), body(), any::<bool>(), 0u32..4), 1..=max).prop_map(|items| {
+        let mut out: Vec<Record> = Vec::with_capacity(items.len());
+        for (mut header, body, jump, step) in items {
+            if let Some(prev) = out.last() {
+                let p = prev.header;
+                header.seq = if jump {
+                    header.seq
+                } else {
+                    Seq(p.seq.0.wrapping_add(1))
+                };
+                if step > 0 {
+                    header.actor = p.actor;
+                    header.tz = p.tz;
+                    header.location = p.location;
+                    header.time = p.time.map(|t| Timestamp {
+                        at: UtcSeconds(t.at.0.saturating_add(step * 3_600)),
+                        ..t
+                    });
+                }
+            }
+            out.push(Record { header, body });
+        }
+        out
+    })
+}
