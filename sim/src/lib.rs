@@ -1,6 +1,9 @@
 //! The remtag simulator: a reader-side view of tags, the 2018 story, and the command line.
 
+pub mod cli;
 pub mod directory;
+pub mod input;
 pub mod keys;
 pub mod logbuilder;
+pub mod render;
 pub mod story;

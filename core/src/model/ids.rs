@@ -20,7 +20,7 @@ macro_rules! reference {
 
         impl core::fmt::Display for $name {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(f, "{}", self.0)
+                core::fmt::Display::fmt(&self.0, f)
             }
         }
     };

@@ -1,0 +1,81 @@
+//! `remtag-sim decode`: records from bytes, as a table or JSON.
+
+use remtag::codec::{Decoder, Located};
+use serde::Serialize;
+
+use crate::input::read_bytes;
+use crate::render;
+
+/// Arguments of `decode`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A hex string, a file of hex text or raw bytes, or `-` for stdin.
+    pub input: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    records: Vec<JsonRecord<'a>>,
+    error: Option<JsonError>,
+}
+
+#[derive(Serialize)]
+struct JsonRecord<'a> {
+    offset: usize,
+    len: usize,
+    record: &'a remtag::Record,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    offset: usize,
+    message: String,
+}
+
+/// Decodes every record; prints those read, then what is wrong and where.
+pub fn run(args: &Args) -> Result<(), String> {
+    let (bytes, source) = read_bytes(&args.input)?;
+    if bytes.is_empty() {
+        return Err(format!("{source}: no bytes to decode"));
+    }
+    let mut records: Vec<Located> = Vec::new();
+    let mut error = None;
+    for item in Decoder::new(&bytes) {
+        match item {
+            Ok(located) => records.push(located),
+            Err(e) => error = Some(e),
+        }
+    }
+    if args.json {
+        let out = JsonOutput {
+            records: records
+                .iter()
+                .map(|l| JsonRecord {
+                    offset: l.offset,
+                    len: l.len,
+                    record: &l.record,
+                })
+                .collect(),
+            error: error.map(|e| JsonError {
+                offset: e.offset,
+                message: e.kind.to_string(),
+            }),
+        };
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{}", render::table(None, &records));
+        println!(
+            "{} records, {} bytes from {source}",
+            records.len(),
+            bytes.len()
+        );
+    }
+    match error {
+        None => Ok(()),
+        Some(e) => Err(format!("{source}: record {} {e}", records.len())),
+    }
+}

@@ -1,0 +1,32 @@
+//! The `remtag-sim` command line.
+
+pub mod decode;
+pub mod story;
+
+use clap::{Parser, Subcommand};
+
+/// remtag simulator: custody tags for repatriated remains.
+#[derive(Debug, Parser)]
+#[command(name = "remtag-sim", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decode stored records from hex, a hex file, a binary file or `-` (stdin).
+    Decode(decode::Args),
+    /// Build the log of one box returned from North Korea in 2018, and show it.
+    Story(story::Args),
+}
+
+/// Runs a parsed command line; `Err` carries the message for stderr and exit status 1.
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Decode(args) => decode::run(&args),
+        Command::Story(args) => story::run(&args),
+    }
+}
