@@ -3,8 +3,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod chain;
+pub mod codec;
 pub mod model;
 
 pub use model::{Body, Header, Record, RecordType};
-pub mod chain;
-pub mod codec;
+
+/// The repository README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
