@@ -9,6 +9,8 @@ use minicbor::bytes::{ByteArray, ByteVec};
 use minicbor::{Decode, Encode};
 use remtag::model as m;
 
+use super::{split_seal, split_time};
+
 /// A whole record: header fields, then the body.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 #[cbor(array)]
@@ -324,10 +326,11 @@ impl From<&m::Record> for Record {
             actor,
             location,
         } = record.header;
+        let (time, time_quality) = split_time(time);
         Record {
             seq: seq.0,
-            time: time.map(|t| t.at.0),
-            time_quality: time.map_or(0, |t| t.quality as u8),
+            time,
+            time_quality,
             tz: tz.quarter_hours(),
             actor: actor.0,
             location: match location {
@@ -365,15 +368,18 @@ impl From<&m::Body> for Body {
                 to,
                 seal,
                 condition,
-            }) => Body::Custody {
-                step: *step as u8,
-                disposition: *disposition as u8,
-                from: from.0,
-                to: to.0,
-                seal_number: seal.map(|s| s.number.0),
-                seal_state: seal.map_or(0, |s| s.state as u8),
-                condition: *condition as u8,
-            },
+            }) => {
+                let (seal_number, seal_state) = split_seal(*seal);
+                Body::Custody {
+                    step: *step as u8,
+                    disposition: *disposition as u8,
+                    from: from.0,
+                    to: to.0,
+                    seal_number,
+                    seal_state,
+                    condition: *condition as u8,
+                }
+            }
             m::Body::Aggregate(m::Aggregate { action, parent }) => Body::Aggregate {
                 action: *action as u8,
                 parent: ByteArray::from(parent.to_bytes()),
@@ -488,7 +494,13 @@ impl From<&m::Observation> for Observation {
 }
 
 impl From<&m::Signature> for Signature {
-    fn from(&m::Signature { key, role, signature }: &m::Signature) -> Self {
+    fn from(
+        &m::Signature {
+            key,
+            role,
+            signature,
+        }: &m::Signature,
+    ) -> Self {
         Signature {
             key: key.0,
             role: role as u8,

@@ -18,3 +18,23 @@
 
 pub mod cbor;
 pub mod proto;
+
+use remtag::model::{Seal, Timestamp};
+
+/// A record's time as the mirrors carry it: the seconds, present when the time is, and the
+/// time-quality index (0 when there is no time).
+pub(crate) fn split_time(time: Option<Timestamp>) -> (Option<u32>, u8) {
+    match time {
+        Some(Timestamp { at, quality }) => (Some(at.0), quality as u8),
+        None => (None, 0),
+    }
+}
+
+/// A custody seal as the mirrors carry it: the number, present when there is a seal, and the
+/// seal-state index (0 when there is no seal).
+pub(crate) fn split_seal(seal: Option<Seal>) -> (Option<u32>, u8) {
+    match seal {
+        Some(Seal { number, state }) => (Some(number.0), state as u8),
+        None => (None, 0),
+    }
+}

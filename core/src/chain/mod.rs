@@ -71,7 +71,7 @@ pub fn checkpoint_statement(count: u32, head: &Digest, role: SignerRole) -> [u8;
     let (head_bytes, role_byte) = rest.split_at_mut(32);
     head_bytes.copy_from_slice(head.as_array());
     if let Some(b) = role_byte.first_mut() {
-        *b = role as u8;
+        *b = role.code();
     }
     out
 }

@@ -100,14 +100,14 @@ pub(crate) fn read(
     Ok(match ty {
         RecordType::Commission => Body::Commission(r.take(Field::Body)?),
         RecordType::Custody => {
-            let seal_at = r.offset();
+            let body_at = r.offset();
             let wire: WireCustody = r.take(Field::Body)?;
             let seal = match wire.seal {
                 WireSeal::None => None,
                 WireSeal::NewNumber(number, state) => Some(Seal { number, state }),
                 WireSeal::SameNumber(seal_state) => Some(Seal {
                     number: state.last_seal.ok_or(DecodeError::new(
-                        seal_at,
+                        body_at,
                         DecodeErrorKind::MissingContext(Field::Seal),
                     ))?,
                     state: seal_state,

@@ -44,11 +44,11 @@ impl<'a> Reader<'a> {
         self.pos += tracked.used;
         result.map_err(|err| {
             let problem = Problem::from_postcard(err);
-            // A value that fails its range check was read whole: point at its first byte.
-            let offset = if problem == Problem::InvalidValue {
-                start
-            } else {
-                self.offset()
+            // Point at the byte that made the value wrong: the last one read. When the content
+            // ends early, that is the end of the content.
+            let offset = match problem {
+                Problem::UnexpectedEnd => self.offset(),
+                _ => (start + tracked.used).saturating_sub(1).max(start),
             };
             DecodeError::new(offset, DecodeErrorKind::Field { field, problem })
         })

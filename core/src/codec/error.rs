@@ -6,7 +6,8 @@ use core::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DecodeError {
-    /// Offset of the offending byte, from the start of the input given to the decoder.
+    /// Offset of the offending byte (for a field, the last byte read when the field was
+    /// rejected; for input that ends early, the end), from the start of the decoder's input.
     pub offset: usize,
     /// What was wrong there.
     pub kind: DecodeErrorKind,
@@ -84,9 +85,10 @@ pub enum Problem {
     UnexpectedEnd,
     /// A varint is longer than its type allows.
     BadVarint,
-    /// An enum value or option tag that is not defined.
+    /// An option tag or boolean that is neither 0 nor 1.
     UnknownVariant,
-    /// A value outside its allowed range, or a list longer than its capacity.
+    /// A value outside its allowed range, an enum index that is not defined, or a list longer
+    /// than its capacity.
     InvalidValue,
 }
 
@@ -171,8 +173,8 @@ impl fmt::Display for Problem {
         f.write_str(match self {
             Self::UnexpectedEnd => "ends early",
             Self::BadVarint => "malformed varint",
-            Self::UnknownVariant => "undefined enum or option value",
-            Self::InvalidValue => "value out of range",
+            Self::UnknownVariant => "undefined option tag",
+            Self::InvalidValue => "undefined or out-of-range value",
         })
     }
 }

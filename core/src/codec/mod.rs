@@ -30,8 +30,12 @@ pub const FORMAT_VERSION: u8 = 1;
 /// Bytes of the CRC at the end of every record.
 pub const CRC_LEN: usize = 4;
 
-/// The most content bytes (header and body) a record can have.
-pub const MAX_CONTENT_LEN: usize = header::MAX_HEADER_LEN + body::MAX_BODY_LEN;
+/// The most content bytes (header and body) a record can have. Fixed by the format version:
+/// decoders reject longer content, whatever the types could hold.
+pub const MAX_CONTENT_LEN: usize = 220;
+
+// Every record the model can express fits.
+const _: () = assert!(header::MAX_HEADER_LEN + body::MAX_BODY_LEN <= MAX_CONTENT_LEN);
 
 /// The most bytes one stored record can take, envelope and CRC included.
 pub const MAX_RECORD_LEN: usize = 1 + varint_len(MAX_CONTENT_LEN) + MAX_CONTENT_LEN + CRC_LEN;
@@ -158,34 +162,8 @@ pub struct Envelope {
 /// version may lay out its envelope differently; the CRC is checked before the type, so that a
 /// damaged type byte is reported as damage.
 pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, DecodeError> {
-    let first = *bytes.first().ok_or(DecodeError::new(
-        0,
-        DecodeErrorKind::Truncated { needed: 1 },
-    ))?;
-    let version = first >> 4;
-    if version != FORMAT_VERSION {
-        return Err(DecodeError::new(
-            0,
-            DecodeErrorKind::UnsupportedVersion(version),
-        ));
-    }
-
-    let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
-    let content_len: u32 = r.take(Field::Length).map_err(|e| match e.kind {
-        DecodeErrorKind::Field {
-            problem: Problem::UnexpectedEnd,
-            ..
-        } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
-        _ => e,
-    })?;
-    if content_len as usize > MAX_CONTENT_LEN {
-        return Err(DecodeError::new(
-            1,
-            DecodeErrorKind::LengthOutOfRange(content_len),
-        ));
-    }
-    let content_start = r.offset();
-    let crc_at = content_start + content_len as usize;
+    let (content_start, content_len) = read_length(bytes)?;
+    let crc_at = content_start + content_len;
     let total_len = crc_at + CRC_LEN;
     if bytes.len() < total_len {
         return Err(DecodeError::new(
@@ -206,16 +184,56 @@ pub fn read_envelope(bytes: &[u8]) -> Result<Envelope, DecodeError> {
             DecodeErrorKind::CrcMismatch { stored, computed },
         ));
     }
-    let record_type = RecordType::from_code(first & 0x0f).ok_or(DecodeError::new(
+    let code = bytes.first().copied().unwrap_or_default() & 0x0f;
+    let record_type = RecordType::from_code(code).ok_or(DecodeError::new(
         0,
-        DecodeErrorKind::UnknownRecordType(first & 0x0f),
+        DecodeErrorKind::UnknownRecordType(code),
     ))?;
     Ok(Envelope {
         record_type,
         content_start,
-        content_len: content_len as usize,
+        content_len,
         total_len,
     })
+}
+
+/// How many bytes the record at the start of `bytes` takes, read from its first bytes alone
+/// (at most [`LENGTH_PREFIX_LEN`]); nothing is checked beyond the version and the length.
+pub fn stored_len(bytes: &[u8]) -> Result<usize, DecodeError> {
+    read_length(bytes).map(|(start, len)| start + len + CRC_LEN)
+}
+
+/// The most bytes [`stored_len`] looks at: the version and type byte and the length varint.
+pub const LENGTH_PREFIX_LEN: usize = 1 + varint_len(MAX_CONTENT_LEN);
+
+/// Reads the version and the content length; returns where the content starts and its length.
+fn read_length(bytes: &[u8]) -> Result<(usize, usize), DecodeError> {
+    let first = *bytes.first().ok_or(DecodeError::new(
+        0,
+        DecodeErrorKind::Truncated { needed: 1 },
+    ))?;
+    let version = first >> 4;
+    if version != FORMAT_VERSION {
+        return Err(DecodeError::new(
+            0,
+            DecodeErrorKind::UnsupportedVersion(version),
+        ));
+    }
+    let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
+    let content_len: u32 = r.take(Field::Length).map_err(|e| match e.kind {
+        DecodeErrorKind::Field {
+            problem: Problem::UnexpectedEnd,
+            ..
+        } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
+        _ => e,
+    })?;
+    if content_len as usize > MAX_CONTENT_LEN {
+        return Err(DecodeError::new(
+            1,
+            DecodeErrorKind::LengthOutOfRange(content_len),
+        ));
+    }
+    Ok((r.offset(), content_len as usize))
 }
 
 /// Decodes the record at the start of `bytes`, which follows `state`, and advances `state`.

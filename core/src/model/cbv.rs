@@ -1,7 +1,8 @@
 //! GS1 Core Business Vocabulary 2.0: business steps and dispositions.
 //!
-//! Both enums list every value the EPCIS 2.0 JSON schema allows, in alphabetical order of its code. The wire form
-//! is the position in that list, so new values may only ever be added at the end.
+//! Both enums list every value the EPCIS 2.0 JSON schema allows, in a fixed order (alphabetical
+//! but for `mismatch_instance` before `mismatch_class`). The wire form is the position in that
+//! list, pinned by `docs/FORMAT.md`, so new values may only ever be added at the end.
 
 use serde::{Deserialize, Serialize};
 

@@ -36,7 +36,9 @@ pub enum CorrectionReason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Checkpoint {
-    /// How many records the checkpoint covers: every record with a lower sequence number.
+    /// How many records the checkpoint covers: the first `count` records of the log, sequence
+    /// numbers 0 to `count - 1`; a log's sequence numbers have no gaps, so this is the
+    /// checkpoint's own sequence number.
     pub count: u32,
     /// The chain hash after the last covered record.
     pub head: Digest,
@@ -59,7 +61,6 @@ pub struct Signature {
 /// In what role a custodian signs a checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[repr(u8)]
 pub enum SignerRole {
     /// The custodian handing the container over.
     Releasing,
@@ -69,4 +70,17 @@ pub enum SignerRole {
     Custodian,
     /// An auditor.
     Auditor,
+}
+
+impl SignerRole {
+    /// The byte that stands for the role in a signed checkpoint statement (the same as its
+    /// wire index).
+    pub const fn code(self) -> u8 {
+        match self {
+            Self::Releasing => 0,
+            Self::Receiving => 1,
+            Self::Custodian => 2,
+            Self::Auditor => 3,
+        }
+    }
 }
