@@ -13,3 +13,4 @@ pub use model::{Body, Header, Record, RecordType};
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+pub mod log;

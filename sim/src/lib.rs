@@ -5,5 +5,6 @@ pub mod directory;
 pub mod input;
 pub mod keys;
 pub mod logbuilder;
+pub mod memory;
 pub mod render;
 pub mod story;

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 pub mod arbitrary;
+pub mod journey;
+pub mod targets;
+pub mod torture;
 
 /// The folder that holds the golden vectors.
 pub fn vectors_dir() -> PathBuf {

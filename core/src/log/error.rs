@@ -1,0 +1,114 @@
+//! What can go wrong with a log, and what damage looks like.
+
+use core::fmt;
+
+use crate::codec::{DecodeErrorKind, EncodeError};
+use crate::model::Seq;
+
+/// Why a log operation failed. Nothing already stored is lost by a failed operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum LogError<E> {
+    /// The memory failed.
+    Medium(E),
+    /// The memory holds no intact identity: it was never formatted, or formatting was cut.
+    Unformatted,
+    /// The identity record is intact but is not a commission record with sequence number 0.
+    BadIdentity,
+    /// The memory and the configuration do not make a layout; says why.
+    BadLayout(&'static str),
+    /// No segment is free: the log refuses the append. Nothing is ever overwritten.
+    LogFull,
+    /// The record's sequence number is not the next one.
+    WrongSeq {
+        /// The sequence number the log expects.
+        expected: Seq,
+        /// The one the record has.
+        got: Seq,
+    },
+    /// The first record of a log must be a commission record, and only the first.
+    NotACommission,
+    /// The record could not be encoded.
+    Encode(EncodeError),
+    /// Reclamation refused; says why.
+    ReclaimRefused(&'static str),
+    /// Damage stops this read; the damage says where.
+    Damaged(Damage),
+}
+
+/// A place where stored bytes are not what was written: evidence, always reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Damage {
+    /// Offset on the medium.
+    pub offset: u32,
+    /// The sequence number of the damaged record, when it is known.
+    pub seq: Option<Seq>,
+    /// What is wrong.
+    pub reason: DamageReason,
+}
+
+/// What is wrong at a damaged place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum DamageReason {
+    /// One bit had flipped; the record was repaired from its CRC and is intact again.
+    BitFlipRepaired {
+        /// The flipped bit, counted from the record's first byte.
+        bit: u32,
+    },
+    /// The record cannot be read; the rest of its segment cannot be decoded without it.
+    Unreadable(DecodeErrorKind),
+    /// The segment's valid records end earlier than the next segment's header says.
+    MissingRecords,
+    /// A segment header is unreadable; its records cannot be located.
+    SegmentHeader,
+    /// One of the two identity copies is unreadable (the other is intact and was used).
+    IdentityCopy,
+    /// The last record of the newest segment is incomplete: an append cut by power loss,
+    /// never acknowledged.
+    TornAppend,
+}
+
+impl<E: fmt::Debug> fmt::Display for LogError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Medium(e) => write!(f, "memory error: {e:?}"),
+            Self::Unformatted => f.write_str("no intact identity: the tag is not formatted"),
+            Self::BadIdentity => f.write_str("the identity is not a commission record"),
+            Self::BadLayout(why) => write!(f, "bad layout: {why}"),
+            Self::LogFull => f.write_str("log full: append refused, nothing overwritten"),
+            Self::WrongSeq { expected, got } => {
+                write!(
+                    f,
+                    "record has sequence number {got}, the log expects {expected}"
+                )
+            }
+            Self::NotACommission => {
+                f.write_str("the first record must be a commission, and only the first")
+            }
+            Self::Encode(e) => write!(f, "cannot encode: {e}"),
+            Self::ReclaimRefused(why) => write!(f, "reclamation refused: {why}"),
+            Self::Damaged(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "damage at offset {}", self.offset)?;
+        if let Some(seq) = self.seq {
+            write!(f, " (record {seq})")?;
+        }
+        match self.reason {
+            DamageReason::BitFlipRepaired { bit } => write!(f, ": bit {bit} flipped, repaired"),
+            DamageReason::Unreadable(kind) => write!(f, ": unreadable: {kind}"),
+            DamageReason::MissingRecords => f.write_str(": records missing before segment end"),
+            DamageReason::SegmentHeader => f.write_str(": segment header unreadable"),
+            DamageReason::IdentityCopy => f.write_str(": one identity copy unreadable"),
+            DamageReason::TornAppend => f.write_str(": torn append, never acknowledged"),
+        }
+    }
+}

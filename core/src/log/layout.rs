@@ -1,0 +1,119 @@
+//! Where things are on the medium: two identity slots, then equal segments.
+//!
+//! ```text
+//! | identity A | identity B | segment 0 | segment 1 | ... | segment N-1 | (unused tail)
+//! ```
+//!
+//! On NOR flash every slot and segment is a whole number of erase blocks, so each can be erased
+//! alone. On rewritable memory the sizes are free; segments exist there so that space can be
+//! reclaimed in units, and a segment header lets every segment be decoded on its own.
+
+use super::LogError;
+use super::medium::MediumInfo;
+
+/// Sizes chosen by the application; `None` picks a default for the medium.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct LayoutConfig {
+    /// Bytes of each identity slot. Default: 128, or one erase block on NOR flash.
+    pub identity_slot_len: Option<u32>,
+    /// Bytes of each segment. Default: 1 KiB; on NOR flash the fewest erase blocks that make
+    /// 512 bytes; everything after the identity slots when the memory is smaller than 2 KiB
+    /// (NFC tag memory).
+    pub segment_len: Option<u32>,
+}
+
+/// The layout of one medium.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Layout {
+    /// Bytes of each identity slot.
+    pub identity_slot_len: u32,
+    /// Bytes of each segment.
+    pub segment_len: u32,
+    /// Number of segments.
+    pub segments: u32,
+    /// Program granularity.
+    pub write_size: u32,
+    /// Whether the medium must be erased before it is programmed.
+    pub erase_before_write: bool,
+}
+
+/// The smallest segment that holds a header and the largest record.
+pub const MIN_SEGMENT_LEN: u32 = 512;
+
+const _: () = assert!(
+    MIN_SEGMENT_LEN as usize
+        >= super::blocks::MAX_SEGMENT_HEADER_LEN + crate::codec::MAX_RECORD_LEN + 2 * 16
+);
+/// The smallest segment allowed on small NFC memories, where a segment may hold few records.
+pub const MIN_SMALL_SEGMENT_LEN: u32 = 64;
+
+impl Layout {
+    /// The layout for `info` under `config`, or why there is none.
+    pub fn new<E>(info: MediumInfo, config: LayoutConfig) -> Result<Layout, LogError<E>> {
+        let bad = |why| Err(LogError::BadLayout(why));
+        if info.write_size == 0 || info.write_size > 16 {
+            return bad("write size must be 1 to 16 bytes");
+        }
+        let block = info.erase_size.unwrap_or(info.write_size);
+        if block == 0 || !block.is_multiple_of(info.write_size) {
+            return bad("erase size must be a multiple of the write size");
+        }
+        let slot = config
+            .identity_slot_len
+            .unwrap_or(if info.erase_size.is_some() {
+                block
+            } else {
+                128
+            });
+        let rest = info.capacity.saturating_sub(2 * slot);
+        let segment = config.segment_len.unwrap_or(match info.erase_size {
+            Some(erase) => MIN_SEGMENT_LEN.div_ceil(erase) * erase,
+            None if info.capacity < 2048 => rest - rest % info.write_size,
+            None => 1024,
+        });
+        if !slot.is_multiple_of(block) || !segment.is_multiple_of(block) {
+            return bad("slots and segments must be whole erase blocks");
+        }
+        if segment < MIN_SMALL_SEGMENT_LEN || (info.capacity >= 2048 && segment < MIN_SEGMENT_LEN) {
+            return bad("segments are too small");
+        }
+        let segments = rest / segment;
+        if segments == 0 {
+            return bad("the medium is too small for two identity slots and a segment");
+        }
+        Ok(Layout {
+            identity_slot_len: slot,
+            segment_len: segment,
+            segments,
+            write_size: info.write_size,
+            erase_before_write: info.erase_size.is_some(),
+        })
+    }
+
+    /// Offset of identity slot 0 or 1.
+    pub fn identity_slot(&self, copy: u32) -> u32 {
+        copy * self.identity_slot_len
+    }
+
+    /// Offset of segment `physical`.
+    pub fn segment_start(&self, physical: u32) -> u32 {
+        2 * self.identity_slot_len + physical * self.segment_len
+    }
+
+    /// Offset just past segment `physical`.
+    pub fn segment_end(&self, physical: u32) -> u32 {
+        self.segment_start(physical) + self.segment_len
+    }
+
+    /// The physical segment that holds epoch `epoch`: segments are used in rotation.
+    pub fn physical(&self, epoch: u32) -> u32 {
+        epoch % self.segments
+    }
+
+    /// `n` rounded up to the write size.
+    pub fn align(&self, n: u32) -> u32 {
+        n.div_ceil(self.write_size) * self.write_size
+    }
+}

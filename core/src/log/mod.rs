@@ -1,0 +1,947 @@
+//! The custody log: append-only, power-safe, on NOR flash, EEPROM or NFC tag memory.
+//!
+//! The identity (the commission record, sequence number 0) is kept twice, in two slots with a
+//! generation number. Every later record goes into segments used in rotation. A segment starts
+//! with a header that holds the codec state and the chain head before its first record, so each
+//! segment can be read alone and old segments can be reclaimed once a checkpoint covering them
+//! has been archived. Records follow the header end to end, each padded to the write size.
+//!
+//! An append returns only when its record is durable. A power cut during an append leaves at
+//! most that one record torn; mount recognises the torn bytes as an append never acknowledged
+//! and never lets later records combine with them: on NOR flash the next record goes into a
+//! fresh segment, on rewritable memory it overwrites the torn bytes whole. A flipped bit in a
+//! stored record is repaired from the record's CRC and reported; damage that cannot be repaired
+//! is reported with its position. Nothing is skipped silently and nothing is overwritten.
+//! `docs/FORMAT.md` describes the layout byte by byte.
+
+mod blocks;
+mod cursor;
+mod error;
+mod layout;
+pub mod medium;
+
+pub use blocks::{SegmentHeader, SegmentStart};
+pub use error::{Damage, DamageReason, LogError};
+pub use layout::{Layout, LayoutConfig};
+pub use medium::{Medium, MediumInfo, Stats};
+
+use blocks::{
+    IDENTITY_PREFIX_LEN, MAX_IDENTITY_LEN, MAX_SEGMENT_HEADER_LEN, SEGMENT_PREFIX_LEN,
+    decode_identity, decode_segment_header, encode_identity, encode_segment_header,
+    segment_header_len,
+};
+use cursor::{Cursor, Step};
+use medium::Counted;
+
+use crate::chain::Chain;
+use crate::codec::{self, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf};
+use crate::model::{Body, Commission, Record, Seq};
+
+/// How many damage reports a mount keeps; more are counted.
+pub const MAX_DAMAGE_REPORTS: usize = 8;
+
+/// What mount found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct MountReport {
+    /// Records readable, the identity included.
+    pub records: u32,
+    /// Segments in use.
+    pub segments: u32,
+    /// The first damage reports, in the order found.
+    pub damage: heapless::Vec<Damage, MAX_DAMAGE_REPORTS>,
+    /// All damage found, including reports beyond the first few.
+    pub damage_count: u32,
+}
+
+impl MountReport {
+    fn add(&mut self, damage: Damage) {
+        self.damage_count += 1;
+        self.damage.push(damage).ok();
+    }
+
+    /// Whether anything other than a torn append (which loses nothing acknowledged) was found.
+    pub fn has_damage(&self) -> bool {
+        self.damage
+            .iter()
+            .any(|d| d.reason != DamageReason::TornAppend)
+            || self.damage_count as usize > self.damage.len()
+    }
+}
+
+impl Slot {
+    fn header(&self) -> Option<SegmentHeader> {
+        match self {
+            Slot::Valid(h) | Slot::Repaired(h, _) => Some(*h),
+            Slot::Free | Slot::Invalid => None,
+        }
+    }
+}
+
+/// The segment being appended to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Newest {
+    epoch: u32,
+    physical: u32,
+    /// Where the next record goes.
+    write_pos: u32,
+    /// On erase-before-write memory, a torn append ends this segment: nothing more goes in.
+    closed: bool,
+}
+
+/// An append-only custody log on a [`Medium`].
+#[derive(Debug)]
+pub struct Log<M: Medium> {
+    medium: Counted<M>,
+    layout: Layout,
+    identity: RecordBuf,
+    commission: Commission,
+    identity_generation: u32,
+    newest: Option<Newest>,
+    oldest_epoch: u32,
+    state: DeltaState,
+    chain: Chain,
+}
+
+/// What one physical segment holds.
+#[derive(Clone, Copy)]
+enum Slot {
+    Valid(SegmentHeader),
+    /// A header with one flipped bit, repaired from its CRC; the bit is counted from its start.
+    Repaired(SegmentHeader, u32),
+    /// Erased, never used, or deliberately invalidated.
+    Free,
+    /// Something that is not a header: a torn segment start, or damage.
+    Invalid,
+}
+
+impl<M: Medium> Log<M> {
+    /// Formats `medium` for a new tag whose identity is `commission` (sequence number 0), and
+    /// returns the mounted log. Everything on the medium is lost.
+    pub fn format(
+        medium: M,
+        config: LayoutConfig,
+        commission: &Record,
+    ) -> Result<Self, LogError<M::Error>> {
+        let layout = Layout::new(medium.info(), config)?;
+        let Body::Commission(body) = &commission.body else {
+            return Err(LogError::NotACommission);
+        };
+        if commission.header.seq != Seq(0) {
+            return Err(LogError::WrongSeq {
+                expected: Seq(0),
+                got: commission.header.seq,
+            });
+        }
+        let mut state = DeltaState::default();
+        let identity = codec::encode_to_buf(commission, &mut state).map_err(LogError::Encode)?;
+        if IDENTITY_PREFIX_LEN + identity.len() + codec::CRC_LEN > layout.identity_slot_len as usize
+        {
+            return Err(LogError::BadLayout(
+                "the identity record does not fit its slot",
+            ));
+        }
+        let mut medium = Counted {
+            inner: medium,
+            stats: Stats::default(),
+        };
+        // Segments first: a cut format leaves no identity, so the tag reads as unformatted.
+        for physical in 0..layout.segments {
+            free_segment(&mut medium, &layout, physical)?;
+        }
+        for copy in 0..2 {
+            write_identity(&mut medium, &layout, copy, 1, &identity)?;
+        }
+        let mut chain = Chain::default();
+        chain.push(&identity);
+        let mut log = Log {
+            medium,
+            layout,
+            identity,
+            commission: body.clone(),
+            identity_generation: 1,
+            newest: None,
+            oldest_epoch: 0,
+            state,
+            chain,
+        };
+        log.open_segment()?;
+        Ok(log)
+    }
+
+    /// Mounts the log on `medium` after any reset: finds the identity and the segments, reads
+    /// every record, and reports damage and a torn last append.
+    pub fn mount(
+        medium: M,
+        config: LayoutConfig,
+    ) -> Result<(Self, MountReport), LogError<M::Error>> {
+        let layout = Layout::new(medium.info(), config)?;
+        let mut medium = Counted {
+            inner: medium,
+            stats: Stats::default(),
+        };
+        let mut report = MountReport::default();
+
+        let (identity, generation) = read_identity(&mut medium, &layout, &mut report)?;
+        let mut state = DeltaState::default();
+        let commission = match codec::decode(&identity, &mut state) {
+            Ok((
+                Record {
+                    header,
+                    body: Body::Commission(c),
+                },
+                _,
+            )) if header.seq == Seq(0) => c,
+            _ => return Err(LogError::BadIdentity),
+        };
+        let mut chain = Chain::default();
+        chain.push(&identity);
+        let mut log = Log {
+            medium,
+            layout,
+            identity,
+            commission,
+            identity_generation: generation,
+            newest: None,
+            oldest_epoch: 0,
+            state,
+            chain,
+        };
+        report.records = 1;
+        log.scan_segments(&mut report)?;
+        Ok((log, report))
+    }
+
+    /// Reads every segment header once, in physical order, and the records of each valid
+    /// segment; keeps the state after the newest.
+    fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
+        let n = self.layout.segments;
+        let first = self.read_slot(0)?;
+        let mut previous: Option<(u32, SegmentHeader)> = None;
+        let mut invalid: heapless::Vec<u32, MAX_DAMAGE_REPORTS> = heapless::Vec::new();
+        let mut invalid_count = 0u32;
+        let mut oldest: Option<u32> = None;
+        let mut newest: Option<(Newest, Cursor)> = None;
+        for physical in 0..=n {
+            let slot = if physical == 0 || physical == n {
+                first
+            } else {
+                self.read_slot(physical)?
+            };
+            // The segment before this one can now be read: this header may bound it.
+            if let Some((p, header)) = previous.take() {
+                let successor = match slot.header() {
+                    Some(next) if next.epoch == header.epoch.wrapping_add(1) => next.prev_end,
+                    _ => None,
+                };
+                let (cursor, found) = self.scan_one(p, &header, successor, report)?;
+                report.records += found;
+                report.segments += 1;
+                oldest = Some(oldest.map_or(header.epoch, |o| o.min(header.epoch)));
+                if newest
+                    .as_ref()
+                    .is_none_or(|(nw, _)| header.epoch > nw.epoch)
+                {
+                    newest = Some((
+                        Newest {
+                            epoch: header.epoch,
+                            physical: p,
+                            write_pos: cursor.pos,
+                            closed: cursor.torn && self.layout.erase_before_write,
+                        },
+                        cursor,
+                    ));
+                }
+            }
+            if physical < n {
+                match slot {
+                    Slot::Valid(header) => previous = Some((physical, header)),
+                    Slot::Repaired(header, bit) => {
+                        report.add(Damage {
+                            offset: self.layout.segment_start(physical),
+                            seq: None,
+                            reason: DamageReason::BitFlipRepaired { bit },
+                        });
+                        previous = Some((physical, header));
+                    }
+                    Slot::Invalid => {
+                        invalid_count += 1;
+                        invalid.push(physical).ok();
+                    }
+                    Slot::Free => {}
+                }
+            }
+        }
+        // An unreadable header right after the newest segment is a segment opening that was
+        // cut; anywhere else it is damage.
+        let next_open = Some(newest.as_ref().map_or(0, |(nw, _)| (nw.physical + 1) % n));
+        for p in invalid.iter().filter(|p| Some(**p) != next_open) {
+            report.add(Damage {
+                offset: self.layout.segment_start(*p),
+                seq: None,
+                reason: DamageReason::SegmentHeader,
+            });
+        }
+        report.damage_count += invalid_count.saturating_sub(invalid.len() as u32);
+        match newest {
+            Some((nw, cursor)) => {
+                self.newest = Some(nw);
+                self.state = cursor.state;
+                self.chain = cursor.chain;
+                self.oldest_epoch = oldest.unwrap_or(nw.epoch);
+            }
+            // Formatting was cut after the identity: open the first segment now.
+            None => self.open_segment()?,
+        }
+        Ok(())
+    }
+
+    /// Reads the records of segment `physical`; returns the cursor where it stopped and how
+    /// many records it read.
+    fn scan_one(
+        &mut self,
+        physical: u32,
+        header: &SegmentHeader,
+        successor_prev_end: Option<u32>,
+        report: &mut MountReport,
+    ) -> Result<(Cursor, u32), LogError<M::Error>> {
+        let mut cursor = self.cursor(physical, header, successor_prev_end)?;
+        let mut found = 0;
+        loop {
+            match cursor
+                .next(&mut self.medium, &self.layout)
+                .map_err(LogError::Medium)?
+            {
+                Step::Record(f) => {
+                    found += 1;
+                    if let Some(bit) = f.repaired {
+                        report.add(Damage {
+                            offset: f.offset,
+                            seq: Some(f.record.header.seq),
+                            reason: DamageReason::BitFlipRepaired { bit },
+                        });
+                    }
+                }
+                Step::Damage(d) => report.add(d),
+                Step::End => return Ok((cursor, found)),
+            }
+        }
+    }
+
+    /// A cursor at the first record of segment `physical`.
+    fn cursor(
+        &mut self,
+        physical: u32,
+        header: &SegmentHeader,
+        successor_prev_end: Option<u32>,
+    ) -> Result<Cursor, LogError<M::Error>> {
+        let start = self.layout.segment_start(physical);
+        let header_len = self.header_len(header)?;
+        let (state, chain) = match header.start {
+            Some(s) => (s.state, Chain::resume(s.chain_head, s.chain_count)),
+            None => {
+                let mut state = DeltaState::default();
+                codec::decode(&self.identity, &mut state).map_err(|_| LogError::BadIdentity)?;
+                let mut chain = Chain::default();
+                chain.push(&self.identity);
+                (state, chain)
+            }
+        };
+        let end = match successor_prev_end {
+            Some(prev_end) => start
+                .saturating_add(prev_end)
+                .min(self.layout.segment_end(physical)),
+            None => self.layout.segment_end(physical),
+        };
+        Ok(Cursor {
+            pos: start + self.layout.align(header_len),
+            end,
+            is_tail: successor_prev_end.is_none(),
+            write_size: self.layout.write_size,
+            state,
+            chain,
+            done: false,
+            torn: false,
+        })
+    }
+
+    fn header_len(&self, header: &SegmentHeader) -> Result<u32, LogError<M::Error>> {
+        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
+        encode_segment_header(&mut buf, header)
+            .map(|n| n as u32)
+            .ok_or(LogError::BadLayout("segment header does not fit"))
+    }
+
+    /// Reads and classifies the header of segment `physical`.
+    fn read_slot(&mut self, physical: u32) -> Result<Slot, LogError<M::Error>> {
+        let start = self.layout.segment_start(physical);
+        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
+        let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
+        self.medium.read(start, prefix).map_err(LogError::Medium)?;
+        if prefix.iter().all(|b| *b == 0xff) || prefix.iter().all(|b| *b == 0) {
+            return Ok(Slot::Free);
+        }
+        if let Some(len) = segment_header_len(prefix).filter(|l| *l <= MAX_SEGMENT_HEADER_LEN) {
+            let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
+            self.medium
+                .read(start + SEGMENT_PREFIX_LEN as u32, rest)
+                .map_err(LogError::Medium)?;
+            if let Some(header) = decode_segment_header(buf.get(..len).unwrap_or_default()) {
+                return Ok(Slot::Valid(header));
+            }
+        }
+        // Not a header as it stands: try every single-bit flip, the CRC tells the right one.
+        let window = (MAX_SEGMENT_HEADER_LEN as u32).min(self.layout.segment_len) as usize;
+        let bytes = buf.get_mut(..window).unwrap_or_default();
+        self.medium.read(start, bytes).map_err(LogError::Medium)?;
+        for bit in 0..window * 8 {
+            let mask = 1u8 << (bit % 8);
+            if let Some(b) = bytes.get_mut(bit / 8) {
+                *b ^= mask;
+            }
+            let repaired = segment_header_len(bytes)
+                .and_then(|len| bytes.get(..len))
+                .and_then(decode_segment_header);
+            if let Some(header) = repaired {
+                // A repaired header over an empty segment is a segment opening cut short (or
+                // harmless damage): nothing to keep, so the segment is opened anew.
+                let records_at = start + self.layout.align(self.header_len(&header)?);
+                let mut unit = [0u8; 16];
+                let unit = unit
+                    .get_mut(..self.layout.write_size as usize)
+                    .unwrap_or_default();
+                self.medium
+                    .read(records_at, unit)
+                    .map_err(LogError::Medium)?;
+                if unit.iter().all(|b| *b == 0xff) {
+                    return Ok(Slot::Invalid);
+                }
+                return Ok(Slot::Repaired(header, bit as u32));
+            }
+            if let Some(b) = bytes.get_mut(bit / 8) {
+                *b ^= mask;
+            }
+        }
+        Ok(Slot::Invalid)
+    }
+
+    /// Appends `record`, which must carry the next sequence number; returns once it is
+    /// durable. A full log refuses with [`LogError::LogFull`].
+    pub fn append(&mut self, record: &Record) -> Result<Seq, LogError<M::Error>> {
+        let expected = self
+            .next_seq()
+            .ok_or(LogError::Encode(codec::EncodeError::SequenceExhausted))?;
+        if record.header.seq != expected {
+            return Err(LogError::WrongSeq {
+                expected,
+                got: record.header.seq,
+            });
+        }
+        if matches!(record.body, Body::Commission(_)) {
+            return Err(LogError::NotACommission);
+        }
+        let mut state = self.state;
+        let stored = codec::encode_to_buf(record, &mut state).map_err(LogError::Encode)?;
+        let len = self.layout.align(stored.len() as u32);
+        let rewritable = !self.layout.erase_before_write;
+        // Rewritable memory gets an end marker after the record: old bytes may lie beyond.
+        let needed = len + if rewritable { self.layout.align(1) } else { 0 };
+        let fits = |nw: &Newest, layout: &Layout| {
+            !nw.closed && nw.write_pos + needed <= layout.segment_end(nw.physical)
+        };
+        if !self.newest.is_some_and(|nw| fits(&nw, &self.layout)) {
+            self.open_segment()?;
+        }
+        let Some(nw) = self.newest.filter(|nw| fits(nw, &self.layout)) else {
+            return Err(LogError::LogFull);
+        };
+        let mut buf = [0xffu8; MAX_RECORD_LEN + 16];
+        buf.get_mut(..stored.len())
+            .ok_or(LogError::BadLayout("record buffer"))?
+            .copy_from_slice(&stored);
+        let write = buf
+            .get(..needed as usize)
+            .ok_or(LogError::BadLayout("record buffer"))?;
+        self.medium
+            .program(nw.write_pos, write)
+            .map_err(LogError::Medium)?;
+        self.state = state;
+        self.chain.push(&stored);
+        if let Some(n) = self.newest.as_mut() {
+            n.write_pos += len;
+        }
+        Ok(record.header.seq)
+    }
+
+    /// Opens the next segment in rotation; `LogFull` if it is still in use.
+    fn open_segment(&mut self) -> Result<(), LogError<M::Error>> {
+        let n = self.layout.segments;
+        let (epoch, physical, prev_end, start) = match self.newest {
+            None => (0, 0, None, None),
+            Some(nw) => {
+                let physical = (nw.physical + 1) % n;
+                if self.read_slot(physical)?.header().is_some() {
+                    return Err(LogError::LogFull);
+                }
+                let prev_end = nw.write_pos - self.layout.segment_start(nw.physical);
+                let start = SegmentStart {
+                    state: self.state,
+                    chain_count: self.chain.count(),
+                    chain_head: self.chain.head(),
+                };
+                (nw.epoch + 1, physical, Some(prev_end), Some(start))
+            }
+        };
+        let header = SegmentHeader {
+            epoch,
+            start,
+            prev_end,
+        };
+        let mut buf = [0xffu8; MAX_SEGMENT_HEADER_LEN + 16];
+        let len = encode_segment_header(&mut buf, &header)
+            .ok_or(LogError::BadLayout("segment header does not fit"))? as u32;
+        let seg = self.layout.segment_start(physical);
+        let records_at = seg + self.layout.align(len);
+        if self.layout.erase_before_write {
+            self.medium
+                .erase(seg, self.layout.segment_end(physical))
+                .map_err(LogError::Medium)?;
+        } else {
+            // The end marker first: once the header is valid, the segment reads as empty.
+            let end_marker = [0xffu8; 16];
+            let marker = end_marker
+                .get(..self.layout.write_size as usize)
+                .unwrap_or_default();
+            self.medium
+                .program(records_at, marker)
+                .map_err(LogError::Medium)?;
+        }
+        let header_bytes = buf
+            .get(..self.layout.align(len) as usize)
+            .ok_or(LogError::BadLayout("segment header does not fit"))?;
+        self.medium
+            .program(seg, header_bytes)
+            .map_err(LogError::Medium)?;
+        if self.newest.is_none() {
+            self.oldest_epoch = epoch;
+        }
+        self.newest = Some(Newest {
+            epoch,
+            physical,
+            write_pos: records_at,
+            closed: false,
+        });
+        Ok(())
+    }
+
+    /// The sequence number the next record must carry.
+    pub fn next_seq(&self) -> Option<Seq> {
+        self.state.implicit_seq()
+    }
+
+    /// The identity: the commission record as decoded.
+    pub fn identity(&self) -> &Commission {
+        &self.commission
+    }
+
+    /// How many times the identity has been written (1 after formatting).
+    pub fn identity_generation(&self) -> u32 {
+        self.identity_generation
+    }
+
+    /// The identity record as stored (sequence number 0, the first link of the chain).
+    pub fn identity_bytes(&self) -> &[u8] {
+        &self.identity
+    }
+
+    /// The codec state after the last record.
+    pub fn state(&self) -> &DeltaState {
+        &self.state
+    }
+
+    /// The chain over every record, including reclaimed ones.
+    pub fn chain(&self) -> Chain {
+        self.chain
+    }
+
+    /// The layout in use.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Bytes the records area can hold in all, headers excluded.
+    pub fn capacity(&self) -> u32 {
+        self.layout.segments * self.layout.segment_len
+    }
+
+    /// Bytes still free for records: the rest of the newest segment and every free segment.
+    pub fn free_space(&self) -> u32 {
+        let Some(nw) = self.newest else {
+            return self.capacity();
+        };
+        let used_segments = nw.epoch.saturating_sub(self.oldest_epoch) + 1;
+        let here = if nw.closed {
+            0
+        } else {
+            self.layout
+                .segment_end(nw.physical)
+                .saturating_sub(nw.write_pos)
+        };
+        let free_segments = self.layout.segments.saturating_sub(used_segments);
+        here + free_segments
+            * self
+                .layout
+                .segment_len
+                .saturating_sub(MAX_SEGMENT_HEADER_LEN as u32)
+    }
+
+    /// Bytes read, programmed and erased since this log was formatted or mounted.
+    pub fn stats(&self) -> Stats {
+        self.medium.stats
+    }
+
+    /// The medium, for inspection.
+    pub fn medium(&self) -> &M {
+        &self.medium.inner
+    }
+
+    /// The medium, mutably: a test harness uses it to cut power or inject damage.
+    pub fn medium_mut(&mut self) -> &mut M {
+        &mut self.medium.inner
+    }
+
+    /// Ends the log and hands the medium back.
+    pub fn into_medium(self) -> M {
+        self.medium.inner
+    }
+
+    /// Reads every record from sequence number `from` on, in order, with damage where found.
+    pub fn read_from(&mut self, from: Seq) -> Entries<'_, M> {
+        Entries {
+            log: self,
+            from,
+            phase: Phase::Identity,
+            pending: None,
+        }
+    }
+
+    /// Frees the segments whose records all come before `checkpoint`, which must be a
+    /// checkpoint record covering every record before it, archived by the host. The chain
+    /// continues: the next segment's header holds the chain head at its start.
+    pub fn reclaim(&mut self, checkpoint: Seq) -> Result<u32, LogError<M::Error>> {
+        let Some(nw) = self.newest else {
+            return Ok(0);
+        };
+        // Find the segment that holds the checkpoint, and check what it is.
+        let mut freed = 0;
+        let mut epoch = self.oldest_epoch;
+        let mut physical = self.physical_of(epoch).ok_or(LogError::ReclaimRefused(
+            "the oldest segment cannot be found",
+        ))?;
+        while epoch < nw.epoch {
+            if self.read_slot(physical)?.header().is_none() {
+                return Err(LogError::ReclaimRefused("a segment header is unreadable"));
+            }
+            let next_physical = (physical + 1) % self.layout.segments;
+            let Some(next) = self.read_slot(next_physical)?.header() else {
+                return Err(LogError::ReclaimRefused("a segment header is unreadable"));
+            };
+            let next_first = next
+                .start
+                .and_then(|s| s.state.implicit_seq())
+                .ok_or(LogError::ReclaimRefused("a segment header has no start"))?;
+            if next_first > checkpoint {
+                break;
+            }
+            if freed == 0 {
+                self.check_checkpoint(checkpoint)?;
+            }
+            free_segment(&mut self.medium, &self.layout, physical)?;
+            freed += 1;
+            epoch += 1;
+            physical = next_physical;
+        }
+        self.oldest_epoch = epoch;
+        Ok(freed)
+    }
+
+    /// The physical segment holding `epoch`: segments are opened in rotation.
+    fn physical_of(&self, epoch: u32) -> Option<u32> {
+        let nw = self.newest?;
+        let n = self.layout.segments;
+        let back = nw.epoch.checked_sub(epoch)?;
+        (back < n).then_some((nw.physical + n - back) % n)
+    }
+
+    fn check_checkpoint(&mut self, seq: Seq) -> Result<(), LogError<M::Error>> {
+        for entry in self.read_from(seq) {
+            match entry? {
+                Entry::Record { record, .. } if record.header.seq == seq => {
+                    return match record.body {
+                        Body::Checkpoint(c) if c.count == seq.0 => Ok(()),
+                        _ => Err(LogError::ReclaimRefused(
+                            "the record is not a checkpoint covering every record before it",
+                        )),
+                    };
+                }
+                Entry::Damage(_) => {
+                    return Err(LogError::ReclaimRefused("damage near the checkpoint"));
+                }
+                _ => {}
+            }
+        }
+        Err(LogError::ReclaimRefused("no such record"))
+    }
+}
+
+/// Writes identity slot `copy`.
+fn write_identity<M: Medium>(
+    medium: &mut Counted<M>,
+    layout: &Layout,
+    copy: u32,
+    generation: u32,
+    record: &[u8],
+) -> Result<(), LogError<M::Error>> {
+    let mut buf = [0xffu8; MAX_IDENTITY_LEN + 16];
+    let len = encode_identity(&mut buf, generation, record).ok_or(LogError::BadLayout(
+        "the identity record does not fit its slot",
+    ))? as u32;
+    let at = layout.identity_slot(copy);
+    if layout.erase_before_write {
+        medium
+            .erase(at, at + layout.identity_slot_len)
+            .map_err(LogError::Medium)?;
+    }
+    let bytes = buf
+        .get(..layout.align(len) as usize)
+        .ok_or(LogError::BadLayout(
+            "the identity record does not fit its slot",
+        ))?;
+    medium.program(at, bytes).map_err(LogError::Medium)
+}
+
+/// Reads both identity slots; returns the newest intact one, repairing the other.
+fn read_identity<M: Medium>(
+    medium: &mut Counted<M>,
+    layout: &Layout,
+    report: &mut MountReport,
+) -> Result<(RecordBuf, u32), LogError<M::Error>> {
+    let mut best: Option<(RecordBuf, u32)> = None;
+    let mut intact = [false; 2];
+    for copy in 0..2u32 {
+        let at = layout.identity_slot(copy);
+        let mut buf = [0u8; MAX_IDENTITY_LEN];
+        let prefix_len = IDENTITY_PREFIX_LEN + LENGTH_PREFIX_LEN;
+        medium
+            .read(at, buf.get_mut(..prefix_len).unwrap_or_default())
+            .map_err(LogError::Medium)?;
+        let Ok(record_len) =
+            codec::stored_len(buf.get(IDENTITY_PREFIX_LEN..prefix_len).unwrap_or_default())
+        else {
+            continue;
+        };
+        let total = IDENTITY_PREFIX_LEN + record_len + codec::CRC_LEN;
+        if total > layout.identity_slot_len as usize || total > MAX_IDENTITY_LEN {
+            continue;
+        }
+        medium
+            .read(
+                at + prefix_len as u32,
+                buf.get_mut(prefix_len..total).unwrap_or_default(),
+            )
+            .map_err(LogError::Medium)?;
+        if let Some((generation, record)) = decode_identity(buf.get(..total).unwrap_or_default()) {
+            if let Some(slot) = intact.get_mut(copy as usize) {
+                *slot = true;
+            }
+            let newer = best.as_ref().is_none_or(|(_, g)| generation > *g);
+            if let (true, Ok(stored)) = (newer, RecordBuf::from_slice(record)) {
+                best = Some((stored, generation));
+            }
+        }
+    }
+    let (record, generation) = best.ok_or(LogError::Unformatted)?;
+    for (copy, ok) in intact.iter().enumerate() {
+        if !ok {
+            report.add(Damage {
+                offset: layout.identity_slot(copy as u32),
+                seq: Some(Seq(0)),
+                reason: DamageReason::IdentityCopy,
+            });
+            write_identity(medium, layout, copy as u32, generation, &record)?;
+        }
+    }
+    Ok((record, generation))
+}
+
+/// Makes segment `physical` free: erased on NOR flash; on rewritable memory an end marker at
+/// its first record, then a zeroed header, so that a cut leaves it either intact or free.
+fn free_segment<M: Medium>(
+    medium: &mut Counted<M>,
+    layout: &Layout,
+    physical: u32,
+) -> Result<(), LogError<M::Error>> {
+    let start = layout.segment_start(physical);
+    if layout.erase_before_write {
+        return medium
+            .erase(start, layout.segment_end(physical))
+            .map_err(LogError::Medium);
+    }
+    let zeros = [0u8; 16];
+    let prefix = zeros
+        .get(..layout.align(SEGMENT_PREFIX_LEN as u32) as usize)
+        .unwrap_or_default();
+    medium.program(start, prefix).map_err(LogError::Medium)
+}
+
+/// One item read from a log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[allow(clippy::large_enum_variant, reason = "no heap: records move by value")]
+pub enum Entry {
+    /// A record and where it is stored.
+    Record {
+        /// Its offset on the medium.
+        offset: u32,
+        /// The record.
+        record: Record,
+        /// Its stored bytes.
+        stored: RecordBuf,
+    },
+    /// Damage; the records it makes unreadable are not yielded.
+    Damage(Damage),
+}
+
+enum Phase {
+    Identity,
+    Segment {
+        epoch: u32,
+        physical: u32,
+        cursor: Cursor,
+    },
+    Done,
+}
+
+/// The records of a log in order, from [`Log::read_from`].
+pub struct Entries<'a, M: Medium> {
+    log: &'a mut Log<M>,
+    from: Seq,
+    phase: Phase,
+    pending: Option<Entry>,
+}
+
+impl<M: Medium> Entries<'_, M> {
+    fn step(&mut self) -> Result<Option<Entry>, LogError<M::Error>> {
+        if let Some(e) = self.pending.take() {
+            return Ok(Some(e));
+        }
+        loop {
+            match &mut self.phase {
+                Phase::Done => return Ok(None),
+                Phase::Identity => {
+                    let Some(nw) = self.log.newest else {
+                        self.phase = Phase::Done;
+                        continue;
+                    };
+                    let first = self.log.oldest_epoch;
+                    let physical = self.log.physical_of(first).unwrap_or(nw.physical);
+                    self.phase = self.open(first, physical)?;
+                    if self.from == Seq(0) {
+                        let mut state = DeltaState::default();
+                        if let Ok((record, _)) = codec::decode(&self.log.identity, &mut state) {
+                            return Ok(Some(Entry::Record {
+                                offset: 0,
+                                record,
+                                stored: self.log.identity.clone(),
+                            }));
+                        }
+                    }
+                }
+                Phase::Segment {
+                    epoch,
+                    physical,
+                    cursor,
+                } => {
+                    let (epoch, physical) = (*epoch, *physical);
+                    match cursor
+                        .next(&mut self.log.medium, &self.log.layout)
+                        .map_err(LogError::Medium)?
+                    {
+                        Step::Record(found) => {
+                            if found.record.header.seq < self.from {
+                                continue;
+                            }
+                            let entry = Entry::Record {
+                                offset: found.offset,
+                                record: found.record.clone(),
+                                stored: found.stored.clone(),
+                            };
+                            if let Some(bit) = found.repaired {
+                                self.pending = Some(entry);
+                                return Ok(Some(Entry::Damage(Damage {
+                                    offset: found.offset,
+                                    seq: Some(found.record.header.seq),
+                                    reason: DamageReason::BitFlipRepaired { bit },
+                                })));
+                            }
+                            return Ok(Some(entry));
+                        }
+                        Step::Damage(d) => {
+                            self.phase = self.advance(epoch, physical)?;
+                            return Ok(Some(Entry::Damage(d)));
+                        }
+                        Step::End => self.phase = self.advance(epoch, physical)?,
+                    }
+                }
+            }
+        }
+    }
+
+    fn advance(&mut self, epoch: u32, physical: u32) -> Result<Phase, LogError<M::Error>> {
+        let nw = self.log.newest.map(|n| n.epoch).unwrap_or(0);
+        if epoch >= nw {
+            return Ok(Phase::Done);
+        }
+        self.open(epoch + 1, (physical + 1) % self.log.layout.segments)
+    }
+
+    fn open(&mut self, epoch: u32, physical: u32) -> Result<Phase, LogError<M::Error>> {
+        let Some(header) = self.log.read_slot(physical)?.header() else {
+            return Ok(Phase::Done);
+        };
+        let nw = self.log.newest.map(|n| n.epoch).unwrap_or(0);
+        let successor = if epoch < nw {
+            match self
+                .log
+                .read_slot((physical + 1) % self.log.layout.segments)?
+                .header()
+            {
+                Some(next) if next.epoch == epoch + 1 => next.prev_end,
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let cursor = self.log.cursor(physical, &header, successor)?;
+        Ok(Phase::Segment {
+            epoch,
+            physical,
+            cursor,
+        })
+    }
+}
+
+impl<M: Medium> Iterator for Entries<'_, M> {
+    type Item = Result<Entry, LogError<M::Error>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.step() {
+            Ok(Some(e)) => Some(Ok(e)),
+            Ok(None) => None,
+            Err(e) => {
+                self.phase = Phase::Done;
+                Some(Err(e))
+            }
+        }
+    }
+}
