@@ -2,7 +2,7 @@
 
 use remtag::log::{DamageReason, Entry, Log, LogError};
 use remtag::model::Seq;
-use remtag_tests::journey::journey;
+use remtag_tests::journey::{chain_over, journey};
 use remtag_tests::targets::Nor;
 use remtag_tests::torture::{Target, check_after_cut, run};
 
@@ -57,4 +57,60 @@ fn a_flipped_bit_is_repaired_and_reported() {
         .filter(|e| matches!(e, Ok(Entry::Record { .. })))
         .count();
     assert_eq!(n, 30);
+}
+
+#[test]
+fn reclaiming_after_an_archived_checkpoint_frees_space_and_the_chain_goes_on() {
+    use remtag::Body;
+    use remtag_tests::targets::Eeprom;
+    let records = journey(3000);
+    let mut mem = Eeprom::default();
+    let full = run(&mut mem, &records, 0, records.len());
+    assert!(full < records.len(), "the EEPROM fills up");
+    let config = mem.config();
+    let (mut log, _) = Log::mount(mem.medium(), config).expect("mounts");
+    assert!(matches!(log.append(&records[full]), Err(LogError::LogFull)));
+
+    // Only a checkpoint covering every record before it may be named.
+    let not_checkpoint = (1..full).find(|&i| !matches!(records[i].body, Body::Checkpoint(_)));
+    assert!(matches!(
+        log.reclaim(Seq(not_checkpoint.expect("a record") as u32)),
+        Err(LogError::ReclaimRefused(_))
+    ));
+    let checkpoint = (1..full)
+        .rev()
+        .find(|&i| matches!(records[i].body, Body::Checkpoint(_)))
+        .expect("a checkpoint");
+    let freed = log.reclaim(Seq(checkpoint as u32)).expect("reclaims");
+    assert!(freed > 0);
+    let before = log.free_space();
+    assert!(before > 1000, "{before}");
+
+    // Appending goes on, and the chain continues over the reclaimed records.
+    let mut appended = full;
+    while appended < full + 40 {
+        log.append(&records[appended])
+            .expect("appends after reclaiming");
+        appended += 1;
+    }
+    assert_eq!(log.chain(), chain_over(&records[..appended]));
+    drop(log);
+
+    let (mut log, report) = Log::mount(mem.medium(), config).expect("mounts");
+    assert!(!report.has_damage(), "{:?}", report.damage);
+    assert_eq!(log.chain(), chain_over(&records[..appended]));
+    let seqs: Vec<u32> = log
+        .read_from(Seq(0))
+        .map(|e| match e.expect("reads") {
+            Entry::Record { record, .. } => {
+                assert_eq!(record, records[record.header.seq.0 as usize]);
+                record.header.seq.0
+            }
+            Entry::Damage(d) => panic!("{d}"),
+        })
+        .collect();
+    assert_eq!(seqs[0], 0, "the identity is kept");
+    assert!(seqs[1] > 1 && seqs[1] as usize <= checkpoint, "{}", seqs[1]);
+    assert_eq!(*seqs.last().expect("records"), appended as u32 - 1);
+    assert!(seqs.windows(2).skip(1).all(|w| w[1] == w[0] + 1));
 }

@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 pub mod codecs;
+pub mod log;
 pub mod measure;
 pub mod mirror;
 pub mod report;

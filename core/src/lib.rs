@@ -14,3 +14,4 @@ pub use model::{Body, Header, Record, RecordType};
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
 pub mod log;
+pub mod verify;

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod directory;
+pub mod image;
 pub mod input;
 pub mod keys;
 pub mod logbuilder;

@@ -169,3 +169,52 @@ pub fn table(dir: Option<&Directory>, records: &[Located]) -> String {
     }
     out
 }
+
+/// A verification report for people.
+pub fn verification(report: &remtag::verify::Report) -> String {
+    use remtag::verify::SignatureStatus;
+    let mut out = String::new();
+    if let Some(epc) = report.identity {
+        out += &format!("identity: {epc}\n");
+    }
+    out += &format!(
+        "records: {}, signed prefix: {}, unsigned tail: {}\n",
+        report.records,
+        report.signed_prefix,
+        report.unsigned_tail()
+    );
+    for c in &report.checkpoints {
+        let signers: Vec<String> = c
+            .signers
+            .iter()
+            .map(|s| {
+                let status = match s.status {
+                    SignatureStatus::Valid => "valid",
+                    SignatureStatus::UnknownKey => "UNKNOWN KEY",
+                    SignatureStatus::Expired => "EXPIRED KEY",
+                    SignatureStatus::Bad => "BAD SIGNATURE",
+                    SignatureStatus::NotChecked => "not checked",
+                };
+                format!("key {} ({:?}) {status}", s.key, s.role)
+            })
+            .collect();
+        out += &format!(
+            "checkpoint #{} over {} records: chain {}, {}{}\n",
+            c.seq,
+            c.count,
+            if c.chain_ok { "ok" } else { "MISMATCH" },
+            signers.join(", "),
+            if c.verified() { "" } else { " -> NOT VERIFIED" }
+        );
+    }
+    for f in &report.findings {
+        out += &format!("finding: {f}\n");
+    }
+    if report.finding_count as usize > report.findings.len() {
+        out += &format!(
+            "... and {} more findings\n",
+            report.finding_count as usize - report.findings.len()
+        );
+    }
+    out
+}

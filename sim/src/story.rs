@@ -502,3 +502,28 @@ fn journey_after_review(
     }
     Ok(())
 }
+
+/// The public keys of the story's custodians, valid from 2018 to 2040, as a verifier trusts
+/// them.
+pub fn keys_file() -> crate::keys::KeysFile {
+    let from = chrono::DateTime::from_timestamp(1_514_764_800, 0).unwrap_or_default();
+    let until = chrono::DateTime::from_timestamp(2_208_988_800, 0);
+    let dir = directory();
+    let entry = |key: KeyId, party: PartyRef| {
+        crate::keys::KeysFile::entry(
+            key,
+            party,
+            &dir.party_name(party),
+            &demo_keypair(key),
+            from,
+            until,
+        )
+    };
+    crate::keys::KeysFile {
+        keys: vec![
+            entry(KEY_AIRCREW, AIRCREW),
+            entry(KEY_UNC_RECEIVING, UNC_RECEIVING),
+            entry(KEY_DPAA_LAB, DPAA_LAB),
+        ],
+    }
+}

@@ -8,7 +8,7 @@ Python 3 standard library only.
 Usage: decode_v1.py VECTOR_FILE.json
 
 For each vector in the file, decodes its hex into the JSON form of the record (FORMAT.md,
-section 14) and compares it with the vector's `record`. It also checks the CRC, that every byte
+section 15) and compares it with the vector's `record`. It also checks the CRC, that every byte
 is used, and (FORMAT.md, section 10) the hash chain at each checkpoint of a `log` file and every
 checkpoint signature. Prints each mismatch, then `N passed, M failed`; exits 1 if any failed.
 """
@@ -42,7 +42,7 @@ def crc32c(data):
 
 assert crc32c(b"123456789") == 0xE3069283, "CRC-32C check value"
 
-# --- Errors (section 13) -----------------------------------------------------------------------
+# --- Errors (section 14) -----------------------------------------------------------------------
 
 
 class DecodeError(Exception):
@@ -134,7 +134,7 @@ class Reader:
 
     def list(self, capacity, read, body_start):
         n = self.varint(U64)
-        # FORMAT.md, section 13: an over-long list is rejected once item capacity + 1 is read.
+        # FORMAT.md, section 14: an over-long list is rejected once item capacity + 1 is read.
         items = [read() for _ in range(min(n, capacity + 1))]
         if n > capacity:
             self.fail("value out of range", body_start)
@@ -441,7 +441,7 @@ def read_body(r, record_type, state):
             number = r.u32()
             seal = {"number": number, "state": enum(SEAL_STATE)}
         condition = enum(CONDITION)
-        # FORMAT.md, section 13: the seal's base is checked after the whole body is read.
+        # FORMAT.md, section 14: the seal's base is checked after the whole body is read.
         if stored == "SameNumber" and state["last_seal"] is None:
             raise DecodeError(start, "seal is delta-coded but no earlier record gives its base")
         return {

@@ -1,12 +1,15 @@
 //! Long custody journeys for the log's torture tests, built from the 2018 story.
 
 use remtag::Record;
+use remtag::chain::Chain;
+use remtag::codec::{self, DeltaState};
 use remtag::model::{Body, Seq, Timestamp, UtcSeconds};
 use remtag_sim::story;
 
 /// `n` records: the commission of box 1, then the story's other records over and over, with
 /// sequence numbers 0 to n-1 and an hour between records. Checkpoints cover every record before
-/// them, as in a real log.
+/// them and carry the chain head over them, as in a real log (their signatures are the story's
+/// and do not verify).
 pub fn journey(n: usize) -> Vec<Record> {
     build(n, |_| true)
 }
@@ -23,6 +26,10 @@ fn build(n: usize, keep: impl Fn(&Record) -> bool) -> Vec<Record> {
     let rest: Vec<&Record> = rest.iter().filter(|r| keep(r)).collect();
     let mut out = vec![first.clone()];
     let start = first.header.time.map_or(0, |t| t.at.0);
+    // The chain over the records so far, kept up to date for the checkpoints' heads.
+    let mut state = DeltaState::default();
+    let mut chain = Chain::default();
+    chain.push(&codec::encode_to_buf(first, &mut state).expect("encodes"));
     for (i, template) in rest.iter().cycle().take(n.saturating_sub(1)).enumerate() {
         let seq = i as u32 + 1;
         let mut record = (*template).clone();
@@ -33,8 +40,20 @@ fn build(n: usize, keep: impl Fn(&Record) -> bool) -> Vec<Record> {
         });
         if let Body::Checkpoint(c) = &mut record.body {
             c.count = seq;
+            c.head = chain.head();
         }
+        chain.push(&codec::encode_to_buf(&record, &mut state).expect("encodes"));
         out.push(record);
     }
     out
+}
+
+/// The chain over `records`, encoded one after the other as a log stores them.
+pub fn chain_over(records: &[Record]) -> Chain {
+    let mut state = DeltaState::default();
+    let mut chain = Chain::default();
+    for r in records {
+        chain.push(&codec::encode_to_buf(r, &mut state).expect("encodes"));
+    }
+    chain
 }

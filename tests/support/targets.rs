@@ -1,11 +1,12 @@
 //! The simulated memories the torture tests run the log on.
 
 use remtag::log::LayoutConfig;
-use remtag::log::medium::{Eeprom24x256Medium, NorFlashMedium, eeprom_24x256};
+use remtag::log::medium::{Eeprom24x256Medium, NorFlashMedium, RewritableMedium, eeprom_24x256};
 use remtag_sim::memory::clock::SimDelay;
 use remtag_sim::memory::eeprom::SimEeprom;
 use remtag_sim::memory::nor::SimNorFlash;
-use remtag_sim::memory::power::{CutWord, PowerCut};
+use remtag_sim::memory::ntag::SimTagMemory;
+use remtag_sim::memory::power::{CutWord, PowerControl, PowerCut};
 
 use crate::torture::Target;
 
@@ -88,5 +89,53 @@ impl Target for Eeprom {
 
     fn name(&self) -> String {
         "EEPROM 24LC256".to_string()
+    }
+}
+
+/// NFC tag memory (4-byte pages, no tearing protection) with small identity slots.
+#[derive(Clone)]
+pub struct Tag {
+    /// The tag's user memory.
+    pub memory: SimTagMemory,
+}
+
+impl Tag {
+    /// A blank tag of `capacity` bytes of user memory.
+    pub fn new(capacity: usize) -> Self {
+        Tag {
+            memory: SimTagMemory::new(capacity),
+        }
+    }
+}
+
+impl Target for Tag {
+    type M<'a> = RewritableMedium<&'a mut SimTagMemory>;
+
+    fn medium(&mut self) -> Self::M<'_> {
+        RewritableMedium::new(&mut self.memory, SimTagMemory::PAGE as u32)
+    }
+
+    fn config(&self) -> LayoutConfig {
+        LayoutConfig {
+            identity_slot_len: Some(64),
+            segment_len: None,
+        }
+    }
+
+    fn steps(&self) -> u64 {
+        self.memory.steps_taken()
+    }
+
+    fn cut_after(&mut self, steps: u64, word: CutWord, seed: u64) {
+        self.memory
+            .set_power_cut(PowerCut::after(steps, word, seed));
+    }
+
+    fn restore(&mut self) {
+        self.memory.restore_power();
+    }
+
+    fn name(&self) -> String {
+        format!("NFC tag ({} bytes)", self.memory.contents().len())
     }
 }

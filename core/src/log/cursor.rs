@@ -8,7 +8,7 @@ use crate::chain::Chain;
 use crate::codec::{
     self, DecodeErrorKind, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf,
 };
-use crate::model::Record;
+use crate::model::{Digest, Record, Seq};
 
 /// A record read from the medium.
 #[derive(Clone, Debug)]
@@ -18,6 +18,8 @@ pub(crate) struct Found {
     pub(crate) stored: RecordBuf,
     /// The bit that was flipped and repaired, if any.
     pub(crate) repaired: Option<u32>,
+    /// The chain head before this record.
+    pub(crate) head_before: Digest,
 }
 
 /// One step through a segment.
@@ -46,6 +48,8 @@ pub(crate) struct Cursor {
     pub(crate) done: bool,
     /// The segment ended in a torn append.
     pub(crate) torn: bool,
+    /// The segment has unreadable records: nothing more may be written into it.
+    pub(crate) damaged: bool,
 }
 
 /// A record that decoded, with the state after it.
@@ -96,14 +100,87 @@ impl Cursor {
                     }
                 }
                 self.done = true;
-                self.torn = self.is_tail;
-                Ok(Step::Damage(self.damage(if self.is_tail {
+                // A torn append is the last thing written: after the length it claims comes
+                // the end (erased flash, or the end marker an append writes first). Written
+                // bytes after it mean acknowledged records follow: damage, kept as evidence.
+                let torn = self.is_tail && !self.followed_by_data(medium, layout, offset)?;
+                self.torn = torn;
+                self.damaged = !torn;
+                Ok(Step::Damage(self.damage(if torn {
                     DamageReason::TornAppend
                 } else {
                     DamageReason::Unreadable(kind)
                 })))
             }
         }
+    }
+
+    /// Whether an intact record (by its CRC) follows the record at `offset`, at the length the
+    /// latter claims: then acknowledged records follow, and it cannot be a torn append.
+    fn followed_by_data<M: Medium>(
+        &self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+        offset: u32,
+    ) -> Result<bool, M::Error> {
+        let avail = self.end.saturating_sub(offset) as usize;
+        let mut prefix = [0u8; LENGTH_PREFIX_LEN];
+        let prefix = prefix
+            .get_mut(..avail.min(LENGTH_PREFIX_LEN))
+            .unwrap_or_default();
+        medium.read(offset, prefix)?;
+        let Ok(len) = codec::stored_len(prefix) else {
+            return Ok(false);
+        };
+        let next = layout.align(offset.saturating_add(len as u32));
+        let window = (self.end.saturating_sub(next) as usize).min(MAX_RECORD_LEN);
+        let mut buf = [0u8; MAX_RECORD_LEN];
+        let bytes = buf.get_mut(..window).unwrap_or_default();
+        if bytes.is_empty() {
+            return Ok(false);
+        }
+        medium.read(next, bytes)?;
+        Ok(codec::read_envelope(bytes).is_ok())
+    }
+
+    /// After unreadable damage: steps over the damaged record by the length it claims and over
+    /// every intact record after it, counting them and chaining their stored bytes. Their
+    /// contents cannot be decoded without the damaged record, but their sequence numbers are
+    /// known and must never be given out again. The state after them knows only the sequence
+    /// number, so the next record is coded in full.
+    pub(crate) fn step_over_damage<M: Medium>(
+        &mut self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+    ) -> Result<(), M::Error> {
+        let mut seq = self.state.last_seq;
+        let mut at = self.pos;
+        let mut first = true;
+        let mut buf = [0u8; MAX_RECORD_LEN];
+        loop {
+            let window = (self.end.saturating_sub(at) as usize).min(MAX_RECORD_LEN);
+            let bytes = buf.get_mut(..window).unwrap_or_default();
+            if bytes.is_empty() {
+                break;
+            }
+            medium.read(at, bytes)?;
+            let len = if first {
+                codec::stored_len(bytes).ok().filter(|l| *l <= window)
+            } else {
+                codec::read_envelope(bytes).ok().map(|e| e.total_len)
+            };
+            let Some(len) = len else { break };
+            self.chain.push(bytes.get(..len).unwrap_or_default());
+            seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
+            at = layout.align(at + len as u32);
+            first = false;
+        }
+        self.pos = at;
+        self.state = DeltaState {
+            last_seq: seq,
+            ..DeltaState::default()
+        };
+        Ok(())
     }
 
     fn damage(&self, reason: DamageReason) -> Damage {
@@ -115,6 +192,7 @@ impl Cursor {
     }
 
     fn accept(&mut self, layout: &Layout, offset: u32, good: Good, repaired: Option<u32>) -> Step {
+        let head_before = self.chain.head();
         self.state = good.state;
         self.chain.push(&good.stored);
         self.pos = layout.align(offset + good.stored.len() as u32);
@@ -123,6 +201,7 @@ impl Cursor {
             record: good.record,
             stored: good.stored,
             repaired,
+            head_before,
         })
     }
 

@@ -20,6 +20,8 @@ pub enum LogError<E> {
     BadLayout(&'static str),
     /// No segment is free: the log refuses the append. Nothing is ever overwritten.
     LogFull,
+    /// The record cannot fit even an empty segment of this layout.
+    RecordTooLarge,
     /// The record's sequence number is not the next one.
     WrongSeq {
         /// The sequence number the log expects.
@@ -80,6 +82,7 @@ impl<E: fmt::Debug> fmt::Display for LogError<E> {
             Self::BadIdentity => f.write_str("the identity is not a commission record"),
             Self::BadLayout(why) => write!(f, "bad layout: {why}"),
             Self::LogFull => f.write_str("log full: append refused, nothing overwritten"),
+            Self::RecordTooLarge => f.write_str("the record is larger than a segment can hold"),
             Self::WrongSeq { expected, got } => {
                 write!(
                     f,

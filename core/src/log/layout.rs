@@ -15,7 +15,8 @@ use super::medium::MediumInfo;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LayoutConfig {
-    /// Bytes of each identity slot. Default: 128, or one erase block on NOR flash.
+    /// Bytes of each identity slot. Default: 128; one erase block on NOR flash; 64 on memory
+    /// smaller than 2 KiB (NFC tag memory), which holds a commission record of up to 54 bytes.
     pub identity_slot_len: Option<u32>,
     /// Bytes of each segment. Default: 1 KiB; on NOR flash the fewest erase blocks that make
     /// 512 bytes; everything after the identity slots when the memory is smaller than 2 KiB

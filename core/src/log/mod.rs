@@ -35,7 +35,7 @@ use medium::Counted;
 
 use crate::chain::Chain;
 use crate::codec::{self, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf};
-use crate::model::{Body, Commission, Record, Seq};
+use crate::model::{Body, Commission, Digest, Record, Seq};
 
 /// How many damage reports a mount keeps; more are counted.
 pub const MAX_DAMAGE_REPORTS: usize = 8;
@@ -145,7 +145,11 @@ impl<M: Medium> Log<M> {
             inner: medium,
             stats: Stats::default(),
         };
-        // Segments first: a cut format leaves no identity, so the tag reads as unformatted.
+        // The old identity goes first, so that a cut format reads as unformatted and never as
+        // an old log with some of its segments gone; then the segments; then the identity.
+        for copy in 0..2 {
+            clear_identity(&mut medium, &layout, copy)?;
+        }
         for physical in 0..layout.segments {
             free_segment(&mut medium, &layout, physical)?;
         }
@@ -220,7 +224,7 @@ impl<M: Medium> Log<M> {
         let mut previous: Option<(u32, SegmentHeader)> = None;
         let mut invalid: heapless::Vec<u32, MAX_DAMAGE_REPORTS> = heapless::Vec::new();
         let mut invalid_count = 0u32;
-        let mut oldest: Option<u32> = None;
+        let mut oldest: Option<(u32, u32)> = None;
         let mut newest: Option<(Newest, Cursor)> = None;
         for physical in 0..=n {
             let slot = if physical == 0 || physical == n {
@@ -237,7 +241,9 @@ impl<M: Medium> Log<M> {
                 let (cursor, found) = self.scan_one(p, &header, successor, report)?;
                 report.records += found;
                 report.segments += 1;
-                oldest = Some(oldest.map_or(header.epoch, |o| o.min(header.epoch)));
+                if oldest.is_none_or(|(epoch, _)| header.epoch < epoch) {
+                    oldest = Some((header.epoch, p));
+                }
                 if newest
                     .as_ref()
                     .is_none_or(|(nw, _)| header.epoch > nw.epoch)
@@ -247,7 +253,8 @@ impl<M: Medium> Log<M> {
                             epoch: header.epoch,
                             physical: p,
                             write_pos: cursor.pos,
-                            closed: cursor.torn && self.layout.erase_before_write,
+                            closed: cursor.damaged
+                                || (cursor.torn && self.layout.erase_before_write),
                         },
                         cursor,
                     ));
@@ -272,23 +279,30 @@ impl<M: Medium> Log<M> {
                 }
             }
         }
-        // An unreadable header right after the newest segment is a segment opening that was
-        // cut; anywhere else it is damage.
-        let next_open = Some(newest.as_ref().map_or(0, |(nw, _)| (nw.physical + 1) % n));
-        for p in invalid.iter().filter(|p| Some(**p) != next_open) {
+        // Segments are used in rotation, so those in use form one run from the oldest to the
+        // newest. An unreadable header outside the run is a segment opening or freeing that
+        // was cut; inside the run it is damage.
+        let in_run = |p: u32| match (&oldest, &newest) {
+            (Some((_, first)), Some((nw, _))) => {
+                (p + n - first) % n <= (nw.physical + n - first) % n
+            }
+            _ => false,
+        };
+        for p in invalid.iter().filter(|p| in_run(**p)) {
             report.add(Damage {
                 offset: self.layout.segment_start(*p),
                 seq: None,
                 reason: DamageReason::SegmentHeader,
             });
         }
+        // Invalid headers beyond those listed are counted as damage: the safe side.
         report.damage_count += invalid_count.saturating_sub(invalid.len() as u32);
         match newest {
             Some((nw, cursor)) => {
                 self.newest = Some(nw);
                 self.state = cursor.state;
                 self.chain = cursor.chain;
-                self.oldest_epoch = oldest.unwrap_or(nw.epoch);
+                self.oldest_epoch = oldest.map_or(nw.epoch, |(epoch, _)| epoch);
             }
             // Formatting was cut after the identity: open the first segment now.
             None => self.open_segment()?,
@@ -322,7 +336,14 @@ impl<M: Medium> Log<M> {
                         });
                     }
                 }
-                Step::Damage(d) => report.add(d),
+                Step::Damage(d) => {
+                    report.add(d);
+                    if cursor.damaged {
+                        cursor
+                            .step_over_damage(&mut self.medium, &self.layout)
+                            .map_err(LogError::Medium)?;
+                    }
+                }
                 Step::End => return Ok((cursor, found)),
             }
         }
@@ -362,6 +383,7 @@ impl<M: Medium> Log<M> {
             chain,
             done: false,
             torn: false,
+            damaged: false,
         })
     }
 
@@ -445,7 +467,12 @@ impl<M: Medium> Log<M> {
         let len = self.layout.align(stored.len() as u32);
         let rewritable = !self.layout.erase_before_write;
         // Rewritable memory gets an end marker after the record: old bytes may lie beyond.
-        let needed = len + if rewritable { self.layout.align(1) } else { 0 };
+        let marker = if rewritable { self.layout.align(1) } else { 0 };
+        let needed = len + marker;
+        let room = self.layout.segment_len - self.layout.align(MAX_SEGMENT_HEADER_LEN as u32);
+        if needed > room {
+            return Err(LogError::RecordTooLarge);
+        }
         let fits = |nw: &Newest, layout: &Layout| {
             !nw.closed && nw.write_pos + needed <= layout.segment_end(nw.physical)
         };
@@ -459,8 +486,18 @@ impl<M: Medium> Log<M> {
         buf.get_mut(..stored.len())
             .ok_or(LogError::BadLayout("record buffer"))?
             .copy_from_slice(&stored);
+        if rewritable {
+            // The end marker goes first: a torn record is then always followed by the end,
+            // which tells it from damage, and old bytes can never follow a new record.
+            let end = buf
+                .get(len as usize..needed as usize)
+                .ok_or(LogError::BadLayout("record buffer"))?;
+            self.medium
+                .program(nw.write_pos + len, end)
+                .map_err(LogError::Medium)?;
+        }
         let write = buf
-            .get(..needed as usize)
+            .get(..len as usize)
             .ok_or(LogError::BadLayout("record buffer"))?;
         self.medium
             .program(nw.write_pos, write)
@@ -503,9 +540,13 @@ impl<M: Medium> Log<M> {
         let seg = self.layout.segment_start(physical);
         let records_at = seg + self.layout.align(len);
         if self.layout.erase_before_write {
-            self.medium
-                .erase(seg, self.layout.segment_end(physical))
-                .map_err(LogError::Medium)?;
+            // Reclaiming and formatting erase segments already: erase only when needed, which
+            // halves the wear of a log in steady state.
+            if !self.is_erased(seg, self.layout.segment_end(physical))? {
+                self.medium
+                    .erase(seg, self.layout.segment_end(physical))
+                    .map_err(LogError::Medium)?;
+            }
         } else {
             // The end marker first: once the header is valid, the segment reads as empty.
             let end_marker = [0xffu8; 16];
@@ -532,6 +573,22 @@ impl<M: Medium> Log<M> {
             closed: false,
         });
         Ok(())
+    }
+
+    /// Whether `[from, to)` reads all `0xFF`.
+    fn is_erased(&mut self, from: u32, to: u32) -> Result<bool, LogError<M::Error>> {
+        let mut chunk = [0u8; 64];
+        let mut at = from;
+        while at < to {
+            let n = (to - at).min(chunk.len() as u32);
+            let bytes = chunk.get_mut(..n as usize).unwrap_or_default();
+            self.medium.read(at, bytes).map_err(LogError::Medium)?;
+            if bytes.iter().any(|b| *b != 0xff) {
+                return Ok(false);
+            }
+            at += n;
+        }
+        Ok(true)
     }
 
     /// The sequence number the next record must carry.
@@ -622,6 +679,7 @@ impl<M: Medium> Log<M> {
             from,
             phase: Phase::Identity,
             pending: None,
+            head_before: None,
         }
     }
 
@@ -632,7 +690,7 @@ impl<M: Medium> Log<M> {
         let Some(nw) = self.newest else {
             return Ok(0);
         };
-        // Find the segment that holds the checkpoint, and check what it is.
+        self.check_checkpoint(checkpoint)?;
         let mut freed = 0;
         let mut epoch = self.oldest_epoch;
         let mut physical = self.physical_of(epoch).ok_or(LogError::ReclaimRefused(
@@ -653,15 +711,12 @@ impl<M: Medium> Log<M> {
             if next_first > checkpoint {
                 break;
             }
-            if freed == 0 {
-                self.check_checkpoint(checkpoint)?;
-            }
             free_segment(&mut self.medium, &self.layout, physical)?;
             freed += 1;
             epoch += 1;
             physical = next_physical;
+            self.oldest_epoch = epoch;
         }
-        self.oldest_epoch = epoch;
         Ok(freed)
     }
 
@@ -673,14 +728,22 @@ impl<M: Medium> Log<M> {
         (back < n).then_some((nw.physical + n - back) % n)
     }
 
+    /// Checks that `seq` is a checkpoint over every record before it, whose head is the chain
+    /// head the log computes there. Its signatures are the archive's business: the tag holds
+    /// no keys.
     fn check_checkpoint(&mut self, seq: Seq) -> Result<(), LogError<M::Error>> {
-        for entry in self.read_from(seq) {
+        let mut entries = self.read_from(seq);
+        while let Some(entry) = entries.next() {
             match entry? {
                 Entry::Record { record, .. } if record.header.seq == seq => {
                     return match record.body {
-                        Body::Checkpoint(c) if c.count == seq.0 => Ok(()),
+                        Body::Checkpoint(c)
+                            if c.count == seq.0 && entries.head_before == Some(c.head) =>
+                        {
+                            Ok(())
+                        }
                         _ => Err(LogError::ReclaimRefused(
-                            "the record is not a checkpoint covering every record before it",
+                            "the record is not a checkpoint over the chain of every record before it",
                         )),
                     };
                 }
@@ -718,6 +781,25 @@ fn write_identity<M: Medium>(
             "the identity record does not fit its slot",
         ))?;
     medium.program(at, bytes).map_err(LogError::Medium)
+}
+
+/// Makes identity slot `copy` unreadable: erased on NOR flash, its marker zeroed elsewhere.
+fn clear_identity<M: Medium>(
+    medium: &mut Counted<M>,
+    layout: &Layout,
+    copy: u32,
+) -> Result<(), LogError<M::Error>> {
+    let at = layout.identity_slot(copy);
+    if layout.erase_before_write {
+        return medium
+            .erase(at, at + layout.identity_slot_len)
+            .map_err(LogError::Medium);
+    }
+    let zeros = [0u8; 16];
+    let marker = zeros
+        .get(..layout.align(IDENTITY_PREFIX_LEN as u32) as usize)
+        .unwrap_or_default();
+    medium.program(at, marker).map_err(LogError::Medium)
 }
 
 /// Reads both identity slots; returns the newest intact one, repairing the other.
@@ -774,8 +856,8 @@ fn read_identity<M: Medium>(
     Ok((record, generation))
 }
 
-/// Makes segment `physical` free: erased on NOR flash; on rewritable memory an end marker at
-/// its first record, then a zeroed header, so that a cut leaves it either intact or free.
+/// Makes segment `physical` free: erased on NOR flash; on rewritable memory its header's first
+/// bytes zeroed, so that it reads as free.
 fn free_segment<M: Medium>(
     medium: &mut Counted<M>,
     layout: &Layout,
@@ -814,6 +896,11 @@ pub enum Entry {
 
 enum Phase {
     Identity,
+    /// The segment that should hold `epoch` has no readable header: reported, then skipped.
+    BadHeader {
+        epoch: u32,
+        physical: u32,
+    },
     Segment {
         epoch: u32,
         physical: u32,
@@ -828,6 +915,8 @@ pub struct Entries<'a, M: Medium> {
     from: Seq,
     phase: Phase,
     pending: Option<Entry>,
+    /// The chain head before the last record yielded.
+    head_before: Option<Digest>,
 }
 
 impl<M: Medium> Entries<'_, M> {
@@ -838,6 +927,15 @@ impl<M: Medium> Entries<'_, M> {
         loop {
             match &mut self.phase {
                 Phase::Done => return Ok(None),
+                Phase::BadHeader { epoch, physical } => {
+                    let (epoch, physical) = (*epoch, *physical);
+                    self.phase = self.advance(epoch, physical)?;
+                    return Ok(Some(Entry::Damage(Damage {
+                        offset: self.log.layout.segment_start(physical),
+                        seq: None,
+                        reason: DamageReason::SegmentHeader,
+                    })));
+                }
                 Phase::Identity => {
                     let Some(nw) = self.log.newest else {
                         self.phase = Phase::Done;
@@ -871,6 +969,7 @@ impl<M: Medium> Entries<'_, M> {
                             if found.record.header.seq < self.from {
                                 continue;
                             }
+                            self.head_before = Some(found.head_before);
                             let entry = Entry::Record {
                                 offset: found.offset,
                                 record: found.record.clone(),
@@ -906,8 +1005,13 @@ impl<M: Medium> Entries<'_, M> {
     }
 
     fn open(&mut self, epoch: u32, physical: u32) -> Result<Phase, LogError<M::Error>> {
-        let Some(header) = self.log.read_slot(physical)?.header() else {
-            return Ok(Phase::Done);
+        let Some(header) = self
+            .log
+            .read_slot(physical)?
+            .header()
+            .filter(|h| h.epoch == epoch)
+        else {
+            return Ok(Phase::BadHeader { epoch, physical });
         };
         let nw = self.log.newest.map(|n| n.epoch).unwrap_or(0);
         let successor = if epoch < nw {

@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod story;
+pub mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,8 @@ pub enum Command {
     Decode(decode::Args),
     /// Build the log of one box returned from North Korea in 2018, and show it.
     Story(story::Args),
+    /// Verify a tag's log: exit 0 only when it is intact and every checkpoint verifies.
+    Verify(verify::Args),
 }
 
 /// Runs a parsed command line; `Err` carries the message for stderr and exit status 1.
@@ -28,5 +31,6 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Decode(args) => decode::run(&args),
         Command::Story(args) => story::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }

@@ -13,9 +13,11 @@
 pub mod clock;
 pub mod eeprom;
 pub mod nor;
+pub mod ntag;
 pub mod power;
 
 pub use clock::{SimClock, SimDelay};
 pub use eeprom::{SimEeprom, SimEepromError};
 pub use nor::{NorStats, SimFlashError, SimNorFlash};
+pub use ntag::{SimTagError, SimTagMemory};
 pub use power::{CutWord, PowerControl, PowerCut};
