@@ -530,11 +530,8 @@ fn measured(m: &Measured) -> String {
            the commission of box 1, then the other records of the 2018 story over and over \
            (custody hand-overs, inspections, laboratory records, signed checkpoints), sequence \
            numbers 0 to n − 1, an hour apart; one record in {every:.0} is a checkpoint \
-           covering every record before it, with the chain head over them. \
-           `bench/src/log/workload.rs` builds the same records in one pass (`journey` \
-           recomputes the chain from the start for every checkpoint, which takes time \
-           quadratic in n) and compares its first {check} records with `journey`'s on every \
-           run. A record's bytes are its stored bytes, \
+           covering every record before it, with the chain head over them \
+           (`remtag_tests::journey::journey`). A record's bytes are its stored bytes, \
            `codec::encode_to_buf` against the records before it: {mean:.1} bytes on average, \
            the commission {commission}. The runner checks before every append that this is \
            what `Log::append` stores (encoding against `Log::state()`), and pushes the same \
@@ -584,7 +581,6 @@ fn measured(m: &Measured) -> String {
            held are every word programmed since its sector's last erase: item headers, data \
            with padding, page markers.\n",
         every = m.checkpoint_every,
-        check = super::workload::JOURNEY_CHECK,
         mean = m.mean_record,
         commission = m.commission,
         first = int(super::FIRST_RECORDS as u64),

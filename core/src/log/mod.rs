@@ -790,16 +790,13 @@ fn clear_identity<M: Medium>(
     copy: u32,
 ) -> Result<(), LogError<M::Error>> {
     let at = layout.identity_slot(copy);
-    if layout.erase_before_write {
-        return medium
-            .erase(at, at + layout.identity_slot_len)
-            .map_err(LogError::Medium);
-    }
-    let zeros = [0u8; 16];
-    let marker = zeros
-        .get(..layout.align(IDENTITY_PREFIX_LEN as u32) as usize)
-        .unwrap_or_default();
-    medium.program(at, marker).map_err(LogError::Medium)
+    invalidate(
+        medium,
+        layout,
+        at,
+        at + layout.identity_slot_len,
+        IDENTITY_PREFIX_LEN,
+    )
 }
 
 /// Reads both identity slots; returns the newest intact one, repairing the other.
@@ -863,17 +860,27 @@ fn free_segment<M: Medium>(
     layout: &Layout,
     physical: u32,
 ) -> Result<(), LogError<M::Error>> {
-    let start = layout.segment_start(physical);
+    let (start, end) = (layout.segment_start(physical), layout.segment_end(physical));
+    invalidate(medium, layout, start, end, SEGMENT_PREFIX_LEN)
+}
+
+/// Makes the block `[start, end)` unreadable as what it held: erased on NOR flash; on rewritable
+/// memory its first `prefix` bytes (its marker) zeroed, which a cut leaves unreadable too.
+fn invalidate<M: Medium>(
+    medium: &mut Counted<M>,
+    layout: &Layout,
+    start: u32,
+    end: u32,
+    prefix: usize,
+) -> Result<(), LogError<M::Error>> {
     if layout.erase_before_write {
-        return medium
-            .erase(start, layout.segment_end(physical))
-            .map_err(LogError::Medium);
+        return medium.erase(start, end).map_err(LogError::Medium);
     }
     let zeros = [0u8; 16];
-    let prefix = zeros
-        .get(..layout.align(SEGMENT_PREFIX_LEN as u32) as usize)
+    let marker = zeros
+        .get(..layout.align(prefix as u32) as usize)
         .unwrap_or_default();
-    medium.program(start, prefix).map_err(LogError::Medium)
+    medium.program(start, marker).map_err(LogError::Medium)
 }
 
 /// One item read from a log.
