@@ -286,7 +286,7 @@ impl<'k> Verifier<'k> {
             Err(e) => {
                 self.report.find(Finding::Unreadable {
                     seq,
-                    offset: offset + e.offset as u32,
+                    offset: offset.saturating_add(e.offset as u32),
                     kind: e.kind,
                 });
                 self.broken = true;
