@@ -1,6 +1,7 @@
 //! Reading what a tag holds: a memory image (EEPROM, NOR flash or NFC tag memory), or plain
 //! stored records laid end to end, as `story --out` writes them.
 
+use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, RewritableMedium, eeprom_24x256};
 use remtag::log::{Damage, Entry, LayoutConfig, Log, Medium, MountReport};
@@ -17,6 +18,9 @@ pub enum Item {
         offset: u32,
         /// The stored bytes.
         stored: Vec<u8>,
+        /// The record as the log decoded it (images only: a stream's records are decoded by
+        /// whoever reads them, against the records before).
+        record: Option<Box<Record>>,
     },
     /// Damage the log reported.
     Damage(Damage),
@@ -92,9 +96,14 @@ fn read_log<M: Medium>(
     let mut items = Vec::new();
     for entry in log.read_from(Seq(0)) {
         match entry.map_err(|e| format!("reading the image: {e}"))? {
-            Entry::Record { offset, stored, .. } => items.push(Item::Record {
+            Entry::Record {
+                offset,
+                stored,
+                record,
+            } => items.push(Item::Record {
                 offset,
                 stored: stored.to_vec(),
+                record: Some(Box::new(record)),
             }),
             Entry::Damage(d) => items.push(Item::Damage(d)),
         }
@@ -113,6 +122,7 @@ fn split_records(bytes: &[u8]) -> Vec<Item> {
                 items.push(Item::Record {
                     offset: at as u32,
                     stored: rest[..len].to_vec(),
+                    record: None,
                 });
                 at += len;
             }

@@ -140,3 +140,25 @@ fn missing_files_and_bad_arguments_exit_1() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {:?}", text(&out));
     }
 }
+
+#[test]
+fn a_memory_image_decodes_through_the_log_and_damage_is_named() {
+    let dir = std::env::temp_dir().join(format!("remtag-cli-image-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let image = dir.join("box1.img");
+    let out = sim(&["story", "--image", image.to_str().expect("utf-8")], None);
+    assert_eq!(out.status.code(), Some(0));
+    let out = sim(&["decode", image.to_str().expect("utf-8")], None);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("19 records, 32768 bytes"), "{stdout}");
+
+    let mut bytes = std::fs::read(&image).expect("read");
+    bytes[400] ^= 0x10;
+    std::fs::write(&image, &bytes).expect("write");
+    let out = sim(&["decode", image.to_str().expect("utf-8")], None);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("flipped, repaired"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -3,6 +3,7 @@
 use remtag::codec::{Decoder, Located};
 use serde::Serialize;
 
+use crate::image::{self, Item, Kind};
 use crate::input::read_bytes;
 use crate::render;
 
@@ -43,10 +44,34 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     let mut records: Vec<Located> = Vec::new();
     let mut error = None;
-    for item in Decoder::new(&bytes) {
-        match item {
-            Ok(located) => records.push(located),
-            Err(e) => error = Some(e),
+    match image::read(&bytes).map_err(|e| format!("{source}: {e}"))? {
+        // A memory image: the log reads it, damage and all.
+        (kind, items, Some(_)) if kind != Kind::Records => {
+            for item in items {
+                match item {
+                    Item::Record {
+                        offset,
+                        stored,
+                        record: Some(record),
+                    } => records.push(Located {
+                        record: *record,
+                        offset: offset as usize,
+                        len: stored.len(),
+                    }),
+                    Item::Damage(d) if error.is_none() => {
+                        error = Some((d.offset as usize, d.to_string()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {
+            for item in Decoder::new(&bytes) {
+                match item {
+                    Ok(located) => records.push(located),
+                    Err(e) => error = Some((e.offset, e.kind.to_string())),
+                }
+            }
         }
     }
     if args.json {
@@ -59,9 +84,9 @@ pub fn run(args: &Args) -> Result<(), String> {
                     record: &l.record,
                 })
                 .collect(),
-            error: error.map(|e| JsonError {
-                offset: e.offset,
-                message: e.kind.to_string(),
+            error: error.as_ref().map(|(offset, message)| JsonError {
+                offset: *offset,
+                message: message.clone(),
             }),
         };
         let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
@@ -76,6 +101,9 @@ pub fn run(args: &Args) -> Result<(), String> {
     }
     match error {
         None => Ok(()),
-        Some(e) => Err(format!("{source}: record {} {e}", records.len())),
+        Some((offset, message)) => Err(format!(
+            "{source}: after {} records, at byte {offset}: {message}",
+            records.len()
+        )),
     }
 }

@@ -55,7 +55,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let mut trailing = None;
     for item in items {
         match item {
-            Item::Record { offset, stored } => verifier.push(&stored, offset),
+            Item::Record { offset, stored, .. } => verifier.push(&stored, offset),
             Item::Damage(d) => verifier.damage(d),
             Item::Trailing { offset, bytes } => {
                 verifier.push(&bytes, offset);
