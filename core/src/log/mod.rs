@@ -156,21 +156,33 @@ impl<M: Medium> Log<M> {
         for copy in 0..2 {
             write_identity(&mut medium, &layout, copy, 1, &identity)?;
         }
+        let mut log = Log::with_identity(medium, layout, identity, body.clone(), 1, state);
+        log.open_segment()?;
+        Ok(log)
+    }
+
+    /// A log that holds only its identity so far: the chain starts with the identity record.
+    fn with_identity(
+        medium: Counted<M>,
+        layout: Layout,
+        identity: RecordBuf,
+        commission: Commission,
+        identity_generation: u32,
+        state: DeltaState,
+    ) -> Self {
         let mut chain = Chain::default();
         chain.push(&identity);
-        let mut log = Log {
+        Log {
             medium,
             layout,
             identity,
-            commission: body.clone(),
-            identity_generation: 1,
+            commission,
+            identity_generation,
             newest: None,
             oldest_epoch: 0,
             state,
             chain,
-        };
-        log.open_segment()?;
-        Ok(log)
+        }
     }
 
     /// Mounts the log on `medium` after any reset: finds the identity and the segments, reads
@@ -198,19 +210,7 @@ impl<M: Medium> Log<M> {
             )) if header.seq == Seq(0) => c,
             _ => return Err(LogError::BadIdentity),
         };
-        let mut chain = Chain::default();
-        chain.push(&identity);
-        let mut log = Log {
-            medium,
-            layout,
-            identity,
-            commission,
-            identity_generation: generation,
-            newest: None,
-            oldest_epoch: 0,
-            state,
-            chain,
-        };
+        let mut log = Log::with_identity(medium, layout, identity, commission, generation, state);
         report.records = 1;
         log.scan_segments(&mut report)?;
         Ok((log, report))
