@@ -144,6 +144,7 @@ fn every_bit_flip_is_reported<T: TornByte + Flip>(fresh: &T) -> u64 {
                 offset,
                 stored,
                 record,
+                ..
             }) => Some((offset, stored.len(), record.header.seq)),
             _ => None,
         })

@@ -15,3 +15,5 @@ pub use model::{Body, Header, Record, RecordType};
 pub struct ReadmeDoctests;
 pub mod log;
 pub mod verify;
+pub mod protocol;
+pub mod app;

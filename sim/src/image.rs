@@ -100,6 +100,7 @@ fn read_log<M: Medium>(
                 offset,
                 stored,
                 record,
+                ..
             } => items.push(Item::Record {
                 offset,
                 stored: stored.to_vec(),

@@ -20,6 +20,8 @@ pub(crate) struct Found {
     pub(crate) repaired: Option<u32>,
     /// The chain head before this record.
     pub(crate) head_before: Digest,
+    /// The codec state before this record: what decodes it.
+    pub(crate) state_before: DeltaState,
 }
 
 /// One step through a segment.
@@ -193,7 +195,7 @@ impl Cursor {
 
     fn accept(&mut self, layout: &Layout, offset: u32, good: Good, repaired: Option<u32>) -> Step {
         let head_before = self.chain.head();
-        self.state = good.state;
+        let state_before = core::mem::replace(&mut self.state, good.state);
         self.chain.push(&good.stored);
         self.pos = layout.align(offset + good.stored.len() as u32);
         Step::Record(Found {
@@ -202,6 +204,7 @@ impl Cursor {
             stored: good.stored,
             repaired,
             head_before,
+            state_before,
         })
     }
 

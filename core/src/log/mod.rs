@@ -89,6 +89,9 @@ struct Newest {
     closed: bool,
 }
 
+/// A failed [`Log::try_mount`] or [`Log::try_format`]: the medium, handed back, and why.
+pub type Refused<M> = (M, LogError<<M as Medium>::Error>);
+
 /// An append-only custody log on a [`Medium`].
 #[derive(Debug)]
 pub struct Log<M: Medium> {
@@ -123,6 +126,41 @@ impl<M: Medium> Log<M> {
         config: LayoutConfig,
         commission: &Record,
     ) -> Result<Self, LogError<M::Error>> {
+        Self::try_format(medium, config, commission).map_err(|(_, e)| e)
+    }
+
+    /// [`format`](Self::format), handing the medium back when it fails. A commission that is
+    /// refused (wrong type, wrong sequence number, too large) leaves the medium untouched.
+    pub fn try_format(
+        medium: M,
+        config: LayoutConfig,
+        commission: &Record,
+    ) -> Result<Self, Refused<M>> {
+        let (layout, body, identity, state) =
+            match Self::prepare_identity(&medium, config, commission) {
+                Ok(prepared) => prepared,
+                Err(e) => return Err((medium, e)),
+            };
+        let mut medium = Counted {
+            inner: medium,
+            stats: Stats::default(),
+        };
+        if let Err(e) = erase_and_write_identity(&mut medium, &layout, &identity) {
+            return Err((medium.inner, e));
+        }
+        let mut log = Log::with_identity(medium, layout, identity, body, 1, state);
+        match log.open_segment() {
+            Ok(()) => Ok(log),
+            Err(e) => Err((log.into_medium(), e)),
+        }
+    }
+
+    /// Checks `commission` and encodes it as the identity record of `medium`'s layout.
+    fn prepare_identity(
+        medium: &M,
+        config: LayoutConfig,
+        commission: &Record,
+    ) -> Result<(Layout, Commission, RecordBuf, DeltaState), LogError<M::Error>> {
         let layout = Layout::new(medium.info(), config)?;
         let Body::Commission(body) = &commission.body else {
             return Err(LogError::NotACommission);
@@ -141,24 +179,7 @@ impl<M: Medium> Log<M> {
                 "the identity record does not fit its slot",
             ));
         }
-        let mut medium = Counted {
-            inner: medium,
-            stats: Stats::default(),
-        };
-        // The old identity goes first, so that a cut format reads as unformatted and never as
-        // an old log with some of its segments gone; then the segments; then the identity.
-        for copy in 0..2 {
-            clear_identity(&mut medium, &layout, copy)?;
-        }
-        for physical in 0..layout.segments {
-            free_segment(&mut medium, &layout, physical)?;
-        }
-        for copy in 0..2 {
-            write_identity(&mut medium, &layout, copy, 1, &identity)?;
-        }
-        let mut log = Log::with_identity(medium, layout, identity, body.clone(), 1, state);
-        log.open_segment()?;
-        Ok(log)
+        Ok((layout, body.clone(), identity, state))
     }
 
     /// A log that holds only its identity so far: the chain starts with the identity record.
@@ -191,14 +212,29 @@ impl<M: Medium> Log<M> {
         medium: M,
         config: LayoutConfig,
     ) -> Result<(Self, MountReport), LogError<M::Error>> {
-        let layout = Layout::new(medium.info(), config)?;
+        Self::try_mount(medium, config).map_err(|(_, e)| e)
+    }
+
+    /// [`mount`](Self::mount), handing the medium back when it fails, so that a device can
+    /// keep it (to format a blank tag, or to try again).
+    pub fn try_mount(
+        medium: M,
+        config: LayoutConfig,
+    ) -> Result<(Self, MountReport), Refused<M>> {
+        let layout = match Layout::new(medium.info(), config) {
+            Ok(layout) => layout,
+            Err(e) => return Err((medium, e)),
+        };
         let mut medium = Counted {
             inner: medium,
             stats: Stats::default(),
         };
         let mut report = MountReport::default();
 
-        let (identity, generation) = read_identity(&mut medium, &layout, &mut report)?;
+        let (identity, generation) = match read_identity(&mut medium, &layout, &mut report) {
+            Ok(found) => found,
+            Err(e) => return Err((medium.inner, e)),
+        };
         let mut state = DeltaState::default();
         let commission = match codec::decode(&identity, &mut state) {
             Ok((
@@ -208,12 +244,14 @@ impl<M: Medium> Log<M> {
                 },
                 _,
             )) if header.seq == Seq(0) => c,
-            _ => return Err(LogError::BadIdentity),
+            _ => return Err((medium.inner, LogError::BadIdentity)),
         };
         let mut log = Log::with_identity(medium, layout, identity, commission, generation, state);
         report.records = 1;
-        log.scan_segments(&mut report)?;
-        Ok((log, report))
+        match log.scan_segments(&mut report) {
+            Ok(()) => Ok((log, report)),
+            Err(e) => Err((log.into_medium(), e)),
+        }
     }
 
     /// Reads every segment header once, in physical order, and the records of each valid
@@ -674,12 +712,24 @@ impl<M: Medium> Log<M> {
 
     /// Reads every record from sequence number `from` on, in order, with damage where found.
     pub fn read_from(&mut self, from: Seq) -> Entries<'_, M> {
-        Entries {
-            log: self,
+        self.resume(ReadPoint {
             from,
             phase: Phase::Identity,
             pending: None,
             head_before: None,
+        })
+    }
+
+    /// Goes on reading where an earlier [`Entries`] stopped ([`Entries::point`]), so that a
+    /// device can serve a long read one entry at a time without starting over. Records
+    /// appended in between are read too, unless the read had already reached its end.
+    pub fn resume(&mut self, point: ReadPoint) -> Entries<'_, M> {
+        Entries {
+            log: self,
+            from: point.from,
+            phase: point.phase,
+            pending: point.pending,
+            head_before: point.head_before,
         }
     }
 
@@ -883,6 +933,26 @@ fn invalidate<M: Medium>(
     medium.program(start, marker).map_err(LogError::Medium)
 }
 
+/// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
+/// unformatted and never as an old log with some of its segments gone; then the segments; then
+/// the identity.
+fn erase_and_write_identity<M: Medium>(
+    medium: &mut Counted<M>,
+    layout: &Layout,
+    identity: &[u8],
+) -> Result<(), LogError<M::Error>> {
+    for copy in 0..2 {
+        clear_identity(medium, layout, copy)?;
+    }
+    for physical in 0..layout.segments {
+        free_segment(medium, layout, physical)?;
+    }
+    for copy in 0..2 {
+        write_identity(medium, layout, copy, 1, identity)?;
+    }
+    Ok(())
+}
+
 /// One item read from a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -896,11 +966,15 @@ pub enum Entry {
         record: Record,
         /// Its stored bytes.
         stored: RecordBuf,
+        /// The codec state the stored bytes decode against: a reader given only this record
+        /// can decode it.
+        state_before: DeltaState,
     },
     /// Damage; the records it makes unreadable are not yielded.
     Damage(Damage),
 }
 
+#[derive(Clone, Debug)]
 enum Phase {
     Identity,
     /// The segment that should hold `epoch` has no readable header: reported, then skipped.
@@ -916,6 +990,15 @@ enum Phase {
     Done,
 }
 
+/// Where a read stopped: give it to [`Log::resume`] to go on.
+#[derive(Clone, Debug)]
+pub struct ReadPoint {
+    from: Seq,
+    phase: Phase,
+    pending: Option<Entry>,
+    head_before: Option<Digest>,
+}
+
 /// The records of a log in order, from [`Log::read_from`].
 pub struct Entries<'a, M: Medium> {
     log: &'a mut Log<M>,
@@ -927,6 +1010,17 @@ pub struct Entries<'a, M: Medium> {
 }
 
 impl<M: Medium> Entries<'_, M> {
+    /// Where this read stands: the next entry it would yield is the first one a
+    /// [`Log::resume`] from here yields.
+    pub fn point(&self) -> ReadPoint {
+        ReadPoint {
+            from: self.from,
+            phase: self.phase.clone(),
+            pending: self.pending.clone(),
+            head_before: self.head_before,
+        }
+    }
+
     fn step(&mut self) -> Result<Option<Entry>, LogError<M::Error>> {
         if let Some(e) = self.pending.take() {
             return Ok(Some(e));
@@ -958,6 +1052,7 @@ impl<M: Medium> Entries<'_, M> {
                                 offset: 0,
                                 record,
                                 stored: self.log.identity.clone(),
+                                state_before: DeltaState::default(),
                             }));
                         }
                     }
@@ -981,6 +1076,7 @@ impl<M: Medium> Entries<'_, M> {
                                 offset: found.offset,
                                 record: found.record.clone(),
                                 stored: found.stored.clone(),
+                                state_before: found.state_before,
                             };
                             if let Some(bit) = found.repaired {
                                 self.pending = Some(entry);

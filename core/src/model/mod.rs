@@ -12,6 +12,7 @@ pub mod place;
 pub mod records;
 pub mod time;
 
+use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
 pub use bytes::{Bytes, Digest, List, SignatureBytes};
@@ -30,7 +31,7 @@ pub use records::laboratory::{
 pub use time::{OutOfRange, TimeQuality, Timestamp, TzOffset, UtcSeconds};
 
 /// What every record says besides its body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Header {
     /// The record's position in its log.
@@ -46,7 +47,7 @@ pub struct Header {
 }
 
 /// A custody record: a header and one of nine bodies.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Record {
     /// The common fields.
@@ -56,7 +57,7 @@ pub struct Record {
 }
 
 /// What a record says, by type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Body {
     /// The tag's identity (EPCIS ObjectEvent ADD, bizStep commissioning).

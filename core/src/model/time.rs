@@ -31,7 +31,7 @@ impl UtcSeconds {
 }
 
 /// How the tag or the reader knew the time of a record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum TimeQuality {
     /// From a GNSS fix.
@@ -50,7 +50,7 @@ impl TimeQuality {
 }
 
 /// A known time with its quality. A record whose clock was not set carries no timestamp at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Timestamp {
     /// The instant, UTC.

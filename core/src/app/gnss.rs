@@ -1,0 +1,176 @@
+//! The GNSS receiver's NMEA stream: sentences collected line by line, parsed by the `nmea`
+//! crate, and kept as the last fix.
+
+use nmea::ParseResult;
+use nmea::sentences::FixType;
+use nmea::sentences::rmc::RmcStatusOfFix;
+
+use crate::model::{GeoPoint, UtcSeconds};
+
+/// The longest sentence NMEA 0183 allows is 82 characters; longer lines are noise.
+const MAX_SENTENCE_LEN: usize = 96;
+
+/// A position fix with the time it was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Fix {
+    /// When, from the satellites.
+    pub at: UtcSeconds,
+    /// Where.
+    pub point: GeoPoint,
+}
+
+/// What one sentence said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Sentence {
+    /// A valid fix.
+    Fix(Fix),
+    /// The receiver reports no fix.
+    NoFix,
+    /// Something else, or a line that does not parse.
+    Other,
+}
+
+/// Collects a receiver's bytes into sentences.
+#[derive(Debug, Default)]
+pub struct NmeaReader {
+    line: heapless::Vec<u8, MAX_SENTENCE_LEN>,
+    overlong: bool,
+}
+
+impl NmeaReader {
+    /// An empty reader.
+    pub const fn new() -> Self {
+        NmeaReader {
+            line: heapless::Vec::new(),
+            overlong: false,
+        }
+    }
+
+    /// Takes one byte; returns what a sentence said when `byte` ends it.
+    pub fn push(&mut self, byte: u8) -> Option<Sentence> {
+        match byte {
+            b'\n' => {
+                let sentence = if core::mem::take(&mut self.overlong) {
+                    Sentence::Other
+                } else {
+                    parse(trim_cr(&self.line))
+                };
+                self.line.clear();
+                Some(sentence)
+            }
+            // A new sentence starts: whatever came before was cut off.
+            b'$' => {
+                self.line.clear();
+                self.overlong = false;
+                self.line.push(byte).ok();
+                None
+            }
+            _ => {
+                if self.line.push(byte).is_err() {
+                    self.overlong = true;
+                }
+                None
+            }
+        }
+    }
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn parse(line: &[u8]) -> Sentence {
+    match nmea::parse_bytes(line) {
+        Ok(ParseResult::RMC(rmc)) => {
+            if rmc.status_of_fix == RmcStatusOfFix::Invalid {
+                return Sentence::NoFix;
+            }
+            let at = rmc
+                .fix_date
+                .zip(rmc.fix_time)
+                .and_then(|(d, t)| UtcSeconds::from_unix(d.and_time(t).and_utc().timestamp()));
+            let point = rmc
+                .lat
+                .zip(rmc.lon)
+                .and_then(|(lat, lon)| GeoPoint::from_microdegrees(micro(lat), micro(lon)));
+            match (at, point) {
+                (Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
+                _ => Sentence::NoFix,
+            }
+        }
+        Ok(ParseResult::GGA(gga)) => match gga.fix_type {
+            None | Some(FixType::Invalid) => Sentence::NoFix,
+            Some(_) => Sentence::Other,
+        },
+        _ => Sentence::Other,
+    }
+}
+
+/// Degrees to microdegrees, rounded; out-of-range values saturate and fail the range check.
+fn micro(degrees: f64) -> i32 {
+    let scaled = degrees * 1_000_000.0;
+    let rounded = if scaled >= 0.0 {
+        scaled + 0.5
+    } else {
+        scaled - 0.5
+    };
+    rounded as i32
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    use super::*;
+
+    /// A sentence with its checksum and line ending.
+    fn sentence(body: &str) -> String {
+        let sum = body.bytes().fold(0u8, |acc, b| acc ^ b);
+        format!("${body}*{sum:02X}\r\n")
+    }
+
+    fn feed(reader: &mut NmeaReader, text: &str) -> Vec<Sentence> {
+        text.bytes().filter_map(|b| reader.push(b)).collect()
+    }
+
+    #[test]
+    fn a_valid_rmc_is_a_fix_with_time_and_position() {
+        let mut r = NmeaReader::new();
+        let got = feed(
+            &mut r,
+            &sentence("GPRMC,093000.00,A,3909.1200,N,12729.4000,E,0.0,0.0,270718,,,A"),
+        );
+        // 2018-07-27T09:30:00Z; 39°09.12' N = 39.152°, 127°29.4' E = 127.49°.
+        let at = UtcSeconds::from_unix(1_532_683_800);
+        let point = GeoPoint::from_microdegrees(39_152_000, 127_490_000);
+        assert!(at.is_some() && point.is_some());
+        if let (Some(at), Some(point)) = (at, point) {
+            assert_eq!(got, [Sentence::Fix(Fix { at, point })]);
+        }
+    }
+
+    #[test]
+    fn void_fixes_and_empty_gga_are_no_fix() {
+        let mut r = NmeaReader::new();
+        let text = sentence("GPRMC,093001.00,V,,,,,,,270718,,,N")
+            + &sentence("GPGGA,093001.00,,,,,0,00,99.99,,,,,,");
+        assert_eq!(feed(&mut r, &text), [Sentence::NoFix, Sentence::NoFix]);
+    }
+
+    #[test]
+    fn noise_bad_checksums_and_cut_sentences_are_ignored() {
+        let mut r = NmeaReader::new();
+        let good = sentence("GPRMC,093000.00,A,3909.1200,N,12729.4000,E,0.0,0.0,270718,,,A");
+        let bad_sum = good.replace("*", "0*");
+        let cut = &good[..20];
+        let overlong = String::from("$") + &"1".repeat(200) + "\n";
+        let text = format!("garbage\n{bad_sum}{cut}{overlong}");
+        assert!(feed(&mut r, &text).iter().all(|s| *s == Sentence::Other));
+        assert!(matches!(feed(&mut r, &good)[..], [Sentence::Fix(_)]));
+    }
+}

@@ -1,0 +1,473 @@
+//! The tag application: the same code on a microcontroller and in the simulator.
+//!
+//! A [`Tag`] owns its peripherals through the ecosystem's traits (a [`Board`] names their
+//! types): the log's memory, a real-time [`Clock`], a GNSS receiver on a UART
+//! (`embedded_io::Read`), a button (`InputPin`), an LED (`OutputPin`), a delay and the reader
+//! link (`embedded_io::Read + Write`). [`Tag::boot`] recovers the log after any reset;
+//! [`Tag::poll`] then does one round of work: a button press appends the configured custody
+//! step, NMEA sentences update the fix and the clock, and reader frames are answered.
+//!
+//! Nothing is invented: a record made without a current fix says the place is unknown, and
+//! one made while the clock is not set has no time.
+
+pub mod clock;
+pub mod gnss;
+pub mod led;
+mod session;
+
+use embedded_hal::delay::DelayNs;
+use embedded_hal::digital::{InputPin, OutputPin};
+use embedded_io::{Read, ReadReady, Write};
+
+use self::gnss::{Fix, NmeaReader, Sentence};
+use self::session::Session;
+use crate::log::{LayoutConfig, Log, LogError, Medium};
+use crate::model::{Body, Header, Location, PartyRef, Record, Seq, TimeQuality, Timestamp};
+use crate::model::{Digest, TzOffset, UtcSeconds};
+use crate::protocol::{
+    self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request,
+    Response, Status,
+};
+
+pub use clock::{Clock, Ds3231Clock};
+
+/// The peripheral types of one kind of board.
+pub trait Board {
+    /// The log's memory.
+    type Medium: Medium;
+    /// The real-time clock.
+    type Clock: Clock;
+    /// The GNSS receiver's UART.
+    type Gnss: Read + ReadReady;
+    /// The button.
+    type Button: InputPin;
+    /// The LED.
+    type Led: OutputPin;
+    /// A delay, for debouncing and blinking.
+    type Delay: DelayNs;
+    /// The reader link.
+    type Link: Read + ReadReady + Write;
+}
+
+/// A board's peripherals, handed to [`Tag::boot`] and back by [`Tag::shut_down`].
+pub struct Parts<B: Board> {
+    /// The log's memory.
+    pub medium: B::Medium,
+    /// The real-time clock.
+    pub clock: B::Clock,
+    /// The GNSS receiver's UART.
+    pub gnss: B::Gnss,
+    /// The button, active low.
+    pub button: B::Button,
+    /// The LED, active high.
+    pub led: B::Led,
+    /// A delay.
+    pub delay: B::Delay,
+    /// The reader link.
+    pub link: B::Link,
+}
+
+/// How a tag is set up; the same at every boot.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Settings {
+    /// The log's layout on the memory.
+    pub layout: LayoutConfig,
+    /// What a press records until a reader says otherwise.
+    pub button: Option<ButtonAction>,
+}
+
+/// A fix older than this does not say where the container is.
+pub const FIX_STALE_AFTER_S: u32 = 120;
+
+/// The clock is set from a fix when they differ by more than this.
+const CLOCK_TOLERANCE_S: u32 = 2;
+
+/// How long the button must stay down to count as a press.
+const DEBOUNCE_MS: u32 = 20;
+
+#[allow(clippy::large_enum_variant, reason = "no heap: one tag holds one memory")]
+enum Memory<M: Medium> {
+    /// A log, mounted.
+    Mounted(Log<M>),
+    /// No log; the memory is blank and can be commissioned.
+    Blank(M),
+    /// No log, and the memory holds data: it is never erased by the tag.
+    Unusable(M),
+    /// Only while the memory moves between states.
+    Moving,
+}
+
+/// What one call of [`Tag::poll`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Activity {
+    /// A button press and what became of it.
+    pub press: Option<Result<Seq, Fault>>,
+    /// Reader frames answered.
+    pub frames: u32,
+    /// NMEA sentences read.
+    pub sentences: u32,
+}
+
+/// The tag application.
+pub struct Tag<B: Board> {
+    memory: Memory<B::Medium>,
+    settings: Settings,
+    clock: B::Clock,
+    gnss: B::Gnss,
+    button: B::Button,
+    led: B::Led,
+    delay: B::Delay,
+    link: B::Link,
+    nmea: NmeaReader,
+    frames: FrameReceiver,
+    fix: Option<Fix>,
+    fix_current: bool,
+    /// How the clock was last set, when known since boot.
+    time_source: Option<TimeQuality>,
+    tz: Option<TzOffset>,
+    session: Session,
+    button_action: Option<ButtonAction>,
+    button_down: bool,
+    boot_damage: u32,
+    full: bool,
+    failed: bool,
+}
+
+impl<B: Board> Tag<B> {
+    /// Starts the tag after any reset: mounts the log (a torn append is discarded, damage is
+    /// counted and kept), and shows the state on the LED.
+    pub fn boot(parts: Parts<B>, settings: Settings) -> Self {
+        let (memory, boot_damage) = match Log::try_mount(parts.medium, settings.layout) {
+            Ok((log, report)) => {
+                let damage = if report.has_damage() {
+                    report.damage_count.max(1)
+                } else {
+                    0
+                };
+                (Memory::Mounted(log), damage)
+            }
+            Err((mut medium, LogError::Unformatted)) => match is_blank(&mut medium) {
+                Ok(true) => (Memory::Blank(medium), 0),
+                _ => (Memory::Unusable(medium), 0),
+            },
+            Err((medium, _)) => (Memory::Unusable(medium), 0),
+        };
+        let mut tag = Tag {
+            memory,
+            settings,
+            clock: parts.clock,
+            gnss: parts.gnss,
+            button: parts.button,
+            led: parts.led,
+            delay: parts.delay,
+            link: parts.link,
+            nmea: NmeaReader::new(),
+            frames: FrameReceiver::new(),
+            fix: None,
+            fix_current: false,
+            time_source: None,
+            tz: None,
+            session: Session::default(),
+            button_action: settings.button,
+            button_down: false,
+            boot_damage,
+            full: false,
+            failed: false,
+        };
+        tag.full = tag.log().is_some_and(|log| log.free_space() == 0);
+        let shown = tag.indication();
+        tag.show(shown);
+        tag
+    }
+
+    /// Stops the tag and hands its peripherals back (the memory keeps its log).
+    pub fn shut_down(self) -> Parts<B> {
+        let medium = match self.memory {
+            Memory::Mounted(log) => log.into_medium(),
+            Memory::Blank(m) | Memory::Unusable(m) => m,
+            Memory::Moving => unreachable_memory(),
+        };
+        Parts {
+            medium,
+            clock: self.clock,
+            gnss: self.gnss,
+            button: self.button,
+            led: self.led,
+            delay: self.delay,
+            link: self.link,
+        }
+    }
+
+    /// One round of work: the button, then the GNSS receiver, then the reader link.
+    pub fn poll(&mut self) -> Activity {
+        let mut activity = Activity {
+            press: self.poll_button(),
+            ..Activity::default()
+        };
+        activity.sentences = self.poll_gnss();
+        activity.frames = self.poll_link();
+        activity
+    }
+
+    /// The log, when the tag is commissioned.
+    pub fn log(&self) -> Option<&Log<B::Medium>> {
+        match &self.memory {
+            Memory::Mounted(log) => Some(log),
+            _ => None,
+        }
+    }
+
+    /// What the LED shows.
+    pub fn indication(&self) -> Indication {
+        match &self.memory {
+            Memory::Blank(_) => Indication::Blank,
+            Memory::Unusable(_) | Memory::Moving => Indication::Error,
+            Memory::Mounted(_) if self.failed => Indication::Error,
+            Memory::Mounted(_) if self.full => Indication::Full,
+            Memory::Mounted(_) if self.boot_damage > 0 => Indication::Damaged,
+            Memory::Mounted(_) => Indication::Ok,
+        }
+    }
+
+    /// The tag's state, as a reader sees it.
+    pub fn status(&mut self) -> Status {
+        let time = self.now();
+        let fix = self.fix_state(time.map(|t| t.at));
+        let (count, head, free_bytes, capacity) = match &self.memory {
+            Memory::Mounted(log) => (
+                log.next_seq().map_or(u32::MAX, |s| s.0),
+                log.chain().head(),
+                log.free_space(),
+                log.capacity(),
+            ),
+            _ => (0, Digest::default(), 0, 0),
+        };
+        Status {
+            indication: self.indication(),
+            count,
+            head,
+            free_bytes,
+            capacity,
+            damage: self.boot_damage,
+            time,
+            fix,
+        }
+    }
+
+    fn poll_button(&mut self) -> Option<Result<Seq, Fault>> {
+        let down = self.button.is_low().unwrap_or(false);
+        let pressed = down && !self.button_down;
+        self.button_down = down;
+        if !pressed {
+            return None;
+        }
+        self.delay.delay_ms(DEBOUNCE_MS);
+        if !self.button.is_low().unwrap_or(false) {
+            self.button_down = false;
+            return None;
+        }
+        let outcome = self.press();
+        let shown = match outcome {
+            Ok(_) => self.indication(),
+            Err(Fault::LogFull) => Indication::Full,
+            Err(_) => Indication::Error,
+        };
+        self.show(shown);
+        Some(outcome)
+    }
+
+    /// Appends the button's custody step, stamped with the time and place as known now.
+    fn press(&mut self) -> Result<Seq, Fault> {
+        let action = self.button_action.ok_or(Fault::NoButtonAction)?;
+        let header = self.stamp(action.actor)?;
+        self.append(&Record {
+            header,
+            body: Body::Custody(action.custody),
+        })
+    }
+
+    /// The header of a record the tag makes now, for `actor`.
+    fn stamp(&mut self, actor: PartyRef) -> Result<Header, Fault> {
+        let time = self.now();
+        let location = match (self.fix_state(time.map(|t| t.at)), self.fix) {
+            (FixState::Fresh, Some(fix)) => Location::Geo(fix.point),
+            _ => Location::Unknown,
+        };
+        let log = self.log().ok_or(Fault::NotCommissioned)?;
+        Ok(Header {
+            seq: log.next_seq().ok_or(Fault::LogFull)?,
+            time,
+            tz: self.tz.unwrap_or(log.state().tz),
+            actor,
+            location,
+        })
+    }
+
+    /// The time now with how it is known, or `None` when the clock is not set or fails.
+    fn now(&mut self) -> Option<Timestamp> {
+        let at = match self.clock.now() {
+            Ok(at) => at?,
+            Err(_) => {
+                self.failed = true;
+                return None;
+            }
+        };
+        Some(Timestamp {
+            at,
+            // A clock that kept time across a reset was set by someone this boot cannot
+            // name: its time is an estimate.
+            quality: self.time_source.unwrap_or(TimeQuality::Estimated),
+        })
+    }
+
+    fn fix_state(&self, now: Option<UtcSeconds>) -> FixState {
+        let Some(fix) = self.fix else {
+            return FixState::None;
+        };
+        let age_s = now.map_or(u32::MAX, |now| now.0.saturating_sub(fix.at.0));
+        if self.fix_current && age_s <= FIX_STALE_AFTER_S {
+            FixState::Fresh
+        } else {
+            FixState::Stale { age_s }
+        }
+    }
+
+    /// Appends `record` and keeps the LED's state up to date.
+    fn append(&mut self, record: &Record) -> Result<Seq, Fault> {
+        let Memory::Mounted(log) = &mut self.memory else {
+            return Err(Fault::NotCommissioned);
+        };
+        match log.append(record) {
+            Ok(seq) => {
+                self.full = log.free_space() == 0;
+                Ok(seq)
+            }
+            Err(e) => {
+                let fault = log_fault(e);
+                match fault {
+                    Fault::LogFull => self.full = true,
+                    Fault::Storage => self.failed = true,
+                    _ => {}
+                }
+                Err(fault)
+            }
+        }
+    }
+
+    fn poll_gnss(&mut self) -> u32 {
+        let mut sentences = 0;
+        let mut chunk = [0u8; 32];
+        while self.gnss.read_ready().unwrap_or(false) {
+            let n = match self.gnss.read(&mut chunk) {
+                Ok(n) if n > 0 => n,
+                _ => break,
+            };
+            for &byte in chunk.get(..n).unwrap_or_default() {
+                if let Some(sentence) = self.nmea.push(byte) {
+                    sentences += 1;
+                    self.on_sentence(sentence);
+                }
+            }
+        }
+        sentences
+    }
+
+    fn on_sentence(&mut self, sentence: Sentence) {
+        match sentence {
+            Sentence::Fix(fix) => {
+                self.fix = Some(fix);
+                self.fix_current = true;
+                let drift = match self.clock.now() {
+                    Ok(Some(now)) => now.0.abs_diff(fix.at.0),
+                    Ok(None) => u32::MAX,
+                    Err(_) => {
+                        self.failed = true;
+                        return;
+                    }
+                };
+                if drift > CLOCK_TOLERANCE_S && self.clock.set(fix.at).is_err() {
+                    self.failed = true;
+                    return;
+                }
+                self.time_source = Some(TimeQuality::Gnss);
+            }
+            Sentence::NoFix => self.fix_current = false,
+            Sentence::Other => {}
+        }
+    }
+
+    fn poll_link(&mut self) -> u32 {
+        let mut frames = 0;
+        let mut chunk = [0u8; 32];
+        while self.link.read_ready().unwrap_or(false) {
+            let n = match self.link.read(&mut chunk) {
+                Ok(n) if n > 0 => n,
+                _ => break,
+            };
+            for &byte in chunk.get(..n).unwrap_or_default() {
+                let request = match self.frames.push(byte) {
+                    None => continue,
+                    Some(Ok(frame)) => protocol::decode::<Request>(frame),
+                    Some(Err(fault)) => Err(fault),
+                };
+                let response = match request {
+                    Ok(request) => self.handle(request),
+                    Err(fault) => Response::Error(fault),
+                };
+                self.respond(&response);
+                frames += 1;
+            }
+        }
+        frames
+    }
+
+    fn respond(&mut self, response: &Response) {
+        let mut out = [0u8; MAX_FRAME_LEN];
+        if let Ok(n) = protocol::encode(response, &mut out) {
+            // A reader that went away is not the tag's failure.
+            self.link.write_all(out.get(..n).unwrap_or_default()).ok();
+            self.link.flush().ok();
+        }
+    }
+}
+
+/// The fault a reader is told for a log error.
+fn log_fault<E>(e: LogError<E>) -> Fault {
+    match e {
+        LogError::LogFull => Fault::LogFull,
+        LogError::RecordTooLarge => Fault::RecordTooLarge,
+        LogError::WrongSeq { expected, got } => Fault::WrongSeq { expected, got },
+        LogError::NotACommission => Fault::NotAllowed,
+        LogError::Encode(_) => Fault::BadRecord,
+        _ => Fault::Storage,
+    }
+}
+
+/// Whether every byte of `medium` is erased (`0xFF`) or cleared (`0x00`): only such a memory
+/// may be formatted by the tag, so that no unreadable evidence is ever erased.
+fn is_blank<M: Medium>(medium: &mut M) -> Result<bool, M::Error> {
+    let size = medium.info().capacity;
+    let mut chunk = [0u8; 64];
+    let mut first = None;
+    let mut offset = 0u32;
+    while offset < size {
+        let n = (size - offset).min(chunk.len() as u32);
+        let part = chunk.get_mut(..n as usize).unwrap_or_default();
+        medium.read(offset, part)?;
+        let fill = *first.get_or_insert(part.first().copied().unwrap_or(0xFF));
+        if (fill != 0xFF && fill != 0x00) || part.iter().any(|b| *b != fill) {
+            return Ok(false);
+        }
+        offset += n;
+    }
+    Ok(true)
+}
+
+/// `Memory::Moving` only exists inside one method; reaching it elsewhere is a bug in this
+/// module, never a consequence of input.
+#[allow(clippy::panic, reason = "an internal invariant, not input")]
+fn unreachable_memory() -> ! {
+    panic!("memory in transit")
+}

@@ -1,0 +1,212 @@
+//! Frames: `COBS(version ‖ postcard(message) ‖ CRC-32C LE) 0x00`.
+
+use postcard::experimental::max_size::MaxSize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::message::{Fault, Request, Response};
+use crate::codec::{self, frame};
+
+/// The protocol version this crate speaks.
+pub const VERSION: u8 = 1;
+
+const CRC_LEN: usize = 4;
+
+const fn max(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
+
+/// The most bytes a frame's payload (version, message, CRC) takes.
+pub const MAX_PAYLOAD_LEN: usize =
+    1 + max(Request::POSTCARD_MAX_SIZE, Response::POSTCARD_MAX_SIZE) + CRC_LEN;
+
+/// The most bytes a frame takes on the wire, delimiter included.
+pub const MAX_FRAME_LEN: usize = frame::max_frame_len(MAX_PAYLOAD_LEN);
+
+// `Fault::Oversized` states the limit as a `u16`.
+const _: () = assert!(MAX_FRAME_LEN <= u16::MAX as usize);
+
+/// A message of the protocol: [`Request`] or [`Response`].
+pub trait Message: Serialize + DeserializeOwned {
+    /// How many message codes this version knows.
+    const CODES: u32;
+}
+
+impl Message for Request {
+    const CODES: u32 = 11;
+}
+
+impl Message for Response {
+    const CODES: u32 = 9;
+}
+
+/// Frames `message` into `out`; returns the frame's length, delimiter included.
+pub fn encode<T: Message>(message: &T, out: &mut [u8]) -> Result<usize, frame::FrameError> {
+    let mut payload = [0u8; MAX_PAYLOAD_LEN];
+    let (version, rest) = payload
+        .split_first_mut()
+        .ok_or(frame::FrameError::BufferTooSmall)?;
+    *version = VERSION;
+    let body_len = postcard::to_slice(message, rest)
+        .map_err(|_| frame::FrameError::BufferTooSmall)?
+        .len();
+    let crc_at = 1 + body_len;
+    let crc = codec::checksum(payload.get(..crc_at).unwrap_or_default());
+    payload
+        .get_mut(crc_at..crc_at + CRC_LEN)
+        .ok_or(frame::FrameError::BufferTooSmall)?
+        .copy_from_slice(&crc.to_le_bytes());
+    frame::encode(payload.get(..crc_at + CRC_LEN).unwrap_or_default(), out)
+}
+
+/// Reads one frame (with or without its delimiter) as a message of type `T`.
+pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
+    let mut payload = [0u8; MAX_PAYLOAD_LEN];
+    let n = frame::decode(frame_bytes, &mut payload).map_err(|e| match e {
+        frame::FrameError::BufferTooSmall => oversized(),
+        frame::FrameError::Empty => Fault::Truncated,
+        _ => Fault::BadFrame,
+    })?;
+    let payload = payload.get(..n).unwrap_or_default();
+    let Some(crc_at) = n.checked_sub(CRC_LEN).filter(|at| *at >= 2) else {
+        return Err(Fault::Truncated);
+    };
+    let (covered, crc) = payload.split_at(crc_at);
+    let crc = crc
+        .try_into()
+        .map(u32::from_le_bytes)
+        .map_err(|_| Fault::Truncated)?;
+    if codec::checksum(covered) != crc {
+        return Err(Fault::BadCrc);
+    }
+    let Some((&version, body)) = covered.split_first() else {
+        return Err(Fault::Truncated);
+    };
+    if version != VERSION {
+        return Err(Fault::UnsupportedVersion {
+            got: version,
+            supported: VERSION,
+        });
+    }
+    let code = match postcard::take_from_bytes::<u32>(body) {
+        Ok((code, _)) => code,
+        Err(postcard::Error::DeserializeUnexpectedEnd) => return Err(Fault::Truncated),
+        Err(_) => return Err(Fault::UnknownMessage { code: u32::MAX }),
+    };
+    if code >= T::CODES {
+        return Err(Fault::UnknownMessage { code });
+    }
+    match postcard::take_from_bytes::<T>(body) {
+        Ok((message, [])) => Ok(message),
+        Ok(_) => Err(Fault::Malformed { code }),
+        Err(postcard::Error::DeserializeUnexpectedEnd) => Err(Fault::Truncated),
+        Err(_) => Err(Fault::Malformed { code }),
+    }
+}
+
+const fn oversized() -> Fault {
+    Fault::Oversized {
+        limit: MAX_FRAME_LEN as u16,
+    }
+}
+
+/// Collects bytes from a stream into frames, in a buffer of fixed size.
+///
+/// A frame longer than [`MAX_FRAME_LEN`] is dropped up to its delimiter and reported as
+/// [`Fault::Oversized`], so the next frame is read whole. Empty frames (two delimiters in a
+/// row) are skipped: a sender may use them to resynchronise.
+#[derive(Debug)]
+pub struct FrameReceiver {
+    buf: [u8; MAX_FRAME_LEN],
+    len: usize,
+    overflowed: bool,
+}
+
+impl Default for FrameReceiver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FrameReceiver {
+    /// An empty receiver.
+    pub const fn new() -> Self {
+        FrameReceiver {
+            buf: [0; MAX_FRAME_LEN],
+            len: 0,
+            overflowed: false,
+        }
+    }
+
+    /// Takes one byte; returns a whole frame (without its delimiter) when `byte` ends one.
+    pub fn push(&mut self, byte: u8) -> Option<Result<&[u8], Fault>> {
+        if byte == 0 {
+            let len = core::mem::take(&mut self.len);
+            if core::mem::take(&mut self.overflowed) {
+                return Some(Err(oversized()));
+            }
+            return (len > 0).then(|| Ok(self.buf.get(..len).unwrap_or_default()));
+        }
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = byte;
+                self.len += 1;
+            }
+            None => self.overflowed = true,
+        }
+        None
+    }
+
+    /// Forgets a partly received frame (after a reset of the link).
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.overflowed = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PartyRef, Seq};
+
+    fn framed(request: &Request) -> heapless::Vec<u8, MAX_FRAME_LEN> {
+        let mut out = [0u8; MAX_FRAME_LEN];
+        let n = encode(request, &mut out).unwrap_or(0);
+        heapless::Vec::from_slice(&out[..n]).unwrap_or_default()
+    }
+
+    #[test]
+    fn requests_round_trip() {
+        for request in [
+            Request::Hello { actor: PartyRef(3) },
+            Request::Read { from: Seq(7) },
+            Request::Goodbye,
+        ] {
+            assert_eq!(decode::<Request>(&framed(&request)), Ok(request));
+        }
+    }
+
+    #[test]
+    fn a_flipped_bit_is_a_bad_crc() {
+        let mut f = framed(&Request::Read { from: Seq(7) });
+        f[2] ^= 0x01;
+        assert_eq!(decode::<Request>(&f), Err(Fault::BadCrc));
+    }
+
+    #[test]
+    fn the_receiver_drops_oversized_frames_and_reads_the_next() {
+        let mut rx = FrameReceiver::new();
+        for _ in 0..MAX_FRAME_LEN + 10 {
+            assert!(rx.push(0x11).is_none());
+        }
+        assert_eq!(rx.push(0).map(|r| r.map(<[u8]>::len)), Some(Err(oversized())));
+        let f = framed(&Request::Status);
+        let mut got = None;
+        for b in f.iter() {
+            if let Some(r) = rx.push(*b) {
+                got = Some(r.map(decode::<Request>));
+            }
+        }
+        assert_eq!(got, Some(Ok(Ok(Request::Status))));
+    }
+}
