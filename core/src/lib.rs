@@ -13,7 +13,7 @@ pub use model::{Body, Header, Record, RecordType};
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
-pub mod log;
-pub mod verify;
-pub mod protocol;
 pub mod app;
+pub mod log;
+pub mod protocol;
+pub mod verify;

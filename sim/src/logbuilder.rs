@@ -5,7 +5,7 @@ use ed25519_compact::{KeyPair, Noise};
 use remtag::chain::{self, Chain};
 use remtag::codec::{self, DeltaState, EncodeError};
 use remtag::model::{
-    Body, Checkpoint, Header, KeyId, List, Location, PartyRef, Record, Seq, Signature,
+    Body, Checkpoint, Digest, Header, KeyId, List, Location, PartyRef, Record, Seq, Signature,
     SignatureBytes, SignerRole, Timestamp, TzOffset,
 };
 
@@ -17,6 +17,30 @@ pub struct Signer<'a> {
     pub role: SignerRole,
     /// The secret key.
     pub keypair: &'a KeyPair,
+}
+
+/// A checkpoint over the first `count` records, whose chain head is `head`, signed by
+/// `signers` (at most two; more are left out).
+pub fn signed_checkpoint(count: u32, head: Digest, signers: &[Signer<'_>]) -> Checkpoint {
+    let mut signatures = List::new();
+    for signer in signers {
+        let statement = chain::checkpoint_statement(count, &head, signer.role);
+        // Deterministic signatures keep the golden vectors stable.
+        let sig = signer.keypair.sk.sign(statement, None::<Noise>);
+        let signature = Signature {
+            key: signer.key,
+            role: signer.role,
+            signature: SignatureBytes::from(*sig),
+        };
+        if signatures.push(signature).is_err() {
+            break;
+        }
+    }
+    Checkpoint {
+        count,
+        head,
+        signatures,
+    }
 }
 
 /// A log under construction: records, their stored bytes and the chain over them.
@@ -80,33 +104,8 @@ impl LogBuilder {
         location: Location,
         signers: &[Signer<'_>],
     ) -> Result<&Record, EncodeError> {
-        let count = self.chain.count();
-        let head = self.chain.head();
-        let mut signatures = List::new();
-        for signer in signers {
-            let statement = chain::checkpoint_statement(count, &head, signer.role);
-            // Deterministic signatures keep the golden vectors stable.
-            let sig = signer.keypair.sk.sign(statement, None::<Noise>);
-            let signature = Signature {
-                key: signer.key,
-                role: signer.role,
-                signature: SignatureBytes::from(*sig),
-            };
-            if signatures.push(signature).is_err() {
-                break;
-            }
-        }
-        self.push(
-            time,
-            tz,
-            actor,
-            location,
-            Body::Checkpoint(Checkpoint {
-                count,
-                head,
-                signatures,
-            }),
-        )
+        let checkpoint = signed_checkpoint(self.chain.count(), self.chain.head(), signers);
+        self.push(time, tz, actor, location, Body::Checkpoint(checkpoint))
     }
 
     /// The records so far.

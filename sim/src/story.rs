@@ -165,7 +165,9 @@ fn seal(number: u32, state: SealState) -> Option<Seal> {
     })
 }
 
-fn commission(box_number: u32) -> Body {
+/// The commission body of 2018 box `box_number`: its EPC, chip, box label and the KPA's
+/// statement of where it was recovered.
+pub fn commission(box_number: u32) -> Body {
     let mut labels = List::new();
     labels.push(Label::BoxNumber(box_number)).ok();
     let mut claims = List::new();

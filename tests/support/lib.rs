@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 pub mod arbitrary;
+pub mod field;
 pub mod journey;
 pub mod targets;
 pub mod torture;

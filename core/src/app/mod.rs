@@ -83,10 +83,17 @@ pub const FIX_STALE_AFTER_S: u32 = 120;
 /// The clock is set from a fix when they differ by more than this.
 const CLOCK_TOLERANCE_S: u32 = 2;
 
+/// Below this many free bytes the log is shown as full: a press record with a new time,
+/// position and seal takes up to about this much, so the tag can no longer promise one.
+const ROOM_FOR_A_PRESS: u32 = 32;
+
 /// How long the button must stay down to count as a press.
 const DEBOUNCE_MS: u32 = 20;
 
-#[allow(clippy::large_enum_variant, reason = "no heap: one tag holds one memory")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "no heap: one tag holds one memory"
+)]
 enum Memory<M: Medium> {
     /// A log, mounted.
     Mounted(Log<M>),
@@ -176,7 +183,9 @@ impl<B: Board> Tag<B> {
             full: false,
             failed: false,
         };
-        tag.full = tag.log().is_some_and(|log| log.free_space() == 0);
+        tag.full = tag
+            .log()
+            .is_some_and(|log| log.free_space() < ROOM_FOR_A_PRESS);
         let shown = tag.indication();
         tag.show(shown);
         tag
@@ -341,7 +350,7 @@ impl<B: Board> Tag<B> {
         };
         match log.append(record) {
             Ok(seq) => {
-                self.full = log.free_space() == 0;
+                self.full = log.free_space() < ROOM_FOR_A_PRESS;
                 Ok(seq)
             }
             Err(e) => {

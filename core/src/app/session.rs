@@ -42,8 +42,8 @@ impl<B: Board> Tag<B> {
             }),
             Request::Identity => {
                 let log = self.log().ok_or(Fault::NotCommissioned)?;
-                let stored = RecordBuf::from_slice(log.identity_bytes())
-                    .map_err(|_| Fault::Storage)?;
+                let stored =
+                    RecordBuf::from_slice(log.identity_bytes()).map_err(|_| Fault::Storage)?;
                 Ok(Response::Identity { stored })
             }
             Request::Status => Ok(Response::Status(self.status())),
@@ -52,9 +52,11 @@ impl<B: Board> Tag<B> {
                 self.next_entry(start)
             }
             Request::ReadNext => {
-                let point = self.session.read.take().ok_or(Fault::OutOfOrder {
-                    needs: Needs::Read,
-                })?;
+                let point = self
+                    .session
+                    .read
+                    .take()
+                    .ok_or(Fault::OutOfOrder { needs: Needs::Read })?;
                 self.next_entry(point)
             }
             Request::Append { record } => match record.body {
@@ -108,7 +110,8 @@ impl<B: Board> Tag<B> {
             Some(Ok(Entry::Damage(damage))) => Response::Damage(damage.into()),
             Some(Err(e)) => return Err(log_fault(e)),
         };
-        self.session.read = Some(after);
+        // A read that reached its end is over: a reader starts another to see newer records.
+        self.session.read = (response != Response::End).then_some(after);
         Ok(response)
     }
 

@@ -217,10 +217,7 @@ impl<M: Medium> Log<M> {
 
     /// [`mount`](Self::mount), handing the medium back when it fails, so that a device can
     /// keep it (to format a blank tag, or to try again).
-    pub fn try_mount(
-        medium: M,
-        config: LayoutConfig,
-    ) -> Result<(Self, MountReport), Refused<M>> {
+    pub fn try_mount(medium: M, config: LayoutConfig) -> Result<(Self, MountReport), Refused<M>> {
         let layout = match Layout::new(medium.info(), config) {
             Ok(layout) => layout,
             Err(e) => return Err((medium, e)),

@@ -325,7 +325,9 @@ impl fmt::Display for Fault {
             }
             Self::UnknownMessage { code } => write!(f, "unknown message code {code}"),
             Self::Malformed { code } => write!(f, "message {code} does not decode"),
-            Self::OutOfOrder { needs: Needs::Hello } => f.write_str("open a session first"),
+            Self::OutOfOrder {
+                needs: Needs::Hello,
+            } => f.write_str("open a session first"),
             Self::OutOfOrder { needs: Needs::Read } => f.write_str("start a read first"),
             Self::NotCommissioned => f.write_str("the tag is not commissioned"),
             Self::AlreadyCommissioned => f.write_str("the tag is already commissioned"),

@@ -199,7 +199,10 @@ mod tests {
         for _ in 0..MAX_FRAME_LEN + 10 {
             assert!(rx.push(0x11).is_none());
         }
-        assert_eq!(rx.push(0).map(|r| r.map(<[u8]>::len)), Some(Err(oversized())));
+        assert_eq!(
+            rx.push(0).map(|r| r.map(<[u8]>::len)),
+            Some(Err(oversized()))
+        );
         let f = framed(&Request::Status);
         let mut got = None;
         for b in f.iter() {
