@@ -2,13 +2,16 @@
 //! sessions with dual-signed hand-overs, power cuts in an append and in a reader session, loss
 //! of GNSS fix, and a full log. After each step the log verifies and the LED shows the state.
 
+use remtag::app::Settings;
 use remtag::log::LayoutConfig;
 use remtag::model::{
     BizStep, Body, Disposition, Location, Record, SealState, Seq, TimeQuality, Timestamp,
     UtcSeconds,
 };
 use remtag::protocol::{Fault, FixState, Indication};
+use remtag_sim::device::SimChip;
 use remtag_sim::memory::power::{CutWord, PowerCut};
+use remtag_sim::memory::{SimClock, SimNorFlash};
 use remtag_sim::reader::{ClientError, ReadItem};
 use remtag_sim::story::{
     AIRCREW, DPAA_LAB, KEY_AIRCREW, KEY_DPAA_LAB, KEY_UNC_RECEIVING, KPA, MORTUARY_AFFAIRS, OSAN,
@@ -16,15 +19,28 @@ use remtag_sim::story::{
 };
 use remtag_tests::field::{
     Field, HICKAM_DOORS, KALMA_TAKEOFF, LAB_INDOORS, OSAN_DOORS, OSAN_TAKEOFF, T0, action,
-    commission, custody_of, handover, record, verify,
+    assert_verifies, commission, custody_of, handover, record, verify,
 };
 
 const BOX: u32 = 1;
 const SEAL: u32 = 180_701;
 
 #[test]
-fn a_box_journey_on_a_simulated_tag() {
-    let field = Field::eeprom();
+fn a_box_journey_on_a_tag_with_an_eeprom() {
+    journey(Field::eeprom());
+}
+
+#[test]
+fn a_box_journey_on_a_tag_with_nor_flash() {
+    let clock = SimClock::new();
+    journey(Field::new(
+        SimNorFlash::<4, 4096>::new(32 * 1024),
+        clock,
+        Settings::default(),
+    ));
+}
+
+fn journey<C: SimChip + Clone>(field: Field<C>) {
     let epc = box_epc(BOX);
     let mut reader = field.reader();
 
@@ -65,7 +81,7 @@ fn a_box_journey_on_a_simulated_tag() {
     field.assert_led(t, Indication::Ok);
     reader.hello(MORTUARY_AFFAIRS).expect("hello");
     let (report, items) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     let accepted = record(&items, Seq(1));
     assert_eq!(accepted.header.time, None);
     assert_eq!(accepted.header.location, Location::Unknown);
@@ -97,7 +113,7 @@ fn a_box_journey_on_a_simulated_tag() {
     assert_eq!(field.press(), Some(Ok(Seq(2))));
     field.assert_led(t, Indication::Ok);
     let (report, items) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     let loading = record(&items, Seq(2));
     let time = loading.header.time.expect("a time");
     assert_eq!(time.quality, TimeQuality::Gnss);
@@ -128,7 +144,7 @@ fn a_box_journey_on_a_simulated_tag() {
     assert_eq!(field.press(), Some(Ok(Seq(3))));
     field.assert_led(t, Indication::Ok);
     let (report, items) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     let arrival = record(&items, Seq(3));
     assert_eq!(arrival.header.location, Location::Unknown);
     assert!(arrival.header.time.is_some());
@@ -159,7 +175,7 @@ fn a_box_journey_on_a_simulated_tag() {
     let checkpoint = handover(&mut reader, KEY_AIRCREW, KEY_UNC_RECEIVING);
     assert_eq!(checkpoint, Seq(5));
     let (report, _) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     assert_eq!(report.signed_prefix, 5);
     assert!(report.checkpoints.iter().all(|c| c.verified()));
 
@@ -188,7 +204,7 @@ fn a_box_journey_on_a_simulated_tag() {
         .expect("a new session after the reboot");
     assert_eq!(status.count, 6, "the cut append was never acknowledged");
     let (report, _) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     assert_eq!(field.press(), Some(Err(Fault::NoButtonAction)));
 
     // A power cut in the middle of a reader session: the reader gets no answer, opens a new
@@ -202,7 +218,7 @@ fn a_box_journey_on_a_simulated_tag() {
     handles
         .chip
         .borrow_mut()
-        .set_power_cut(PowerCut::after(20, CutWord::Old, 1));
+        .set_power_cut(PowerCut::after(8, CutWord::Old, 1));
     assert!(matches!(reader.append(&holding), Err(ClientError::Link(_))));
     assert_eq!(field.device.borrow().power_cuts(), 2);
     let status = reader.hello(UNC_RECEIVING).expect("hello");
@@ -214,7 +230,7 @@ fn a_box_journey_on_a_simulated_tag() {
     assert_eq!(status.count, 6);
     assert_eq!(reader.append(&holding).map(|r| r.0), Ok(Seq(6)));
     let (report, _) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
 
     // The ceremony and the flight to Hickam: a hand-over to the aircrew at Osan, and one to
     // the laboratory at Hickam.
@@ -250,7 +266,7 @@ fn a_box_journey_on_a_simulated_tag() {
     assert_eq!(field.press(), Some(Ok(Seq(9))));
     assert_eq!(handover(&mut reader, KEY_AIRCREW, KEY_DPAA_LAB), Seq(10));
     let (report, items) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     assert_eq!(report.signed_prefix, 10);
     assert_eq!(report.checkpoints.len(), 3);
     assert!(matches!(
@@ -299,7 +315,7 @@ fn a_box_journey_on_a_simulated_tag() {
     assert_eq!(status.indication, Indication::Full);
     assert_eq!(status.count, last.0 + 1);
     let (report, items) = verify(&mut reader, epc);
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
     assert_eq!(report.records, last.0 + 1);
     assert_eq!(
         items

@@ -8,7 +8,7 @@ use remtag::protocol::{
 };
 use remtag_sim::reader::{ClientError, HostEnd, ReaderClient};
 use remtag_sim::story::{MORTUARY_AFFAIRS, box_epc};
-use remtag_tests::field::{Field, commission, verify};
+use remtag_tests::field::{Field, assert_verifies, commission, verify};
 
 /// A frame of `payload` followed by its CRC, as a sender would build it.
 fn framed_with_crc(payload: &[u8]) -> Vec<u8> {
@@ -41,7 +41,7 @@ fn still_answers(reader: &mut ReaderClient<HostEnd>) {
     let status = reader.status().expect("a valid request is answered");
     assert_eq!(status.count, 1);
     let (report, _) = verify(reader, box_epc(1));
-    assert!(report.is_intact(), "{report:?}");
+    assert_verifies(&report);
 }
 
 #[test]

@@ -6,13 +6,13 @@ use std::rc::Rc;
 
 use remtag::app::Settings;
 use remtag::app::led::Pattern;
-use remtag::log::{Entry, LayoutConfig, Log};
+use remtag::log::{Damage, DamageReason, Entry, LayoutConfig, Log};
 use remtag::model::{
     BizStep, Body, Condition, Custody, Disposition, Epc, Header, KeyId, Location, PartyRef, Record,
     Seal, SealNumber, SealState, Seq, SignerRole, TimeQuality, Timestamp, UtcSeconds,
 };
 use remtag::protocol::{ButtonAction, Indication};
-use remtag::verify::{Report, TrustedKey, Verifier};
+use remtag::verify::{Finding, Report, TrustedKey, Verifier};
 use remtag_sim::device::{SimChip, SimTag, connect};
 use remtag_sim::keys::demo_keypair;
 use remtag_sim::logbuilder::{Signer, signed_checkpoint};
@@ -163,7 +163,8 @@ pub fn keys() -> Vec<TrustedKey> {
     story::keys_file().trusted().expect("demo keys")
 }
 
-/// Reads the whole log through `reader` and verifies it.
+/// Reads the whole log through `reader` and verifies it: the report says what was found; see
+/// [`assert_verifies`] for a log that must be intact but for appends cut by power loss.
 pub fn verify(reader: &mut ReaderClient<HostEnd>, epc: Epc) -> (Report, Vec<ReadItem>) {
     let items = reader.read_all(Seq(0)).expect("the log reads");
     let keys = keys();
@@ -171,10 +172,36 @@ pub fn verify(reader: &mut ReaderClient<HostEnd>, epc: Epc) -> (Report, Vec<Read
     for item in &items {
         match item {
             ReadItem::Record { offset, stored, .. } => verifier.push(stored, *offset),
-            ReadItem::Damage(d) => panic!("damage reported: {d:?}"),
+            ReadItem::Damage(d) => verifier.damage(*d),
         }
     }
     (verifier.finish(), items)
+}
+
+/// Asserts that every checkpoint verifies and that nothing was found but appends cut by power
+/// loss, which are evidence of the cut and lose nothing acknowledged.
+pub fn assert_verifies(report: &Report) {
+    assert!(
+        report.checkpoints.iter().all(|c| c.verified()),
+        "{report:?}"
+    );
+    assert_eq!(
+        report.finding_count as usize,
+        report.findings.len(),
+        "{report:?}"
+    );
+    for finding in &report.findings {
+        assert!(
+            matches!(
+                finding,
+                Finding::Damage(Damage {
+                    reason: DamageReason::TornAppend,
+                    ..
+                })
+            ),
+            "{finding:?} in {report:?}"
+        );
+    }
 }
 
 /// A custody step as a button action.

@@ -21,7 +21,7 @@ use embedded_io::{Read, ReadReady, Write};
 
 use self::gnss::{Fix, NmeaReader, Sentence};
 use self::session::Session;
-use crate::log::{LayoutConfig, Log, LogError, Medium};
+use crate::log::{self, LayoutConfig, Log, LogError, Medium};
 use crate::model::{Body, Header, Location, PartyRef, Record, Seq, TimeQuality, Timestamp};
 use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::protocol::{
@@ -97,9 +97,10 @@ const DEBOUNCE_MS: u32 = 20;
 enum Memory<M: Medium> {
     /// A log, mounted.
     Mounted(Log<M>),
-    /// No log; the memory is blank and can be commissioned.
+    /// No log and no records: the memory is new, or its commissioning was cut short, and
+    /// can be commissioned.
     Blank(M),
-    /// No log, and the memory holds data: it is never erased by the tag.
+    /// No readable identity, but records: evidence the tag never erases.
     Unusable(M),
     /// Only while the memory moves between states.
     Moving,
@@ -155,10 +156,12 @@ impl<B: Board> Tag<B> {
                 };
                 (Memory::Mounted(log), damage)
             }
-            Err((mut medium, LogError::Unformatted)) => match is_blank(&mut medium) {
-                Ok(true) => (Memory::Blank(medium), 0),
-                _ => (Memory::Unusable(medium), 0),
-            },
+            Err((mut medium, LogError::Unformatted)) => {
+                match log::holds_no_records(&mut medium, settings.layout) {
+                    Ok(true) => (Memory::Blank(medium), 0),
+                    _ => (Memory::Unusable(medium), 0),
+                }
+            }
             Err((medium, _)) => (Memory::Unusable(medium), 0),
         };
         let mut tag = Tag {
@@ -452,26 +455,6 @@ fn log_fault<E>(e: LogError<E>) -> Fault {
         LogError::Encode(_) => Fault::BadRecord,
         _ => Fault::Storage,
     }
-}
-
-/// Whether every byte of `medium` is erased (`0xFF`) or cleared (`0x00`): only such a memory
-/// may be formatted by the tag, so that no unreadable evidence is ever erased.
-fn is_blank<M: Medium>(medium: &mut M) -> Result<bool, M::Error> {
-    let size = medium.info().capacity;
-    let mut chunk = [0u8; 64];
-    let mut first = None;
-    let mut offset = 0u32;
-    while offset < size {
-        let n = (size - offset).min(chunk.len() as u32);
-        let part = chunk.get_mut(..n as usize).unwrap_or_default();
-        medium.read(offset, part)?;
-        let fill = *first.get_or_insert(part.first().copied().unwrap_or(0xFF));
-        if (fill != 0xFF && fill != 0x00) || part.iter().any(|b| *b != fill) {
-            return Ok(false);
-        }
-        offset += n;
-    }
-    Ok(true)
 }
 
 /// `Memory::Moving` only exists inside one method; reaching it elsewhere is a bug in this

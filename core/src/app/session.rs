@@ -107,7 +107,7 @@ impl<B: Board> Tag<B> {
                 state: state_before,
                 stored,
             },
-            Some(Ok(Entry::Damage(damage))) => Response::Damage(damage.into()),
+            Some(Ok(Entry::Damage(damage))) => Response::Damage(damage),
             Some(Err(e)) => return Err(log_fault(e)),
         };
         // A read that reached its end is over: a reader starts another to see newer records.

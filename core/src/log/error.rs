@@ -2,6 +2,9 @@
 
 use core::fmt;
 
+use postcard::experimental::max_size::MaxSize;
+use serde::{Deserialize, Serialize};
+
 use crate::codec::{DecodeErrorKind, EncodeError};
 use crate::model::Seq;
 
@@ -40,7 +43,7 @@ pub enum LogError<E> {
 }
 
 /// A place where stored bytes are not what was written: evidence, always reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Damage {
     /// Offset on the medium.
@@ -52,7 +55,7 @@ pub struct Damage {
 }
 
 /// What is wrong at a damaged place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum DamageReason {

@@ -930,6 +930,35 @@ fn invalidate<M: Medium>(
     medium.program(start, marker).map_err(LogError::Medium)
 }
 
+/// Whether no segment of `medium` has a readable header: no segment holds records.
+///
+/// A memory whose identity is unreadable ([`LogError::Unformatted`]) and that holds no records
+/// holds no evidence either: it is new, or its formatting was cut short, and formatting it
+/// loses nothing. A memory with a segment in use is never such a memory.
+pub fn holds_no_records<M: Medium>(
+    medium: &mut M,
+    config: LayoutConfig,
+) -> Result<bool, LogError<M::Error>> {
+    let layout = Layout::new(medium.info(), config)?;
+    let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
+    for physical in 0..layout.segments {
+        let start = layout.segment_start(physical);
+        let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
+        medium.read(start, prefix).map_err(LogError::Medium)?;
+        let Some(len) = segment_header_len(prefix).filter(|l| *l <= MAX_SEGMENT_HEADER_LEN) else {
+            continue;
+        };
+        let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
+        medium
+            .read(start + SEGMENT_PREFIX_LEN as u32, rest)
+            .map_err(LogError::Medium)?;
+        if decode_segment_header(buf.get(..len).unwrap_or_default()).is_some() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
 /// unformatted and never as an old log with some of its segments gone; then the segments; then
 /// the identity.

@@ -6,7 +6,7 @@ use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
 use crate::codec::{DeltaState, RecordBuf};
-use crate::log::{Damage, DamageReason};
+use crate::log::Damage;
 use crate::model::{Checkpoint, Custody, Digest, PartyRef, Record, Seq, Timestamp, TzOffset};
 
 /// What a reader asks. The order of the variants is their wire code and never changes.
@@ -98,7 +98,7 @@ pub enum Response {
         stored: RecordBuf,
     },
     /// Damage found while reading; the records it makes unreadable are not sent.
-    Damage(DamageReport),
+    Damage(Damage),
     /// Nothing more to read.
     End,
     /// A record is durable.
@@ -177,57 +177,6 @@ pub struct ButtonAction {
     pub custody: Custody,
 }
 
-/// Damage found in the log, as sent to a reader.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct DamageReport {
-    /// Offset on the tag's memory.
-    pub offset: u32,
-    /// The sequence number of the damaged record, when known.
-    pub seq: Option<Seq>,
-    /// What is wrong.
-    pub kind: DamageKind,
-}
-
-/// What is wrong at a damaged place (see [`DamageReason`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum DamageKind {
-    /// One bit had flipped and was repaired.
-    BitFlipRepaired {
-        /// The bit, counted from the record's first byte.
-        bit: u32,
-    },
-    /// A record cannot be read.
-    Unreadable,
-    /// Records are missing before a segment's end.
-    MissingRecords,
-    /// A segment header is unreadable.
-    SegmentHeader,
-    /// One identity copy is unreadable.
-    IdentityCopy,
-    /// The last append was cut by power loss and never acknowledged.
-    TornAppend,
-}
-
-impl From<Damage> for DamageReport {
-    fn from(d: Damage) -> Self {
-        let kind = match d.reason {
-            DamageReason::BitFlipRepaired { bit } => DamageKind::BitFlipRepaired { bit },
-            DamageReason::MissingRecords => DamageKind::MissingRecords,
-            DamageReason::SegmentHeader => DamageKind::SegmentHeader,
-            DamageReason::IdentityCopy => DamageKind::IdentityCopy,
-            DamageReason::TornAppend => DamageKind::TornAppend,
-            _ => DamageKind::Unreadable,
-        };
-        DamageReport {
-            offset: d.offset,
-            seq: d.seq,
-            kind,
-        }
-    }
-}
-
 /// Why a request was refused. Nothing is stored by a refused request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -269,7 +218,7 @@ pub enum Fault {
     NotCommissioned,
     /// The tag already has an identity; it is never replaced.
     AlreadyCommissioned,
-    /// The memory holds data that is not a readable log; the tag refuses to erase it.
+    /// The memory holds records but no readable identity; the tag refuses to erase them.
     NotBlank,
     /// This record type cannot be appended with this request.
     NotAllowed,
@@ -331,7 +280,7 @@ impl fmt::Display for Fault {
             Self::OutOfOrder { needs: Needs::Read } => f.write_str("start a read first"),
             Self::NotCommissioned => f.write_str("the tag is not commissioned"),
             Self::AlreadyCommissioned => f.write_str("the tag is already commissioned"),
-            Self::NotBlank => f.write_str("the memory holds data that is not a log"),
+            Self::NotBlank => f.write_str("the memory holds records without an identity"),
             Self::NotAllowed => f.write_str("this record cannot be appended this way"),
             Self::WrongSeq { expected, got } => {
                 write!(f, "record {got}; the tag expects {expected}")

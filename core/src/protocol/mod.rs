@@ -14,8 +14,5 @@
 mod message;
 mod wire;
 
-pub use message::{
-    ButtonAction, DamageKind, DamageReport, Fault, FixState, Indication, Needs, Request, Response,
-    Status,
-};
+pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
 pub use wire::{FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, encode};

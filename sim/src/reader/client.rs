@@ -6,10 +6,10 @@ use std::fmt;
 
 use embedded_io::{Read, Write};
 use remtag::codec::{self, DecodeError, DeltaState};
+use remtag::log::Damage;
 use remtag::model::{Checkpoint, Digest, PartyRef, Record, Seq, Timestamp, TzOffset};
 use remtag::protocol::{
-    self, ButtonAction, DamageReport, Fault, FrameReceiver, MAX_FRAME_LEN, Request, Response,
-    Status,
+    self, ButtonAction, Fault, FrameReceiver, MAX_FRAME_LEN, Request, Response, Status,
 };
 
 /// Why a request got no useful answer.
@@ -61,7 +61,7 @@ pub enum ReadItem {
         record: Box<Record>,
     },
     /// Damage the tag reported.
-    Damage(DamageReport),
+    Damage(Damage),
 }
 
 /// A reader talking to one tag over `stream`.
