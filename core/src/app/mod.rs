@@ -10,6 +10,14 @@
 //! Nothing is invented: a record made without a current fix says the place is unknown, and
 //! one made while the clock is not set has no time.
 
+/// Logs an event with defmt when the `defmt` feature is on; compiles to nothing otherwise.
+macro_rules! event {
+    ($($arg:tt)*) => {
+        #[cfg(feature = "defmt")]
+        defmt::info!($($arg)*);
+    };
+}
+
 pub mod clock;
 pub mod gnss;
 pub mod led;
@@ -190,6 +198,12 @@ impl<B: Board> Tag<B> {
             .log()
             .is_some_and(|log| log.free_space() < ROOM_FOR_A_PRESS);
         let shown = tag.indication();
+        event!(
+            "boot: {} records, {} damage reports, {}",
+            tag.log().and_then(Log::next_seq).map_or(0, |s| s.0),
+            tag.boot_damage,
+            shown
+        );
         tag.show(shown);
         tag
     }
@@ -281,6 +295,7 @@ impl<B: Board> Tag<B> {
             return None;
         }
         let outcome = self.press();
+        event!("press: {}", outcome);
         let shown = match outcome {
             Ok(_) => self.indication(),
             Err(Fault::LogFull) => Indication::Full,
@@ -428,6 +443,10 @@ impl<B: Board> Tag<B> {
                     Ok(request) => self.handle(request),
                     Err(fault) => Response::Error(fault),
                 };
+                #[cfg(feature = "defmt")]
+                if let Response::Error(fault) = &response {
+                    event!("request refused: {}", fault);
+                }
                 self.respond(&response);
                 frames += 1;
             }
