@@ -178,6 +178,7 @@ fn journey<C: SimChip + Clone>(field: Field<C>) {
     assert_verifies(&report);
     assert_eq!(report.signed_prefix, 5);
     assert!(report.checkpoints.iter().all(|c| c.verified()));
+    assert_eq!(field.indication(), Indication::Ok);
 
     // A power cut in the middle of a press: the append is lost or whole, never half, and the
     // tag comes back with the button unset (a reader sets it again).
@@ -231,6 +232,7 @@ fn journey<C: SimChip + Clone>(field: Field<C>) {
     assert_eq!(reader.append(&holding).map(|r| r.0), Ok(Seq(6)));
     let (report, _) = verify(&mut reader, epc);
     assert_verifies(&report);
+    assert_eq!(field.indication(), Indication::Ok);
 
     // The ceremony and the flight to Hickam: a hand-over to the aircrew at Osan, and one to
     // the laboratory at Hickam.
@@ -269,6 +271,7 @@ fn journey<C: SimChip + Clone>(field: Field<C>) {
     assert_verifies(&report);
     assert_eq!(report.signed_prefix, 10);
     assert_eq!(report.checkpoints.len(), 3);
+    assert_eq!(field.indication(), Indication::Ok);
     assert!(matches!(
         record(&items, Seq(9)).header.location,
         Location::Geo(_)
@@ -292,8 +295,10 @@ fn journey<C: SimChip + Clone>(field: Field<C>) {
         ))
         .expect("button set");
     assert_eq!(field.press(), Some(Ok(Seq(11))));
-    let (_, items) = verify(&mut reader, epc);
+    let (report, items) = verify(&mut reader, epc);
+    assert_verifies(&report);
     assert_eq!(record(&items, Seq(11)).header.location, Location::Unknown);
+    assert_eq!(field.indication(), Indication::Ok);
 
     // The laboratory's daily checks fill the log: the tag refuses more, says it is full, and
     // keeps everything.
