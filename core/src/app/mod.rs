@@ -386,11 +386,7 @@ impl<B: Board> Tag<B> {
     fn poll_gnss(&mut self) -> u32 {
         let mut sentences = 0;
         let mut chunk = [0u8; 32];
-        while self.gnss.read_ready().unwrap_or(false) {
-            let n = match self.gnss.read(&mut chunk) {
-                Ok(n) if n > 0 => n,
-                _ => break,
-            };
+        while let Some(n) = read_available(&mut self.gnss, &mut chunk) {
             for &byte in chunk.get(..n).unwrap_or_default() {
                 if let Some(sentence) = self.nmea.push(byte) {
                     sentences += 1;
@@ -428,11 +424,7 @@ impl<B: Board> Tag<B> {
     fn poll_link(&mut self) -> u32 {
         let mut frames = 0;
         let mut chunk = [0u8; 32];
-        while self.link.read_ready().unwrap_or(false) {
-            let n = match self.link.read(&mut chunk) {
-                Ok(n) if n > 0 => n,
-                _ => break,
-            };
+        while let Some(n) = read_available(&mut self.link, &mut chunk) {
             for &byte in chunk.get(..n).unwrap_or_default() {
                 let request = match self.frames.push(byte) {
                     None => continue,
@@ -462,6 +454,15 @@ impl<B: Board> Tag<B> {
             self.link.flush().ok();
         }
     }
+}
+
+/// Reads what `port` has ready into `chunk`, without waiting; `None` when nothing is ready or
+/// the port fails (a UART error loses bytes, which the frame and sentence checks then catch).
+fn read_available<P: Read + ReadReady>(port: &mut P, chunk: &mut [u8]) -> Option<usize> {
+    if !port.read_ready().unwrap_or(false) {
+        return None;
+    }
+    port.read(chunk).ok().filter(|n| *n > 0)
 }
 
 /// The fault a reader is told for a log error.

@@ -18,6 +18,15 @@ struct Wires {
     to_host: VecDeque<u8>,
 }
 
+/// Moves as many bytes from `wire` into `buf` as both allow; returns how many.
+fn take(wire: &mut VecDeque<u8>, buf: &mut [u8]) -> usize {
+    let n = buf.len().min(wire.len());
+    for (slot, byte) in buf.iter_mut().zip(wire.drain(..n)) {
+        *slot = byte;
+    }
+    n
+}
+
 /// A new link: the reader's end and the tag's end.
 pub fn link() -> (HostEnd, TagEnd) {
     let wires = Rc::new(RefCell::new(Wires::default()));
@@ -57,12 +66,7 @@ impl ReadReady for TagEnd {
 impl Read for TagEnd {
     /// Reads what is there; `Ok(0)` when nothing is (callers check [`ReadReady`] first).
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
-        let mut w = self.wires.borrow_mut();
-        let n = buf.len().min(w.to_tag.len());
-        for (slot, byte) in buf.iter_mut().zip(w.to_tag.drain(..n)) {
-            *slot = byte;
-        }
-        Ok(n)
+        Ok(take(&mut self.wires.borrow_mut().to_tag, buf))
     }
 }
 
@@ -119,12 +123,8 @@ impl Read for HostEnd {
         // arrived mid-round.
         for _ in 0..3 {
             {
-                let mut w = self.wires.borrow_mut();
-                if !w.to_host.is_empty() {
-                    let n = buf.len().min(w.to_host.len());
-                    for (slot, byte) in buf.iter_mut().zip(w.to_host.drain(..n)) {
-                        *slot = byte;
-                    }
+                let n = take(&mut self.wires.borrow_mut().to_host, buf);
+                if n > 0 {
                     return Ok(n);
                 }
             }
