@@ -11,4 +11,5 @@ pub mod memory;
 pub mod peripherals;
 pub mod reader;
 pub mod render;
+pub mod scenario;
 pub mod story;

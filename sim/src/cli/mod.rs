@@ -1,6 +1,7 @@
 //! The `remtag-sim` command line.
 
 pub mod decode;
+pub mod run;
 pub mod story;
 pub mod verify;
 
@@ -20,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Decode stored records from hex, a hex file, a binary file or `-` (stdin).
     Decode(decode::Args),
+    /// Play a scenario on simulated tags and write their images, logs and verification.
+    Run(run::Args),
     /// Build the log of one box returned from North Korea in 2018, and show it.
     Story(story::Args),
     /// Verify a tag's log: exit 0 only when it is intact and every checkpoint verifies.
@@ -30,6 +33,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Story(args) => story::run(&args),
         Command::Verify(args) => verify::run(&args),
     }

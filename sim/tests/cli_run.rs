@@ -1,0 +1,334 @@
+//! `remtag-sim run`: the shipped scenarios played on simulated tags, the same for the same seed,
+//! every acknowledged record, flipped bit and forgery accounted for, and bad input refused with
+//! exit status 1 and the file, line and column.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn sim_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_remtag-sim"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A scratch folder, removed afterwards.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("remtag-run-{name}-{}", std::process::id()));
+        std::fs::remove_dir_all(&dir).ok();
+        std::fs::create_dir_all(&dir).expect("dir");
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().expect("utf-8").to_string()
+    }
+
+    fn sim(&self, args: &[&str]) -> Output {
+        sim_in(&self.0, args)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+fn json(path: &str) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn totals(dir: &str) -> Value {
+    json(&format!("{dir}/run.json"))["totals"].clone()
+}
+
+#[test]
+fn the_default_run_plays_the_55_boxes_and_every_log_verifies() {
+    let s = Scratch::new("default");
+    let out = s.sim(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = text(&out);
+    for line in [
+        "korea-2018",
+        "tags                            55",
+        "logs intact and verified        55 of 55",
+        "checks passed                   55 of 55 tags",
+        "records per second",
+    ] {
+        assert!(printed.contains(line), "{line:?} not in\n{printed}");
+    }
+    // The default folder, under the working directory.
+    let dir = s.path("out/korea-2018");
+    let t = totals(&dir);
+    assert_eq!(t["tags"], 55);
+    assert_eq!(t["intact"], 55);
+    assert_eq!(t["checkpoints"], t["checkpoints_verified"]);
+    assert!(t["records"].as_u64().expect("records") > 55 * 15, "{t}");
+    assert_eq!(t["survived"], t["acknowledged"]);
+    let tags = std::fs::read_dir(format!("{dir}/tags"))
+        .expect("tags")
+        .count();
+    assert_eq!(tags, 55 * 3);
+
+    // The images are what the tags hold: `verify` and `decode` read them.
+    let image = format!("{dir}/tags/box-007.img");
+    let keys = format!("{dir}/keys.json");
+    let out = s.sim(&["verify", &image, "--keys", &keys]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("verdict: intact"), "{}", text(&out));
+    let out = s.sim(&["decode", &image]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("correction"), "{}", text(&out));
+
+    // The log as JSON holds the corrected link and the correction that names it.
+    let log = json(&format!("{dir}/tags/box-007.log.json"));
+    let entries = log["entries"].as_array().expect("entries");
+    let correction = entries
+        .iter()
+        .find_map(|e| e["record"]["body"].get("Correction"))
+        .expect("a correction");
+    assert_eq!(correction["reason"], "LinkDisproved");
+
+    // A second run into the same folder replaces the first.
+    let out = s.sim(&["run", "korea-2018"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+fn files_of(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(format!("{dir}/tags"))
+        .expect("tags")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files.push((
+        "keys.json".into(),
+        std::fs::read(format!("{dir}/keys.json")).expect("keys"),
+    ));
+    let tags = json(&format!("{dir}/run.json"))["tags"].to_string();
+    files.push(("run.json tags".into(), tags.into_bytes()));
+    files
+}
+
+#[test]
+fn a_run_is_the_same_for_the_same_seed() {
+    let s = Scratch::new("seed");
+    let (a, b, c) = (s.path("a"), s.path("b"), s.path("c"));
+    for (dir, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
+        let out = s.sim(&[
+            "run", "stress", "--tags", "40", "--seed", seed, "--out", dir,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+    let (fa, fb, fc) = (files_of(&a), files_of(&b), files_of(&c));
+    assert_eq!(fa.len(), 40 * 3 + 2);
+    for (x, y) in fa.iter().zip(&fb) {
+        assert!(x == y, "{} differs between two runs with seed 7", x.0);
+    }
+    assert_ne!(fa, fc, "another seed, another run");
+}
+
+#[test]
+fn under_stress_every_acknowledged_record_survives_and_every_fault_is_found() {
+    let s = Scratch::new("stress");
+    let dir = s.path("stress");
+    let out = s.sim(&[
+        "run", "stress", "--tags", "400", "--seed", "3", "--out", &dir,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = text(&out);
+    assert!(
+        printed.contains("tags                            400"),
+        "{printed}"
+    );
+    let t = totals(&dir);
+    let n = |k: &str| t[k].as_u64().unwrap_or_else(|| panic!("{k} in {t}"));
+    assert!(n("power_cuts") > 100, "{t}");
+    assert!(n("damage_injected") > 10, "{t}");
+    assert!(n("tampered") > 3, "{t}");
+    assert_eq!(n("survived"), n("acknowledged_untampered"), "{t}");
+    assert_eq!(n("damage_reported"), n("damage_injected"), "{t}");
+    assert_eq!(n("tampering_detected"), n("tampered"), "{t}");
+    assert_eq!(n("unexplained"), 0, "{t}");
+    assert_eq!(n("passed"), 400, "{t}");
+    assert!(printed.contains(&format!(
+        "tampering detected              {} of {} tampered tags",
+        n("tampered"),
+        n("tampered")
+    )));
+
+    // Each tampered image, and each image with a flipped bit, fails `verify` with its finding;
+    // each image left alone passes.
+    let run = json(&format!("{dir}/run.json"));
+    let keys = format!("{dir}/keys.json");
+    let mut seen = [false; 3];
+    for tag in run["tags"].as_array().expect("tags") {
+        let checks = &tag["checks"];
+        let tampered = !checks["tampered"].as_array().expect("tampered").is_empty();
+        let rotted = checks["damage_injected"].as_u64().expect("damage") > 0;
+        let kind = match (tampered, rotted) {
+            (true, _) => 0,
+            (false, true) => 1,
+            (false, false) => 2,
+        };
+        if seen[kind] {
+            continue;
+        }
+        seen[kind] = true;
+        let image = format!("{dir}/{}", tag["files"][0].as_str().expect("file"));
+        let out = s.sim(&["verify", &image, "--keys", &keys]);
+        let expected = if kind == 2 { 0 } else { 1 };
+        assert_eq!(out.status.code(), Some(expected), "{image}: {}", text(&out));
+        if kind == 1 {
+            assert!(text(&out).contains("flipped, repaired"), "{}", text(&out));
+        }
+    }
+    assert_eq!(seen, [true; 3]);
+}
+
+#[test]
+fn a_malformed_scenario_is_named_by_file_line_and_column() {
+    let s = Scratch::new("malformed");
+    let korea = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/korea-2018.toml"
+    ))
+    .expect("the shipped scenario");
+    let cases = [
+        // TOML that does not parse: a value missing.
+        (
+            "syntax.toml",
+            "[scenario]\nname = \"x\"\ntitle = \n",
+            "syntax.toml:3:",
+        ),
+        // A field no action has.
+        (
+            "field.toml",
+            &korea.replacen("do = \"press\"", "do = \"press\"\nsea = 1", 1),
+            "field.toml:",
+        ),
+        // A party nobody declared.
+        (
+            "party.toml",
+            &korea.replacen("by = \"aircrew\"", "by = \"airkrew\"", 1),
+            "no party `airkrew`",
+        ),
+        // An expression that does not parse.
+        (
+            "expr.toml",
+            &korea.replacen("seal = \"180700 + n\"", "seal = \"180700 + m\"", 1),
+            "unknown name `m`",
+        ),
+        // A business step CBV does not know.
+        (
+            "step.toml",
+            &korea.replacen("step = \"loading\"", "step = \"flying\"", 1),
+            "not a CBV business step",
+        ),
+    ];
+    for (name, content, needle) in cases {
+        std::fs::write(s.path(name), content).expect("write");
+        let out = s.sim(&["run", &s.path(name), "--out", &s.path("out")]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", text(&out));
+        let printed = text(&out);
+        assert!(printed.contains(needle), "{name}: {printed}");
+        // file:line:col: message
+        let at = printed
+            .split_once(&format!("{name}:"))
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| panic!("{name} not named: {printed}"));
+        let mut parts = at.splitn(3, ':');
+        let line: u32 = parts.next().and_then(|l| l.parse().ok()).expect("a line");
+        let col: u32 = parts.next().and_then(|c| c.parse().ok()).expect("a column");
+        assert!(line >= 1 && col >= 1, "{printed}");
+        assert!(!printed.contains("panicked"), "{printed}");
+    }
+    // The party is named where it stands: its line in the file.
+    let party = std::fs::read_to_string(s.path("party.toml")).expect("read");
+    let line = party
+        .lines()
+        .position(|l| l.contains("airkrew"))
+        .expect("the line")
+        + 1;
+    let out = s.sim(&["run", &s.path("party.toml"), "--out", &s.path("out")]);
+    assert!(
+        text(&out).contains(&format!("party.toml:{line}:6:")),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn missing_files_and_bad_arguments_exit_1_with_a_message() {
+    let s = Scratch::new("missing");
+    std::fs::write(s.path("notes.txt"), "mine").expect("write");
+    let cases: [(&[&str], &str); 5] = [
+        (&["run", "no/such.toml"], "no/such.toml: no such file"),
+        (&["run", "korea"], "no shipped scenario"),
+        (&["run", "--out", &s.0.to_string_lossy()], "not from a run"),
+        (&["run", "stress", "--tags", "0"], "--tags"),
+        (&["run", "korea-2018", "--seed", "x"], "--seed"),
+    ];
+    for (args, needle) in cases {
+        let out = s.sim(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(needle), "{args:?}: {}", text(&out));
+        assert!(!text(&out).contains("panicked"), "{args:?}: {}", text(&out));
+    }
+    assert_eq!(
+        std::fs::read_to_string(s.path("notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+#[test]
+fn keys_of_another_scenario_do_not_verify_a_tag() {
+    let s = Scratch::new("keys");
+    let (korea, stress) = (s.path("korea"), s.path("stress"));
+    for (scenario, dir) in [("korea-2018", &korea), ("stress", &stress)] {
+        let out = s.sim(&["run", scenario, "--tags", "55", "--out", dir]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    }
+    let out = s.sim(&[
+        "verify",
+        &format!("{korea}/tags/box-001.img"),
+        "--keys",
+        &format!("{stress}/keys.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("is not trusted"), "{}", text(&out));
+    // A corrupt image: cut short.
+    let image = std::fs::read(format!("{korea}/tags/box-001.img")).expect("read");
+    std::fs::write(s.path("short.img"), &image[..1000]).expect("write");
+    let out = s.sim(&[
+        "verify",
+        &s.path("short.img"),
+        "--keys",
+        &format!("{korea}/keys.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no known memory"), "{}", text(&out));
+}
