@@ -12,13 +12,14 @@ use remtag::model::{
     Seal, SealNumber, SealState, Seq, SignerRole, TimeQuality, Timestamp, UtcSeconds,
 };
 use remtag::protocol::{ButtonAction, Indication};
-use remtag::verify::{Finding, Report, TrustedKey, Verifier};
+use remtag::verify::{Finding, Report, TrustedKey};
 use remtag_sim::device::{SimChip, SimTag, connect};
 use remtag_sim::keys::demo_keypair;
 use remtag_sim::logbuilder::{Signer, signed_checkpoint};
 use remtag_sim::memory::{SimClock, SimEeprom};
 use remtag_sim::peripherals::{Route, SimDs3231, SimGnss};
 use remtag_sim::reader::{HostEnd, ReadItem, ReaderClient};
+use remtag_sim::scenario::runner;
 use remtag_sim::story;
 
 /// 2018-07-26T22:00:00Z: the simulation starts at Kalma.
@@ -84,19 +85,12 @@ impl<C: SimChip> Field<C> {
 
     /// The simulated time, as UTC seconds.
     pub fn now(&self) -> i64 {
-        T0 + (self.clock.now_ns() / 1_000_000_000) as i64
+        runner::unix_now(&self.clock, T0)
     }
 
     /// Moves time to `unix` and gives the tag a few rounds of work to read its receiver.
     pub fn go_to(&self, unix: i64) {
-        let now = self.now();
-        if unix > now {
-            self.clock.advance_ns((unix - now) as u64 * 1_000_000_000);
-        }
-        for _ in 0..3 {
-            self.clock.advance_ns(1_000_000_000);
-            self.device.borrow_mut().poll();
-        }
+        runner::go_to(&self.device, &self.clock, T0, unix);
     }
 
     /// A reader session for `actor`; the reader's link stays with the field.
@@ -166,16 +160,7 @@ pub fn keys() -> Vec<TrustedKey> {
 /// Reads the whole log through `reader` and verifies it: the report says what was found; see
 /// [`assert_verifies`] for a log that must be intact but for appends cut by power loss.
 pub fn verify(reader: &mut ReaderClient<HostEnd>, epc: Epc) -> (Report, Vec<ReadItem>) {
-    let items = reader.read_all(Seq(0)).expect("the log reads");
-    let keys = keys();
-    let mut verifier = Verifier::new(&keys, Some(epc), None);
-    for item in &items {
-        match item {
-            ReadItem::Record { offset, stored, .. } => verifier.push(stored, *offset),
-            ReadItem::Damage(d) => verifier.damage(*d),
-        }
-    }
-    (verifier.finish(), items)
+    runner::read_and_verify(reader, &keys(), Some(epc)).expect("the log reads")
 }
 
 /// Asserts that every checkpoint verifies and that nothing was found but appends cut by power

@@ -74,6 +74,8 @@ pub struct Scenario {
     pub keys: KeysFile,
     /// The groups of tags.
     pub groups: Vec<Group>,
+    /// The custodians' signing keys, as their readers hold them.
+    keyring: Vec<(KeyId, ed25519_compact::KeyPair)>,
     route: Option<Route>,
     timeline: Vec<Step>,
 }
@@ -264,6 +266,14 @@ impl Scenario {
             }
         })?;
         resolve::resolve(file, text, source)
+    }
+
+    /// The signing key `key`, as a custodian's reader holds it.
+    pub fn keypair(&self, key: KeyId) -> Option<&ed25519_compact::KeyPair> {
+        self.keyring
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, pair)| pair)
     }
 
     /// How many tags, in all groups.

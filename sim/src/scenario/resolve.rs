@@ -343,6 +343,7 @@ pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
     let instant = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap_or_default();
 
     let mut keys = KeysFile::default();
+    let mut keyring = Vec::new();
     let mut party_ids = BTreeSet::new();
     let mut key_ids = BTreeSet::new();
     for (key, p) in &file.parties {
@@ -358,14 +359,16 @@ pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
                     "{source}: party `{key}`: key {k} is used twice or is not below 1000"
                 ));
             }
+            let keypair = demo_keypair(KeyId(*k));
             keys.keys.push(KeysFile::entry(
                 KeyId(*k),
                 PartyRef(p.id),
                 &p.name,
-                &demo_keypair(KeyId(*k)),
+                &keypair,
                 instant(valid_from),
                 valid_until.map(instant),
             ));
+            keyring.push((KeyId(*k), keypair));
         }
         ctx.parties.insert(
             key.clone(),
@@ -422,6 +425,7 @@ pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
         start,
         directory,
         keys,
+        keyring,
         groups,
         route,
         timeline,

@@ -20,8 +20,7 @@ use remtag::verify::{Finding, Report, TrustedKey, Verifier};
 use super::faults::{self, Chip, Rot};
 use super::plan::{Action, Planned, PlannedBody, TagPlan};
 use super::{Memory, Scenario, Session, TamperHow};
-use crate::device::{SimTag, connect};
-use crate::keys::demo_keypair;
+use crate::device::{SimChip, SimTag, connect};
 use crate::logbuilder::{Signer, signed_checkpoint};
 use crate::memory::{CutWord, PowerCut, SimClock, SimEeprom, SimNorFlash};
 use crate::peripherals::{Route, SimDs3231, SimGnss};
@@ -93,6 +92,46 @@ pub struct TagRun {
     pub checks: Checks,
     /// Why the plan could not be played to the end, if it could not.
     pub error: Option<String>,
+}
+
+/// The simulated time, unix seconds, of a tag whose clocks started at `start`.
+pub fn unix_now(clock: &SimClock, start: i64) -> i64 {
+    start + (clock.now_ns() / 1_000_000_000) as i64
+}
+
+/// Moves `clock` to `unix` (never back; `start` is the unix time of its zero) and gives the tag
+/// in `device` three rounds of work a simulated second apart, to read its GNSS receiver.
+pub fn go_to<C: SimChip>(device: &RefCell<SimTag<C>>, clock: &SimClock, start: i64, unix: i64) {
+    let now = unix_now(clock, start);
+    if unix > now {
+        clock.advance_ns((unix - now) as u64 * 1_000_000_000);
+    }
+    for _ in 0..3 {
+        clock.advance_ns(1_000_000_000);
+        device.borrow_mut().poll();
+    }
+}
+
+/// Verifies a log as a reader read it, trusting `keys` and expecting the identity `expected`.
+pub fn verify_items(items: &[ReadItem], keys: &[TrustedKey], expected: Option<Epc>) -> Report {
+    let mut verifier = Verifier::new(keys, expected, None);
+    for item in items {
+        match item {
+            ReadItem::Record { offset, stored, .. } => verifier.push(stored, *offset),
+            ReadItem::Damage(d) => verifier.damage(*d),
+        }
+    }
+    verifier.finish()
+}
+
+/// Reads a tag's whole log through `reader` and verifies it.
+pub fn read_and_verify(
+    reader: &mut ReaderClient<HostEnd>,
+    keys: &[TrustedKey],
+    expected: Option<Epc>,
+) -> Result<(Report, Vec<ReadItem>), ClientError> {
+    let items = reader.read_all(Seq(0))?;
+    Ok((verify_items(&items, keys, expected), items))
 }
 
 /// Plays tag `plan` of `scenario`; `keys` are the custodians' public keys.
@@ -167,11 +206,11 @@ fn play<C: Chip>(
     };
     let mut error = None;
     for planned in &plan.actions {
-        runner.go_to(planned.at);
+        go_to(&runner.device, &runner.clock, runner.start, planned.at);
         let outcome = match &planned.action {
             Action::PowerCut(_) | Action::BitRot(_) | Action::Tamper(_) if !faults => Ok(()),
             Action::Tamper(how) => runner.tamper(*how, scenario, &plan, keys),
-            _ => runner.apply(planned, &plan.commission),
+            _ => runner.apply(planned, &plan.commission, scenario),
         };
         runner.note_cuts("");
         if let Err(e) = outcome {
@@ -233,19 +272,7 @@ struct Runner<C: Chip> {
 
 impl<C: Chip> Runner<C> {
     fn now(&self) -> i64 {
-        self.start + (self.clock.now_ns() / 1_000_000_000) as i64
-    }
-
-    /// Moves time to `unix` (never back) and lets the tag read its receiver.
-    fn go_to(&mut self, unix: i64) {
-        let now = self.now();
-        if unix > now {
-            self.clock.advance_ns((unix - now) as u64 * 1_000_000_000);
-        }
-        for _ in 0..3 {
-            self.clock.advance_ns(1_000_000_000);
-            self.device.borrow_mut().poll();
-        }
+        unix_now(&self.clock, self.start)
     }
 
     fn event(&mut self, kind: &'static str, detail: String) {
@@ -312,7 +339,12 @@ impl<C: Chip> Runner<C> {
             .ok_or(format!("no record with the id `{id}` was made on this tag"))
     }
 
-    fn apply(&mut self, planned: &Planned, commission: &Body) -> Result<(), String> {
+    fn apply(
+        &mut self,
+        planned: &Planned,
+        commission: &Body,
+        scenario: &Scenario,
+    ) -> Result<(), String> {
         let id = planned.id.as_ref();
         match &planned.action {
             Action::Commission(session) => self.commission(session, commission),
@@ -321,7 +353,7 @@ impl<C: Chip> Runner<C> {
                 let body = self.body(body)?;
                 self.append(session, body, id)
             }
-            Action::Checkpoint(session, signers) => self.checkpoint(session, signers),
+            Action::Checkpoint(session, signers) => self.checkpoint(session, signers, scenario),
             Action::PowerCut(Some(steps)) => {
                 let word = [CutWord::Old, CutWord::New, CutWord::Random][self.rng.usize(..3)];
                 let cut = PowerCut::after(*steps, word, self.rng.u64(..));
@@ -505,19 +537,20 @@ impl<C: Chip> Runner<C> {
         &mut self,
         session: &Session,
         signers: &[(KeyId, SignerRole)],
+        scenario: &Scenario,
     ) -> Result<(), String> {
-        let pairs: Vec<_> = signers
-            .iter()
-            .map(|(key, role)| (*key, *role, demo_keypair(*key)))
-            .collect();
-        let signers: Vec<Signer<'_>> = pairs
-            .iter()
-            .map(|(key, role, keypair)| Signer {
+        let mut keys = Vec::new();
+        for (key, role) in signers {
+            let keypair = scenario
+                .keypair(*key)
+                .ok_or(format!("no reader holds key {key}"))?;
+            keys.push(Signer {
                 key: *key,
                 role: *role,
                 keypair,
-            })
-            .collect();
+            });
+        }
+        let signers = keys;
         let mut sent: Option<Checkpoint> = None;
         self.retry("a checkpoint", |r| {
             let status = r.hello(session, false)?;
@@ -611,10 +644,11 @@ impl<C: Chip> Runner<C> {
         let read = self
             .reader
             .hello(PartyRef(0))
-            .and_then(|_| self.reader.read_all(Seq(0)));
-        let (items, error) = match read {
-            Ok(items) => (items, error),
+            .and_then(|_| read_and_verify(&mut self.reader, keys, Some(plan.epc)));
+        let (report, items, error) = match read {
+            Ok((report, items)) => (report, items, error),
             Err(e) => (
+                Report::default(),
                 Vec::new(),
                 error.or(Some(format!(
                     "tag {}: the final read failed: {e}",
@@ -622,14 +656,6 @@ impl<C: Chip> Runner<C> {
                 ))),
             ),
         };
-        let mut verifier = Verifier::new(keys, Some(plan.epc), None);
-        for item in &items {
-            match item {
-                ReadItem::Record { offset, stored, .. } => verifier.push(stored, *offset),
-                ReadItem::Damage(d) => verifier.damage(*d),
-            }
-        }
-        let report = verifier.finish();
         let checks = self.checks(&items, &report);
         TagRun {
             image: self.device.borrow().image(),
