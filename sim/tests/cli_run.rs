@@ -210,6 +210,49 @@ fn under_stress_every_acknowledged_record_survives_and_every_fault_is_found() {
 }
 
 #[test]
+fn tags_on_nor_flash_go_through_the_same_faults() {
+    let s = Scratch::new("nor");
+    let stress = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/stress.toml"
+    ))
+    .expect("the shipped scenario");
+    let nor = stress.replacen(
+        "memory = \"eeprom\"",
+        "memory = \"nor-flash\"\nmemory_kib = 64",
+        1,
+    );
+    assert_ne!(nor, stress);
+    std::fs::write(s.path("nor.toml"), nor).expect("write");
+    let dir = s.path("nor");
+    let out = s.sim(&[
+        "run",
+        &s.path("nor.toml"),
+        "--tags",
+        "150",
+        "--seed",
+        "5",
+        "--out",
+        &dir,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = totals(&dir);
+    assert_eq!(t["passed"], 150, "{t}");
+    assert!(t["power_cuts"].as_u64().expect("cuts") > 50, "{t}");
+    assert!(t["damage_injected"].as_u64().expect("damage") > 5, "{t}");
+    assert_eq!(t["damage_reported"], t["damage_injected"], "{t}");
+    assert_eq!(t["tampering_detected"], t["tampered"], "{t}");
+    let image = format!("{dir}/tags/crate-001.img");
+    assert_eq!(std::fs::metadata(&image).expect("image").len(), 64 * 1024);
+    let out = s.sim(&["decode", &image]);
+    assert!(
+        text(&out).contains("records, 65536 bytes"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
 fn a_malformed_scenario_is_named_by_file_line_and_column() {
     let s = Scratch::new("malformed");
     let korea = std::fs::read_to_string(concat!(

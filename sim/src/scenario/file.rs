@@ -16,9 +16,9 @@ pub struct File {
     #[serde(default)]
     pub keys: KeyValidity,
     /// Places by short name.
-    pub places: BTreeMap<String, PlaceDef>,
+    pub places: BTreeMap<String, Spanned<PlaceDef>>,
     /// Parties by short name.
-    pub parties: BTreeMap<String, PartyDef>,
+    pub parties: BTreeMap<String, Spanned<PartyDef>>,
     /// Where the tags' GNSS receivers are, over time.
     #[serde(default)]
     pub route: Vec<WaypointDef>,
@@ -136,7 +136,7 @@ pub struct GroupDef {
     /// The memory chip: `eeprom` (a 24LC256, 32 KiB) or `nor-flash` (4 KiB sectors).
     #[serde(default)]
     pub memory: Option<Spanned<String>>,
-    /// NOR flash size in KiB (a multiple of 4, at least 12).
+    /// NOR flash size in KiB: a multiple of 4 from 12, not 32 (default 64).
     #[serde(default)]
     pub memory_kib: Option<Spanned<i64>>,
     /// The tag identity: an EPC tag URI template.

@@ -295,17 +295,21 @@ pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
     };
     let mut directory = Directory::default();
     let mut ids = BTreeSet::new();
-    for (key, p) in &file.places {
+    for (key, spanned) in &file.places {
+        let p = spanned.get_ref();
         if !ids.insert(p.id) {
-            return Err(format!(
-                "{source}: place `{key}`: id {} is used twice",
-                p.id
-            ));
+            return ctx.err(
+                spanned.span(),
+                format!("place `{key}`: id {} is used twice", p.id),
+            );
         }
         let micro = |deg: f64| (deg * 1e6).round() as i32;
-        let point = GeoPoint::from_microdegrees(micro(p.lat), micro(p.lon)).ok_or(format!(
-            "{source}: place `{key}`: coordinates off the globe"
-        ))?;
+        let Some(point) = GeoPoint::from_microdegrees(micro(p.lat), micro(p.lon)) else {
+            return ctx.err(
+                spanned.span(),
+                format!("place `{key}`: coordinates off the globe"),
+            );
+        };
         let offset = match &p.tz {
             Some(s) => tz(&ctx, s)?,
             None => TzOffset::UTC,
@@ -346,18 +350,20 @@ pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
     let mut keyring = Vec::new();
     let mut party_ids = BTreeSet::new();
     let mut key_ids = BTreeSet::new();
-    for (key, p) in &file.parties {
+    for (key, spanned) in &file.parties {
+        let p = spanned.get_ref();
         if !party_ids.insert(p.id) {
-            return Err(format!(
-                "{source}: party `{key}`: id {} is used twice",
-                p.id
-            ));
+            return ctx.err(
+                spanned.span(),
+                format!("party `{key}`: id {} is used twice", p.id),
+            );
         }
         for k in &p.keys {
             if *k >= 1000 || !key_ids.insert(*k) {
-                return Err(format!(
-                    "{source}: party `{key}`: key {k} is used twice or is not below 1000"
-                ));
+                return ctx.err(
+                    spanned.span(),
+                    format!("party `{key}`: key {k} is used twice or is not below 1000"),
+                );
             }
             let keypair = demo_keypair(KeyId(*k));
             keys.keys.push(KeysFile::entry(
@@ -452,10 +458,15 @@ fn group(ctx: &Ctx<'_>, g: &Spanned<file::GroupDef>, has_route: bool) -> Res<Gro
     let memory = match def.memory.as_ref().map(|m| m.get_ref().as_str()) {
         None | Some("eeprom") => Memory::Eeprom,
         Some("nor-flash") => {
-            let kib = def.memory_kib.as_ref().map_or(32, |k| *k.get_ref());
-            if kib < 12 || kib % 4 != 0 || kib > 16 * 1024 {
+            let kib = def.memory_kib.as_ref().map_or(64, |k| *k.get_ref());
+            // An image's size tells its memory: 32 KiB is read as a 24LC256.
+            if kib < 12 || kib % 4 != 0 || kib > 16 * 1024 || kib == 32 {
                 let span = def.memory_kib.as_ref().map_or(g.span(), |k| k.span());
-                return ctx.err(span, "NOR flash of 12 KiB to 16 MiB, in 4 KiB sectors");
+                return ctx.err(
+                    span,
+                    "NOR flash of 12 KiB to 16 MiB in 4 KiB sectors, but not 32 KiB \
+                     (an image of that size is read as a 24LC256 EEPROM)",
+                );
             }
             Memory::NorFlash(kib as usize * 1024)
         }
