@@ -46,7 +46,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} tags, {per_sec}, {eta} left")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} tags, {elapsed} so far, {eta} left")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();

@@ -159,28 +159,12 @@ impl Ctx<'_> {
         })
     }
 
-    fn step(&self, s: &Spanned<String>) -> Res<BizStep> {
-        BizStep::from_code(s.get_ref()).map_or_else(
-            || {
-                self.err(
-                    s.span(),
-                    format!("`{}` is not a CBV business step", s.get_ref()),
-                )
-            },
-            Ok,
-        )
-    }
-
-    fn disposition(&self, s: &Spanned<String>) -> Res<Disposition> {
-        Disposition::from_code(s.get_ref()).map_or_else(
-            || {
-                self.err(
-                    s.span(),
-                    format!("`{}` is not a CBV disposition", s.get_ref()),
-                )
-            },
-            Ok,
-        )
+    /// A CBV 2.0 code: a business step or a disposition.
+    fn cbv<T>(&self, s: &Spanned<String>, from_code: fn(&str) -> Option<T>, what: &str) -> Res<T> {
+        match from_code(s.get_ref()) {
+            Some(value) => Ok(value),
+            None => self.err(s.span(), format!("`{}` is not a CBV {what}", s.get_ref())),
+        }
     }
 
     fn evidence(&self, words: &[Spanned<String>]) -> Res<Evidence> {
@@ -227,8 +211,8 @@ impl Ctx<'_> {
         };
         Ok(CustodyTemplate {
             custody: Custody {
-                step: self.step(&c.step)?,
-                disposition: self.disposition(&c.disposition)?,
+                step: self.cbv(&c.step, BizStep::from_code, "business step")?,
+                disposition: self.cbv(&c.disposition, Disposition::from_code, "disposition")?,
                 from: self.party(&c.from)?,
                 to: self.party(&c.to)?,
                 seal: None,
