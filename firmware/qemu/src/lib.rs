@@ -2,8 +2,9 @@
 //! the exit to the host, and a panic that says where it happened and exits non-zero.
 //!
 //! Logging goes over semihosting (`defmt-semihosting`) to QEMU's standard output, where
-//! `defmt-print` decodes it. Under QEMU the log's region is RAM standing in for NOR flash;
-//! `docs/FIRMWARE.md` says how to run the images on a real board.
+//! `defmt-print` decodes it; with the `rtt` feature it goes over RTT (`defmt-rtt`) to probe-rs
+//! on a real board. The exit is a semihosting call either way. Under QEMU the log's region is
+//! RAM standing in for NOR flash; `docs/FIRMWARE.md` says how to run the images on a board.
 
 #![no_std]
 #![deny(missing_docs)]
@@ -12,7 +13,13 @@ pub mod stack;
 
 use core::sync::atomic::{AtomicBool, Ordering};
 
+#[cfg(all(feature = "rtt", feature = "defmt-semihosting"))]
+compile_error!("log over RTT or over semihosting: build with `--no-default-features` for `rtt`");
+
 use cortex_m as _;
+#[cfg(feature = "rtt")]
+use defmt_rtt as _;
+#[cfg(feature = "defmt-semihosting")]
 use defmt_semihosting as _;
 use remtag_script::board::LOG_SIZE;
 
