@@ -29,8 +29,10 @@ pub struct TagPlan {
     pub gnss: bool,
     /// What happens, in time order.
     pub actions: Vec<Planned>,
+    /// The seed of the run it is part of.
+    pub run_seed: u64,
     /// The seed of the run-time choices (which record rots, which one an adversary changes).
-    pub seed: u64,
+    pub choices: u64,
 }
 
 /// An action at a time.
@@ -99,9 +101,10 @@ pub fn digest(parts: &[&[u8]]) -> Digest {
     chain.head()
 }
 
-/// A generator for tag `number` of group `group` under `seed`, for the purpose `stream`.
-pub fn rng(seed: u64, group: usize, number: usize, stream: u64) -> fastrand::Rng {
-    let key = ((group as u64) << 40) ^ (number as u64) ^ (stream << 60);
+/// The generator of tag `number` of group `group` under `seed`: the same for the same tag
+/// whatever the other groups hold.
+pub fn rng(seed: u64, group: usize, number: usize) -> fastrand::Rng {
+    let key = ((group as u64) << 40) ^ (number as u64);
     let mixed = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
         ^ key.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     fastrand::Rng::with_seed(mixed)
@@ -116,7 +119,7 @@ impl Scenario {
         let group = &self.groups[g];
         let width = group.count.to_string().len().max(3);
         let name = format!("{}-{n:0width$}", group.name);
-        let mut rng = rng(seed, g, n, 0);
+        let mut rng = rng(seed, g, n);
         let planner = Planner {
             name: &name,
             n: n as i64,
@@ -202,7 +205,8 @@ impl Scenario {
             memory: group.memory,
             gnss: group.gnss,
             actions,
-            seed: rng.u64(..),
+            run_seed: seed,
+            choices: rng.u64(..),
         })
     }
 }

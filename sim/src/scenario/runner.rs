@@ -190,7 +190,7 @@ fn play<C: Chip>(
         };
     };
     let mut runner = Runner {
-        rng: fastrand::Rng::with_seed(plan.seed),
+        rng: fastrand::Rng::with_seed(plan.choices),
         device,
         reader,
         clock,
@@ -589,7 +589,7 @@ impl<C: Chip> Runner<C> {
         let donor = match how {
             TamperHow::Swap => {
                 let donor = faults::donor_index(scenario, plan)
-                    .map(|index| scenario.plan(index, plan.seed))
+                    .map(|index| scenario.plan(index, plan.run_seed))
                     .transpose()?;
                 match donor {
                     Some(donor) => {
