@@ -2,52 +2,11 @@
 //! every acknowledged record, flipped bit and forgery accounted for, and bad input refused with
 //! exit status 1 and the file, line and column.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{Scratch, text};
 
 use serde_json::Value;
-
-fn sim_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remtag-sim"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// A scratch folder, removed afterwards.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("remtag-run-{name}-{}", std::process::id()));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).expect("dir");
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_str().expect("utf-8").to_string()
-    }
-
-    fn sim(&self, args: &[&str]) -> Output {
-        sim_in(&self.0, args)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
 
 fn json(path: &str) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -60,7 +19,7 @@ fn totals(dir: &str) -> Value {
 
 #[test]
 fn the_default_run_plays_the_55_boxes_and_every_log_verifies() {
-    let s = Scratch::new("default");
+    let s = Scratch::new("run", "default");
     let out = s.sim(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let printed = text(&out);
@@ -135,7 +94,7 @@ fn files_of(dir: &str) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn a_run_is_the_same_for_the_same_seed() {
-    let s = Scratch::new("seed");
+    let s = Scratch::new("run", "seed");
     let (a, b, c) = (s.path("a"), s.path("b"), s.path("c"));
     for (dir, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
         let out = s.sim(&[
@@ -153,7 +112,7 @@ fn a_run_is_the_same_for_the_same_seed() {
 
 #[test]
 fn under_stress_every_acknowledged_record_survives_and_every_fault_is_found() {
-    let s = Scratch::new("stress");
+    let s = Scratch::new("run", "stress");
     let dir = s.path("stress");
     let out = s.sim(&[
         "run", "stress", "--tags", "400", "--seed", "3", "--out", &dir,
@@ -211,7 +170,7 @@ fn under_stress_every_acknowledged_record_survives_and_every_fault_is_found() {
 
 #[test]
 fn tags_on_nor_flash_go_through_the_same_faults() {
-    let s = Scratch::new("nor");
+    let s = Scratch::new("run", "nor");
     let stress = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../scenarios/stress.toml"
@@ -254,7 +213,7 @@ fn tags_on_nor_flash_go_through_the_same_faults() {
 
 #[test]
 fn a_malformed_scenario_is_named_by_file_line_and_column() {
-    let s = Scratch::new("malformed");
+    let s = Scratch::new("run", "malformed");
     let korea = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../scenarios/korea-2018.toml"
@@ -333,12 +292,15 @@ fn a_malformed_scenario_is_named_by_file_line_and_column() {
 
 #[test]
 fn missing_files_and_bad_arguments_exit_1_with_a_message() {
-    let s = Scratch::new("missing");
+    let s = Scratch::new("run", "missing");
     std::fs::write(s.path("notes.txt"), "mine").expect("write");
     let cases: [(&[&str], &str); 5] = [
         (&["run", "no/such.toml"], "no/such.toml: no such file"),
         (&["run", "korea"], "no shipped scenario"),
-        (&["run", "--out", &s.0.to_string_lossy()], "not from a run"),
+        (
+            &["run", "--out", &s.dir().to_string_lossy()],
+            "not from a run",
+        ),
         (&["run", "stress", "--tags", "0"], "--tags"),
         (&["run", "korea-2018", "--seed", "x"], "--seed"),
     ];
@@ -356,7 +318,7 @@ fn missing_files_and_bad_arguments_exit_1_with_a_message() {
 
 #[test]
 fn keys_of_another_scenario_do_not_verify_a_tag() {
-    let s = Scratch::new("keys");
+    let s = Scratch::new("run", "keys");
     let (korea, stress) = (s.path("korea"), s.path("stress"));
     for (scenario, dir) in [("korea-2018", &korea), ("stress", &stress)] {
         let out = s.sim(&["run", scenario, "--tags", "55", "--out", dir]);

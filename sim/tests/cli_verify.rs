@@ -1,23 +1,11 @@
 //! `remtag-sim verify`: exit 0 only for an intact log whose checkpoints all verify; exit 1 with
 //! the findings otherwise, and for bad input, never a panic.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_remtag-sim"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use common::{sim, text};
 
 struct Files {
     dir: PathBuf,
