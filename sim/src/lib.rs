@@ -11,5 +11,6 @@ pub mod memory;
 pub mod peripherals;
 pub mod reader;
 pub mod render;
+pub mod report;
 pub mod scenario;
 pub mod story;
