@@ -2,10 +2,13 @@
 //! tampering and power cuts marked on the right rows, that headless Chromium renders with its
 //! script working; bad input is an error with a message, never a panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{Scratch, text};
 use remtag_sim::report;
 use serde_json::Value;
 
@@ -100,51 +103,22 @@ tags = "crate 3"
 how = "alter"
 "#;
 
-/// A scratch folder, removed afterwards.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("remtag-report-{name}-{}", std::process::id()));
-        std::fs::remove_dir_all(&dir).ok();
-        std::fs::create_dir_all(&dir).expect("dir");
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        std::fs::remove_dir_all(&self.0).ok();
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+/// The path of `name` in the scratch folder.
+fn at(s: &Scratch, name: &str) -> PathBuf {
+    s.dir().join(name)
 }
 
 /// `remtag-sim run SCENARIO --out DIR`.
 fn run(scenario: &str, dir: &Path) {
-    let out = Command::new(env!("CARGO_BIN_EXE_remtag-sim"))
-        .args(["run", scenario, "--out"])
-        .arg(dir)
-        .output()
-        .expect("runs");
+    let out = common::sim(&["run", scenario, "--out", dir.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
 
 /// The small scenario, run into `s`/run.
 fn small_run(s: &Scratch) -> PathBuf {
-    let toml = s.path("small.toml");
+    let toml = at(s, "small.toml");
     std::fs::write(&toml, SCENARIO).expect("write");
-    let dir = s.path("run");
+    let dir = at(s, "run");
     run(toml.to_str().expect("utf-8"), &dir);
     dir
 }
@@ -242,9 +216,9 @@ fn keep(name: &str) -> PathBuf {
 
 #[test]
 fn a_run_becomes_one_page_with_every_tag_and_every_fault_marked() {
-    let s = Scratch::new("small");
+    let s = Scratch::new("report", "small");
     let dir = small_run(&s);
-    let page = s.path("report.html");
+    let page = at(&s, "report.html");
     let bytes = report::write(&dir, &page).expect("report");
     let html = std::fs::read_to_string(&page).expect("read");
     assert_eq!(bytes, html.len());
@@ -299,11 +273,11 @@ fn a_run_becomes_one_page_with_every_tag_and_every_fault_marked() {
 
 #[test]
 fn chromium_renders_the_page_and_its_script_runs() {
-    let s = Scratch::new("chromium");
+    let s = Scratch::new("report", "chromium");
     let dir = small_run(&s);
     let page = keep("report-check.html");
     report::write(&dir, &page).expect("report");
-    let dom = headless(&page, &s.path("profile"), &["--dump-dom"]);
+    let dom = headless(&page, &at(&s, "profile"), &["--dump-dom"]);
     let names = tag_names(&dir);
     // The script ran: it counted the rows.
     assert!(dom.contains("4 of 4 rows shown"), "{dom}");
@@ -318,7 +292,7 @@ fn chromium_renders_the_page_and_its_script_runs() {
     assert!(dom.contains(r##"<use href="#m-tamper""##));
 
     // Opened, a row's list of records is written by the script from its marks, in log order.
-    let opened = s.path("opened.html");
+    let opened = at(&s, "opened.html");
     let html = std::fs::read_to_string(&page).expect("read");
     std::fs::write(
         &opened,
@@ -328,7 +302,7 @@ fn chromium_renders_the_page_and_its_script_runs() {
         ),
     )
     .expect("write");
-    let dom = headless(&opened, &s.path("profile"), &["--dump-dom"]);
+    let dom = headless(&opened, &at(&s, "profile"), &["--dump-dom"]);
     let list = row(&dom, &names[0]);
     let list = &list[list
         .find(r#"<ol class="records" data-filled="1">"#)
@@ -342,7 +316,7 @@ fn chromium_renders_the_page_and_its_script_runs() {
     std::fs::remove_file(&shot).ok();
     headless(
         &page,
-        &s.path("profile"),
+        &at(&s, "profile"),
         &[
             "--window-size=1280,2200",
             &format!("--screenshot={}", shot.display()),
@@ -360,8 +334,8 @@ fn chromium_renders_the_page_and_its_script_runs() {
 
 #[test]
 fn the_55_boxes_of_2018_fit_one_page_of_reasonable_size() {
-    let s = Scratch::new("korea");
-    let dir = s.path("run");
+    let s = Scratch::new("report", "korea");
+    let dir = at(&s, "run");
     run("korea-2018", &dir);
     let page = keep("korea-2018.html");
     let bytes = report::write(&dir, &page).expect("report");
@@ -382,7 +356,7 @@ fn the_55_boxes_of_2018_fit_one_page_of_reasonable_size() {
     std::fs::remove_file(&shot).ok();
     headless(
         &page,
-        &s.path("profile"),
+        &at(&s, "profile"),
         &[
             "--window-size=1280,2600",
             &format!("--screenshot={}", shot.display()),
@@ -393,19 +367,19 @@ fn the_55_boxes_of_2018_fit_one_page_of_reasonable_size() {
 
 #[test]
 fn bad_input_is_an_error_with_a_message() {
-    let s = Scratch::new("bad");
+    let s = Scratch::new("report", "bad");
     let dir = small_run(&s);
-    let out = s.path("out.html");
+    let out = at(&s, "out.html");
     let err = |d: &Path| report::write(d, &out).expect_err("an error");
 
-    let missing = s.path("no-such-run");
+    let missing = at(&s, "no-such-run");
     assert!(
         err(&missing).contains("no such folder"),
         "{}",
         err(&missing)
     );
 
-    let empty = s.path("empty");
+    let empty = at(&s, "empty");
     std::fs::create_dir_all(&empty).expect("dir");
     assert!(err(&empty).contains("run.json"));
 
@@ -443,10 +417,10 @@ fn bad_input_is_an_error_with_a_message() {
     assert!(err(&dir).contains("cannot read"));
 
     // A page that cannot be written.
-    let fine = s.path("fine");
-    std::fs::write(s.path("small.toml"), SCENARIO).expect("write");
-    run(s.path("small.toml").to_str().expect("utf-8"), &fine);
-    let e = report::write(&fine, &s.path("no/such/folder/page.html")).expect_err("an error");
+    let fine = at(&s, "fine");
+    std::fs::write(at(&s, "small.toml"), SCENARIO).expect("write");
+    run(at(&s, "small.toml").to_str().expect("utf-8"), &fine);
+    let e = report::write(&fine, &at(&s, "no/such/folder/page.html")).expect_err("an error");
     assert!(e.contains("cannot write"), "{e}");
     assert!(report::write(&fine, &out).is_ok());
 }

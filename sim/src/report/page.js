@@ -37,6 +37,7 @@
 
   document.querySelectorAll("details.more").forEach(function (d) {
     d.addEventListener("toggle", function () { if (d.open) { fill(d); } });
+    if (d.open) { fill(d); }
   });
   if (q) { q.addEventListener("input", filter); }
   if (only) { only.addEventListener("change", filter); }
