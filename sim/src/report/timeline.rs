@@ -3,7 +3,8 @@
 //! A box travels for days and then stays in a laboratory for years; one linear axis would
 //! squeeze the journey into a point. The left panel shows the first days after each tag's log
 //! starts (as dates when every log starts on the same day, as day numbers otherwise); its length
-//! is the time most logs take to their first pause of more than a week. The right panel shows
+//! is the time most logs take to their last custody step before a pause of more than a week
+//! (hours are shown when that is a day or two). The right panel shows
 //! everything after that on a calendar axis. Marks that would overlap are moved apart in log
 //! order; their titles give the exact time. Under the marks, a band shows where the box was.
 
@@ -24,8 +25,7 @@ const DAY: i64 = 86_400;
 const PAUSE: i64 = 7 * DAY;
 /// The journey panel shows at most this many days.
 const MAX_DAYS: i64 = 60;
-/// Width of the two panels together, in pixels; each gets a share as large as the share of
-/// records it shows, within bounds.
+/// Width of the two panels together, in pixels; the panel with more marks gets more of it.
 const PANELS_W: f64 = 920.0;
 /// The least width of the journey panel.
 const MIN_A_W: f64 = 240.0;
@@ -70,16 +70,21 @@ fn origin(tag: &Tag) -> Option<i64> {
     Some(local - local.rem_euclid(DAY) - tz)
 }
 
-/// Seconds from `origin` to the last record before the first pause of more than a week.
+/// Seconds from `origin` to the end of the tag's journey: its last custody step before the
+/// first pause of more than a week, or, with no custody step before it, its last record.
 fn journey(tag: &Tag, origin: i64) -> i64 {
-    let mut last = origin;
-    for t in tag.items.iter().filter_map(|i| i.time) {
+    let (mut last, mut custody) = (origin, None);
+    for item in &tag.items {
+        let Some(t) = item.time else { continue };
         if t - last > PAUSE {
             break;
         }
         last = last.max(t);
+        if matches!(item.what, What::Custody { .. }) {
+            custody = Some(custody.map_or(t, |c: i64| c.max(t)));
+        }
     }
-    last - origin
+    custody.unwrap_or(last) - origin
 }
 
 impl Axis {
@@ -114,8 +119,9 @@ impl Axis {
                 later = Some(later.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
             }
         }
+        // Half the width is shared equally, half by the share of marks.
         let share = early_n as f64 / (early_n + later_n).max(1) as f64;
-        let a = (PANELS_W * share)
+        let a = (PANELS_W * (0.25 + 0.5 * share))
             .clamp(MIN_A_W, PANELS_W - MIN_B_W)
             .round();
         Axis {
@@ -885,7 +891,7 @@ mod tests {
 
     #[test]
     fn the_journey_ends_at_the_first_long_pause() {
-        let t = tag(&[
+        let mut t = tag(&[
             START + 3600,
             START + 2 * DAY,
             START + 6 * DAY,
@@ -893,6 +899,20 @@ mod tests {
         ]);
         assert_eq!(origin(&t), Some(START));
         assert_eq!(journey(&t, START), 6 * DAY);
+        // With custody steps, at the last of them before the pause.
+        let custody = What::Custody {
+            step: "arriving".into(),
+            disposition: "in transit".into(),
+            from: 1,
+            to: 1,
+            seal: None,
+            condition: "good".into(),
+        };
+        t.items[1].what = custody.clone();
+        assert_eq!(journey(&t, START), 2 * DAY);
+        t.items[3].what = custody;
+        assert_eq!(journey(&t, START), 2 * DAY);
+        t.items[1].what = What::Other("x".into());
         let axis = Axis::new(&[t]);
         assert_eq!(axis.days, 7);
         assert_eq!(axis.shared, Some(START));
