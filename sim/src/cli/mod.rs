@@ -1,6 +1,7 @@
 //! The `remtag-sim` command line.
 
 pub mod decode;
+pub mod report;
 pub mod run;
 pub mod story;
 pub mod verify;
@@ -23,6 +24,8 @@ pub enum Command {
     Decode(decode::Args),
     /// Play a scenario on simulated tags and write their images, logs and verification.
     Run(run::Args),
+    /// Write one self-contained HTML page showing the custody of every box of a run.
+    Report(report::Args),
     /// Build the log of one box returned from North Korea in 2018, and show it.
     Story(story::Args),
     /// Verify a tag's log: exit 0 only when it is intact and every checkpoint verifies.
@@ -34,6 +37,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Decode(args) => decode::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Story(args) => story::run(&args),
         Command::Verify(args) => verify::run(&args),
     }

@@ -362,7 +362,13 @@ pub fn prepare(dir: &Path) -> Result<(), String> {
     if dir.exists() {
         let entries =
             std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-        let ours = ["run.json", "keys.json", "scenario.toml", "tags"];
+        let ours = [
+            "run.json",
+            "keys.json",
+            "scenario.toml",
+            "tags",
+            "report.html",
+        ];
         for entry in entries {
             let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
             let name = entry.file_name();
@@ -373,6 +379,12 @@ pub fn prepare(dir: &Path) -> Result<(), String> {
                     PathBuf::from(&name).display()
                 ));
             }
+        }
+        // A report of the earlier run would describe another run.
+        let report = dir.join("report.html");
+        if report.exists() {
+            std::fs::remove_file(&report)
+                .map_err(|e| format!("cannot remove {}: {e}", report.display()))?;
         }
         if tags.is_dir() {
             let entries = std::fs::read_dir(&tags)
