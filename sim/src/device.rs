@@ -221,7 +221,9 @@ impl<C: SimChip> SimTag<C> {
             return;
         };
         self.power_cuts += 1;
-        let parts = tag.shut_down();
+        let Some(parts) = tag.shut_down() else {
+            return;
+        };
         parts.link.reset();
         self.handles.chip.borrow_mut().restore_power();
         self.tag = Some(Tag::boot(parts, self.settings));
