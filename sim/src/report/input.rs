@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::scenario::output::tag_files;
+use crate::scenario::runner::Checks;
 
 /// `run.json`: the scenario, its directory, the totals and one summary per tag.
 #[derive(Debug, Deserialize)]
@@ -123,7 +124,7 @@ pub struct TagSummaryJson {
     pub pass: bool,
     /// Power cuts, damage and tampering the run put the tag through.
     #[serde(default)]
-    pub checks: ChecksJson,
+    pub checks: Checks,
     /// Why the plan could not be played to the end.
     #[serde(default)]
     pub error: Option<String>,
@@ -143,28 +144,6 @@ impl TagSummaryJson {
             find(".verify.json").unwrap_or(verify),
         )
     }
-}
-
-/// The runner's checks of one tag.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ChecksJson {
-    /// Records the tag acknowledged.
-    pub acknowledged: u32,
-    /// Of those, records read back as acknowledged.
-    pub survived: u32,
-    /// Power cuts the tag went through.
-    pub power_cuts: u32,
-    /// Records in which a bit was flipped.
-    pub damage_injected: u32,
-    /// Of those, records reported as damaged.
-    pub damage_reported: u32,
-    /// How an adversary rewrote the log, if it did.
-    pub tampered: Vec<Value>,
-    /// Whether verification found the tampering.
-    pub tampering_detected: bool,
-    /// Findings no injected fault explains.
-    pub unexplained: Vec<String>,
 }
 
 /// A tag's `.log.json`: its entries as a reader read them.

@@ -421,7 +421,11 @@ impl Tag {
             damage_found,
             damage_injected: c.damage_injected,
             power_cuts: c.power_cuts,
-            tampered: c.tampered.iter().map(words::value).collect(),
+            tampered: c
+                .tampered
+                .iter()
+                .map(|how| words::value(&serde_json::to_value(how).unwrap_or_default()))
+                .collect(),
             pass: summary.pass,
             error: summary.error.clone(),
             unexplained: c.unexplained.clone(),

@@ -225,7 +225,7 @@ enum ObservationTemplate {
 }
 
 /// How an adversary rewrites a tag's stored log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TamperHow {
     /// Changes a signed record (its time or its actor) and rewrites the log after it, every

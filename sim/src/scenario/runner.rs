@@ -41,8 +41,10 @@ pub struct Event {
     pub detail: String,
 }
 
-/// What the runner checked after reading the log back.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+/// What the runner checked after reading the log back; the report reads it back from
+/// `verify.json` and `run.json` (fields missing there read as zero or empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Checks {
     /// Records the tag acknowledged.
     pub acknowledged: u32,
