@@ -433,19 +433,13 @@ impl<M: Medium> Log<M> {
     fn read_slot(&mut self, physical: u32) -> Result<Slot, LogError<M::Error>> {
         let start = self.layout.segment_start(physical);
         let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
-        self.medium.read(start, prefix).map_err(LogError::Medium)?;
-        if prefix.iter().all(|b| *b == 0xff) || prefix.iter().all(|b| *b == 0) {
-            return Ok(Slot::Free);
-        }
-        if let Some(len) = segment_header_len(prefix).filter(|l| *l <= MAX_SEGMENT_HEADER_LEN) {
-            let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
-            self.medium
-                .read(start + SEGMENT_PREFIX_LEN as u32, rest)
-                .map_err(LogError::Medium)?;
-            if let Some(header) = decode_segment_header(buf.get(..len).unwrap_or_default()) {
-                return Ok(Slot::Valid(header));
-            }
+        let medium = &mut self.medium;
+        match read_header_as_stored(|at, bytes| medium.read(at, bytes), start, &mut buf)
+            .map_err(LogError::Medium)?
+        {
+            AsStored::Free => return Ok(Slot::Free),
+            AsStored::Header(header) => return Ok(Slot::Valid(header)),
+            AsStored::NotAHeader => {}
         }
         // Not a header as it stands: try every single-bit flip, the CRC tells the right one.
         let window = (MAX_SEGMENT_HEADER_LEN as u32).min(self.layout.segment_len) as usize;
@@ -943,20 +937,44 @@ pub fn holds_no_records<M: Medium>(
     let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
     for physical in 0..layout.segments {
         let start = layout.segment_start(physical);
-        let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
-        medium.read(start, prefix).map_err(LogError::Medium)?;
-        let Some(len) = segment_header_len(prefix).filter(|l| *l <= MAX_SEGMENT_HEADER_LEN) else {
-            continue;
-        };
-        let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
-        medium
-            .read(start + SEGMENT_PREFIX_LEN as u32, rest)
+        let found = read_header_as_stored(|at, bytes| medium.read(at, bytes), start, &mut buf)
             .map_err(LogError::Medium)?;
-        if decode_segment_header(buf.get(..len).unwrap_or_default()).is_some() {
+        if let AsStored::Header(_) = found {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// A segment header slot as it stands on the medium, before any repair.
+enum AsStored {
+    /// Erased or freed.
+    Free,
+    /// A header whose CRC holds.
+    Header(SegmentHeader),
+    /// Anything else: damage, or a header torn while it was written.
+    NotAHeader,
+}
+
+/// Reads the header slot at `start` with `read`, leaving the bytes read in `buf`: the prefix,
+/// and the rest only when the prefix is not free and names a length that fits.
+fn read_header_as_stored<E>(
+    mut read: impl FnMut(u32, &mut [u8]) -> Result<(), E>,
+    start: u32,
+    buf: &mut [u8; MAX_SEGMENT_HEADER_LEN],
+) -> Result<AsStored, E> {
+    let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
+    read(start, prefix)?;
+    if prefix.iter().all(|b| *b == 0xff) || prefix.iter().all(|b| *b == 0) {
+        return Ok(AsStored::Free);
+    }
+    let Some(len) = segment_header_len(prefix).filter(|l| *l <= MAX_SEGMENT_HEADER_LEN) else {
+        return Ok(AsStored::NotAHeader);
+    };
+    let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
+    read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
+    Ok(decode_segment_header(buf.get(..len).unwrap_or_default())
+        .map_or(AsStored::NotAHeader, AsStored::Header))
 }
 
 /// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
