@@ -1,9 +1,9 @@
-//! The GNSS receiver's NMEA stream: sentences collected line by line, parsed by the `nmea`
+//! The GNSS receiver's NMEA stream: sentences collected line by line, checked by the `nmea`
 //! crate, and kept as the last fix.
 
-use nmea::ParseResult;
-use nmea::sentences::FixType;
-use nmea::sentences::rmc::RmcStatusOfFix;
+mod fields;
+
+use nmea::SentenceType;
 
 use crate::model::{GeoPoint, UtcSeconds};
 
@@ -81,42 +81,24 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// What one line said. The `nmea` crate checks the sentence's framing, checksum and type;
+/// the fields the tag uses are read by [`fields`].
 fn parse(line: &[u8]) -> Sentence {
-    match nmea::parse_bytes(line) {
-        Ok(ParseResult::RMC(rmc)) => {
-            if rmc.status_of_fix == RmcStatusOfFix::Invalid {
-                return Sentence::NoFix;
-            }
-            let at = rmc
-                .fix_date
-                .zip(rmc.fix_time)
-                .and_then(|(d, t)| UtcSeconds::from_unix(d.and_time(t).and_utc().timestamp()));
-            let point = rmc
-                .lat
-                .zip(rmc.lon)
-                .and_then(|(lat, lon)| GeoPoint::from_microdegrees(micro(lat), micro(lon)));
-            match (at, point) {
-                (Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
-                _ => Sentence::NoFix,
-            }
-        }
-        Ok(ParseResult::GGA(gga)) => match gga.fix_type {
-            None | Some(FixType::Invalid) => Sentence::NoFix,
-            Some(_) => Sentence::Other,
-        },
-        _ => Sentence::Other,
-    }
-}
-
-/// Degrees to microdegrees, rounded; out-of-range values saturate and fail the range check.
-fn micro(degrees: f64) -> i32 {
-    let scaled = degrees * 1_000_000.0;
-    let rounded = if scaled >= 0.0 {
-        scaled + 0.5
-    } else {
-        scaled - 0.5
+    let Ok(text) = core::str::from_utf8(line) else {
+        return Sentence::Other;
     };
-    rounded as i32
+    let Ok(sentence) = nmea::parse_nmea_sentence(text) else {
+        return Sentence::Other;
+    };
+    if !text.is_ascii() || sentence.checksum != sentence.calc_checksum() {
+        return Sentence::Other;
+    }
+    let read = match sentence.message_id {
+        SentenceType::RMC => fields::rmc(sentence.data),
+        SentenceType::GGA => fields::gga(sentence.data),
+        _ => return Sentence::Other,
+    };
+    read.unwrap_or(Sentence::Other)
 }
 
 #[cfg(test)]

@@ -1,0 +1,357 @@
+//! The fields of RMC and GGA sentences that the tag uses, read into integers.
+//!
+//! The `nmea` crate checks each sentence's framing and checksum and names its type. Its field
+//! parsers read numbers through `f64`, which a Cortex-M0 computes in software: with them the
+//! tag's image is about 56 KiB larger (`docs/FIRMWARE.md`). The tag needs five fields, and
+//! reads them here with integer arithmetic only. A position is exact to the microdegree:
+//! `ddmm.mmmm` minutes are converted as a fraction and rounded half away from zero.
+
+use chrono::{NaiveDate, NaiveTime};
+
+use super::{Fix, Sentence};
+use crate::model::{GeoPoint, UtcSeconds};
+
+/// A field that is present but not what NMEA 0183 allows there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Malformed;
+
+/// Microdegrees in a degree.
+const MICRO: u64 = 1_000_000;
+
+/// Fraction digits of minutes kept: more than enough for microdegrees (a microdegree is
+/// 0.00006 minutes), and few enough that the arithmetic below stays in `u64`.
+const MAX_FRACTION_DIGITS: usize = 9;
+
+/// RMC: `time,status,lat,N|S,lon,E|W,speed,course,date,…`. A fix needs status `A` or `D`,
+/// a position, a time and a date; status `V`, or a field left empty, is no fix.
+pub(super) fn rmc(data: &str) -> Result<Sentence, Malformed> {
+    let mut fields = data.split(',');
+    let mut next = || fields.next().ok_or(Malformed);
+    let time = optional(next()?, time_of_day)?;
+    let status = next()?;
+    let (lat, north_south, lon, east_west) = (next()?, next()?, next()?, next()?);
+    let (_speed, _course) = (next()?, next()?);
+    let date = optional(next()?, date)?;
+
+    let valid = match status {
+        "A" | "D" => true,
+        "V" => false,
+        _ => return Err(Malformed),
+    };
+    let point = if [lat, north_south, lon, east_west]
+        .iter()
+        .all(|f| f.is_empty())
+    {
+        None
+    } else {
+        let lat = coordinate(lat, 2, north_south, ("N", "S"))?;
+        let lon = coordinate(lon, 3, east_west, ("E", "W"))?;
+        // Out of range (more than 90° or 180°): no position.
+        GeoPoint::from_microdegrees(lat, lon)
+    };
+    let at = date
+        .zip(time)
+        .and_then(|(date, time)| UtcSeconds::from_unix(date.and_time(time).and_utc().timestamp()));
+    Ok(match (valid, at, point) {
+        (true, Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
+        _ => Sentence::NoFix,
+    })
+}
+
+/// GGA: `time,lat,N|S,lon,E|W,quality,…`. Quality 0, or none, is no fix; RMC carries the
+/// fixes the tag keeps, so any other quality tells it nothing new.
+pub(super) fn gga(data: &str) -> Result<Sentence, Malformed> {
+    let quality = data.split(',').nth(5).ok_or(Malformed)?;
+    match quality {
+        "" | "0" => Ok(Sentence::NoFix),
+        _ if quality.len() == 1 && digits(quality).is_some() => Ok(Sentence::Other),
+        _ => Err(Malformed),
+    }
+}
+
+/// `None` for an empty field, else what `read` makes of it.
+fn optional<T>(
+    field: &str,
+    read: fn(&str) -> Result<T, Malformed>,
+) -> Result<Option<T>, Malformed> {
+    if field.is_empty() {
+        Ok(None)
+    } else {
+        read(field).map(Some)
+    }
+}
+
+/// `hhmmss` with any fraction of a second, which is dropped.
+fn time_of_day(field: &str) -> Result<NaiveTime, Malformed> {
+    let (whole, fraction) = field.split_once('.').unwrap_or((field, ""));
+    if whole.len() != 6 || !all_digits(fraction) {
+        return Err(Malformed);
+    }
+    let [h, m, s] = pairs(whole)?;
+    NaiveTime::from_hms_opt(h, m, s).ok_or(Malformed)
+}
+
+/// `ddmmyy`; years 83 to 99 are 1983 to 1999 (NMEA 0183 dates from 1983), the others 20yy.
+fn date(field: &str) -> Result<NaiveDate, Malformed> {
+    if field.len() != 6 {
+        return Err(Malformed);
+    }
+    let [d, m, y] = pairs(field)?;
+    let year = if y >= 83 { 1900 + y } else { 2000 + y };
+    let year = i32::try_from(year).map_err(|_| Malformed)?;
+    NaiveDate::from_ymd_opt(year, m, d).ok_or(Malformed)
+}
+
+/// Six digits as three two-digit numbers.
+fn pairs(field: &str) -> Result<[u32; 3], Malformed> {
+    let pair = |at: usize| {
+        field
+            .get(at..at + 2)
+            .and_then(digits)
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or(Malformed)
+    };
+    Ok([pair(0)?, pair(2)?, pair(4)?])
+}
+
+/// A latitude (`ddmm.mmmm`, `degree_digits` 2) or longitude (`dddmm.mmmm`, 3) in signed
+/// microdegrees, with its hemisphere field, which is `positive` or `negative`.
+fn coordinate(
+    field: &str,
+    degree_digits: usize,
+    hemisphere: &str,
+    (positive, negative): (&str, &str),
+) -> Result<i32, Malformed> {
+    let (whole, fraction) = field.split_once('.').unwrap_or((field, ""));
+    if whole.len() != degree_digits + 2 {
+        return Err(Malformed);
+    }
+    let degrees = whole
+        .get(..degree_digits)
+        .and_then(digits)
+        .ok_or(Malformed)?;
+    let minutes = whole
+        .get(degree_digits..)
+        .and_then(digits)
+        .ok_or(Malformed)?;
+    if minutes >= 60 || !all_digits(fraction) {
+        return Err(Malformed);
+    }
+    // Minutes as the fraction `scaled / scale`, from at most nine fraction digits; the digits
+    // after them cannot change a rounding to the microdegree.
+    let kept = fraction.get(..MAX_FRACTION_DIGITS).unwrap_or(fraction);
+    let scale = 10u64.pow(kept.len() as u32);
+    let scaled = minutes * scale + digits(kept).unwrap_or(0);
+    // `scaled` < 60 · 10⁹, so `scaled` · 10⁶ < 2⁶⁴; `denominator` is even, so adding half of
+    // it rounds a value exactly half-way up, away from zero.
+    let denominator = 60 * scale;
+    let micro = degrees * MICRO + (scaled * MICRO + denominator / 2) / denominator;
+    let micro = i32::try_from(micro).map_err(|_| Malformed)?;
+    match hemisphere {
+        h if h == positive => Ok(micro),
+        h if h == negative => Ok(-micro),
+        _ => Err(Malformed),
+    }
+}
+
+/// Whether `field` is ASCII digits only (or empty).
+fn all_digits(field: &str) -> bool {
+    field.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The value of a field of one to nine ASCII digits; `None` for anything else (signs, spaces,
+/// an empty field).
+fn digits(field: &str) -> Option<u64> {
+    if field.is_empty() || field.len() > MAX_FRACTION_DIGITS {
+        return None;
+    }
+    field.bytes().try_fold(0u64, |value, b| {
+        b.is_ascii_digit().then(|| value * 10 + u64::from(b - b'0'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::string::String;
+
+    use nmea::ParseResult;
+    use nmea::sentences::FixType;
+    use nmea::sentences::rmc::RmcStatusOfFix;
+    use proptest::prelude::*;
+
+    use super::super::parse;
+    use super::*;
+
+    /// A sentence with its checksum.
+    fn sentence(body: &str) -> String {
+        let sum = body.bytes().fold(0u8, |acc, b| acc ^ b);
+        format!("${body}*{sum:02X}")
+    }
+
+    fn fix(unix: i64, lat: i32, lon: i32) -> Sentence {
+        match (
+            UtcSeconds::from_unix(unix),
+            GeoPoint::from_microdegrees(lat, lon),
+        ) {
+            (Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
+            _ => Sentence::Other,
+        }
+    }
+
+    fn rmc_at(lat: &str, lon: &str) -> Sentence {
+        parse(sentence(&format!("GPRMC,093000,A,{lat},{lon},0.0,0.0,270718,,,A")).as_bytes())
+    }
+
+    /// What the `nmea` crate's own parsers say of a sentence, with positions rounded from
+    /// `f64` as the tag rounds them.
+    fn reference(line: &str) -> Sentence {
+        let micro = |degrees: f64| {
+            let scaled = degrees * 1_000_000.0;
+            (if scaled >= 0.0 {
+                scaled + 0.5
+            } else {
+                scaled - 0.5
+            }) as i32
+        };
+        match nmea::parse_str(line) {
+            Ok(ParseResult::RMC(rmc)) => {
+                if rmc.status_of_fix == RmcStatusOfFix::Invalid {
+                    return Sentence::NoFix;
+                }
+                let at = rmc
+                    .fix_date
+                    .zip(rmc.fix_time)
+                    .and_then(|(d, t)| UtcSeconds::from_unix(d.and_time(t).and_utc().timestamp()));
+                let point = rmc
+                    .lat
+                    .zip(rmc.lon)
+                    .and_then(|(lat, lon)| GeoPoint::from_microdegrees(micro(lat), micro(lon)));
+                match (at, point) {
+                    (Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
+                    _ => Sentence::NoFix,
+                }
+            }
+            Ok(ParseResult::GGA(gga)) => match gga.fix_type {
+                None | Some(FixType::Invalid) => Sentence::NoFix,
+                Some(_) => Sentence::Other,
+            },
+            _ => Sentence::Other,
+        }
+    }
+
+    #[test]
+    fn minutes_convert_exactly_and_round_half_away_from_zero() {
+        // 9.00003' = 0.1500005°: exactly half-way between two microdegrees.
+        assert_eq!(
+            rmc_at("3909.00003,N", "12700.00003,W"),
+            fix(1_532_683_800, 39_150_001, -127_000_001)
+        );
+        assert_eq!(
+            rmc_at("3909.00002,S", "12700.00004,E"),
+            fix(1_532_683_800, -39_150_000, 127_000_001)
+        );
+        // Digits past the ninth cannot change the rounding, and are accepted.
+        assert_eq!(
+            rmc_at("0059.999999999999,N", "17959.99997,E"),
+            fix(1_532_683_800, 1_000_000, 180_000_000)
+        );
+        assert_eq!(rmc_at("0000,N", "00000,E"), fix(1_532_683_800, 0, 0));
+    }
+
+    #[test]
+    fn positions_out_of_range_are_no_fix() {
+        assert_eq!(rmc_at("9100.0000,N", "00000.0000,E"), Sentence::NoFix);
+        assert_eq!(rmc_at("0000.0000,N", "18000.0001,E"), Sentence::NoFix);
+    }
+
+    #[test]
+    fn malformed_fields_are_not_a_fix() {
+        for (lat, lon) in [
+            ("390.12,N", "12729.4,E"),    // too few degree digits
+            ("3960.00,N", "12729.4,E"),   // 60 minutes
+            ("39+9.12,N", "12729.4,E"),   // a sign
+            ("3909.1 ,N", "12729.4,E"),   // a space
+            ("3909.12,X", "12729.4,E"),   // no hemisphere
+            ("3909.12,N", "12729.4,N"),   // the wrong one
+            ("3909.12,N", "12729.4e1,E"), // an exponent
+            ("3909.12,N", ",E"),          // half a position
+        ] {
+            assert_eq!(rmc_at(lat, lon), Sentence::Other, "{lat} {lon}");
+        }
+        for body in [
+            "GPRMC,093000,X,3909.12,N,12729.4,E,0.0,0.0,270718,,,A", // status
+            "GPRMC,253000,A,3909.12,N,12729.4,E,0.0,0.0,270718,,,A", // hour 25
+            "GPRMC,093000,A,3909.12,N,12729.4,E,0.0,0.0,310218,,,A", // 31 February
+            "GPRMC,093000,A,3909.12,N,12729.4,E,0.0,0.0",            // cut short
+            "GPGGA,093001.00,,,,,x,00,99.99,,,,,,",                  // quality
+        ] {
+            assert_eq!(parse(sentence(body).as_bytes()), Sentence::Other, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_fix_needs_a_date_and_a_time() {
+        let no_date = sentence("GPRMC,093000,A,3909.12,N,12729.4,E,0.0,0.0,,,,A");
+        let no_time = sentence("GPRMC,,A,3909.12,N,12729.4,E,0.0,0.0,270718,,,A");
+        assert_eq!(parse(no_date.as_bytes()), Sentence::NoFix);
+        assert_eq!(parse(no_time.as_bytes()), Sentence::NoFix);
+        // NMEA 0183 dates from 1983: yy 83 to 99 is 1983 to 1999, before the tag's epoch of
+        // 2000, and 00 to 82 is 2000 to 2082.
+        let y1999 = sentence("GPRMC,000000,A,0000,N,00000,E,,,311299,,,A");
+        let y2082 = sentence("GPRMC,000000,A,0000,N,00000,E,,,311282,,,A");
+        assert_eq!(parse(y1999.as_bytes()), Sentence::NoFix);
+        assert_eq!(parse(y2082.as_bytes()), fix(3_565_900_800, 0, 0));
+    }
+
+    proptest! {
+        /// Every well-formed RMC or GGA means what the `nmea` crate's own parsers make of it.
+        /// Up to four fraction digits of minutes, no position lies half-way between two
+        /// microdegrees, where `f64` rounding might go either way.
+        #[test]
+        fn sentences_agree_with_the_crates_parsers(
+            lat_deg in 0u32..=99, lat_min in 0u32..60, lat_frac in "[0-9]{0,4}",
+            lon_deg in 0u32..=199, lon_min in 0u32..60, lon_frac in "[0-9]{0,4}",
+            north in any::<bool>(), east in any::<bool>(),
+            status in prop::sample::select(&["A", "D", "V"][..]),
+            hms in (0u32..24, 0u32..60, 0u32..60), centis in "(\\.[0-9]{1,3})?",
+            dmy in (1u32..=31, 1u32..=12, 0u32..=99),
+            quality in 0u32..=8,
+            empty_position in prop::bool::weighted(0.1),
+        ) {
+            let dot = |frac: &str| if frac.is_empty() { String::new() } else { format!(".{frac}") };
+            let position = if empty_position {
+                String::from(",,,")
+            } else {
+                format!(
+                    "{lat_deg:02}{lat_min:02}{},{},{lon_deg:03}{lon_min:02}{},{}",
+                    dot(&lat_frac),
+                    if north { "N" } else { "S" },
+                    dot(&lon_frac),
+                    if east { "E" } else { "W" },
+                )
+            };
+            let time = format!("{:02}{:02}{:02}{centis}", hms.0, hms.1, hms.2);
+            let date = format!("{:02}{:02}{:02}", dmy.0, dmy.1, dmy.2);
+            let rmc = sentence(&format!("GPRMC,{time},{status},{position},0.5,54.7,{date},,,A"));
+            prop_assert_eq!(parse(rmc.as_bytes()), reference(&rmc), "{}", rmc);
+            let gga = sentence(&format!("GNGGA,{time},{position},{quality},08,0.9,545.4,M,46.9,M,,"));
+            prop_assert_eq!(parse(gga.as_bytes()), reference(&gga), "{}", gga);
+        }
+
+        /// Any line at all is read without a panic, and a fix only from a well-formed RMC.
+        #[test]
+        fn any_line_is_read_without_panicking(line in prop::collection::vec(any::<u8>(), 0..110)) {
+            if let Sentence::Fix(_) = parse(&line) {
+                prop_assert!(line.starts_with(b"$") && line.get(3..6) == Some(&b"RMC"[..]));
+            }
+        }
+
+        /// Mangled RMC sentences, with valid checksums, are read without a panic.
+        #[test]
+        fn mangled_rmc_fields_are_read_without_panicking(fields in prop::collection::vec("[0-9.NSEWAV+-]{0,12}", 9..14)) {
+            let _ = parse(sentence(&format!("GPRMC,{}", fields.join(","))).as_bytes());
+        }
+    }
+}
