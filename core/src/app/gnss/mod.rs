@@ -1,9 +1,7 @@
-//! The GNSS receiver's NMEA stream: sentences collected line by line, checked by the `nmea`
-//! crate, and kept as the last fix.
+//! The GNSS receiver's NMEA stream: sentences collected line by line, read by [`sentences`], and
+//! kept as the last fix.
 
-mod fields;
-
-use nmea::SentenceType;
+mod sentences;
 
 use crate::model::{GeoPoint, UtcSeconds};
 
@@ -81,24 +79,9 @@ fn trim_cr(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// What one line said. The `nmea` crate checks the sentence's framing, checksum and type;
-/// the fields the tag uses are read by [`fields`].
+/// What one line said; a line that is not a well-formed sentence says nothing.
 fn parse(line: &[u8]) -> Sentence {
-    let Ok(text) = core::str::from_utf8(line) else {
-        return Sentence::Other;
-    };
-    let Ok(sentence) = nmea::parse_nmea_sentence(text) else {
-        return Sentence::Other;
-    };
-    if !text.is_ascii() || sentence.checksum != sentence.calc_checksum() {
-        return Sentence::Other;
-    }
-    let read = match sentence.message_id {
-        SentenceType::RMC => fields::rmc(sentence.data),
-        SentenceType::GGA => fields::gga(sentence.data),
-        _ => return Sentence::Other,
-    };
-    read.unwrap_or(Sentence::Other)
+    sentences::read(line).unwrap_or(Sentence::Other)
 }
 
 #[cfg(test)]
