@@ -1,8 +1,8 @@
 //! The reader protocol against a simulated tag: every class of malformed frame gets a typed
 //! error response, and the next valid request is answered correctly.
 
-use remtag::codec::{self, frame};
-use remtag::model::{Body, Checkpoint, List, Seq};
+use remtag::codec::{self, DecodeErrorKind, DeltaState, Field as CodecField, frame};
+use remtag::model::{Body, Checkpoint, Custody, List, Seq};
 use remtag::protocol::{
     self, Fault, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Needs, Request, Response, VERSION,
 };
@@ -157,6 +157,66 @@ fn records_the_tag_must_not_take_are_refused_and_nothing_is_stored() {
         }))
     );
     still_answers(&mut reader);
+}
+
+#[test]
+fn records_that_do_not_decode_on_their_own_are_refused_with_where_and_why() {
+    let (_field, mut reader) = commissioned();
+    let mut custody = remtag_tests::journey::custody_journey(3)[1].clone();
+    custody.header.seq = Seq(1);
+    let Body::Custody(Custody {
+        seal: Some(seal), ..
+    }) = custody.body
+    else {
+        panic!("the journey's custody steps are sealed");
+    };
+
+    // Coded against a state that knows the seal, it names the seal only by "the same number".
+    let mut knows_the_seal = DeltaState {
+        last_seal: Some(seal.number),
+        ..DeltaState::default()
+    };
+    let in_context = codec::encode_to_buf(&custody, &mut knows_the_seal).expect("encodes");
+    let mut bad_crc = protocol::encode_record(&custody).expect("encodes");
+    let last = bad_crc.len() - 1;
+    bad_crc[last] ^= 0x01;
+    let mut trailing = protocol::encode_record(&custody).expect("encodes");
+    trailing.push(0x00).expect("room");
+
+    for (name, stored, expected) in [
+        (
+            "coded in context",
+            in_context,
+            DecodeErrorKind::MissingContext(CodecField::Seal),
+        ),
+        (
+            "bad CRC",
+            bad_crc,
+            DecodeErrorKind::CrcMismatch {
+                stored: 0,
+                computed: 0,
+            },
+        ),
+        (
+            "a byte after it",
+            trailing,
+            DecodeErrorKind::TrailingBytes(1),
+        ),
+    ] {
+        let response = reader
+            .exchange(&Request::Append { stored })
+            .expect("answered");
+        let Response::Error(Fault::Undecodable { kind, .. }) = response else {
+            panic!("{name}: not refused as undecodable: {response:?}");
+        };
+        assert_eq!(
+            core::mem::discriminant(&kind),
+            core::mem::discriminant(&expected),
+            "{name}: {kind:?}"
+        );
+    }
+    still_answers(&mut reader);
+    assert_eq!(reader.append(&custody).map(|(seq, _)| seq), Ok(Seq(1)));
 }
 
 #[test]

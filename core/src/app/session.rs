@@ -4,7 +4,7 @@ use super::{Board, Clock, Memory, Tag, log_fault};
 use crate::codec::RecordBuf;
 use crate::log::{Entry, Log, ReadPoint};
 use crate::model::{Body, Checkpoint, PartyRef, Record};
-use crate::protocol::{Fault, Needs, Request, Response, VERSION};
+use crate::protocol::{Fault, Needs, Request, Response, VERSION, decode_record};
 
 /// A reader session: open after [`Request::Hello`], with the read in progress, if any.
 #[derive(Default)]
@@ -59,12 +59,15 @@ impl<B: Board> Tag<B> {
                     .ok_or(Fault::OutOfOrder { needs: Needs::Read })?;
                 self.next_entry(point)
             }
-            Request::Append { record } => match record.body {
-                Body::Commission(_) | Body::Checkpoint(_) => Err(Fault::NotAllowed),
-                _ => self.appended(&record),
-            },
+            Request::Append { stored } => {
+                let record = decode_record(&stored)?;
+                match record.body {
+                    Body::Commission(_) | Body::Checkpoint(_) => Err(Fault::NotAllowed),
+                    _ => self.appended(&record),
+                }
+            }
             Request::Checkpoint { checkpoint } => self.checkpoint(actor, checkpoint),
-            Request::Commission { record } => self.commission(&record),
+            Request::Commission { stored } => self.commission(&decode_record(&stored)?),
             Request::SetClock { time, tz } => {
                 self.clock.set(time.at).map_err(|_| Fault::Clock)?;
                 self.time_source = Some(time.quality);

@@ -1,13 +1,13 @@
-//! The requests and responses of protocol version 1.
+//! The requests and responses of protocol version 2.
 
 use core::fmt;
 
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{DeltaState, RecordBuf};
+use crate::codec::{DecodeErrorKind, DeltaState, RecordBuf};
 use crate::log::Damage;
-use crate::model::{Checkpoint, Custody, Digest, PartyRef, Record, Seq, Timestamp, TzOffset};
+use crate::model::{Checkpoint, Custody, Digest, PartyRef, Seq, Timestamp, TzOffset};
 
 /// What a reader asks. The order of the variants is their wire code and never changes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
@@ -35,8 +35,10 @@ pub enum Request {
     /// Appends a record prepared by the reader; its sequence number must be the next one.
     /// Answered with [`Response::Appended`].
     Append {
-        /// The record.
-        record: Record,
+        /// The record in the stored format, encoded as the first record of a log (against
+        /// `DeltaState::default()`), so that it decodes on its own. The tag stores it coded
+        /// against the records before it.
+        stored: RecordBuf,
     },
     /// Appends a checkpoint signed by the custodians. Its count and head must be the tag's
     /// own; the tag stamps time, place and the session's actor. Answered with
@@ -47,8 +49,8 @@ pub enum Request {
     },
     /// Gives a blank tag its identity. Answered with [`Response::Appended`] (sequence 0).
     Commission {
-        /// The commission record, sequence number 0.
-        record: Record,
+        /// The commission record, sequence number 0, in the stored format.
+        stored: RecordBuf,
     },
     /// Sets the tag's clock from the reader's (network or manually entered) time, and the
     /// local time-zone offset the tag writes into its records. Answered with
@@ -250,6 +252,13 @@ pub enum Fault {
     Storage,
     /// The clock failed.
     Clock,
+    /// The record sent does not decode on its own.
+    Undecodable {
+        /// The offset of the offending byte in the record.
+        at: u16,
+        /// What was wrong there.
+        kind: DecodeErrorKind,
+    },
 }
 
 /// What a request needs before it.
@@ -295,6 +304,9 @@ impl fmt::Display for Fault {
             Self::NoButtonAction => f.write_str("the button has no action"),
             Self::Storage => f.write_str("the memory failed"),
             Self::Clock => f.write_str("the clock failed"),
+            Self::Undecodable { at, kind } => {
+                write!(f, "the record does not decode at byte {at}: {kind}")
+            }
         }
     }
 }

@@ -12,7 +12,9 @@
 //! says why; the tag then waits for the next frame.
 
 mod message;
+mod records;
 mod wire;
 
 pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
+pub use records::{decode_record, encode_record};
 pub use wire::{FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, encode};

@@ -8,7 +8,7 @@ use super::message::{Fault, Request, Response};
 use crate::codec::{self, frame};
 
 /// The protocol version this crate speaks.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 const CRC_LEN: usize = 4;
 

@@ -3,6 +3,7 @@
 
 use remtag::app::{Settings, Tag};
 use remtag::chain::Chain;
+use remtag::codec::RecordBuf;
 use remtag::log::LayoutConfig;
 use remtag::model::{
     BizStep, Body, Checkpoint, Claim, Commission, Condition, ContainerKind, Custody, Digest,
@@ -185,6 +186,11 @@ struct Script<'s, 'a> {
 }
 
 impl Script<'_, '_> {
+    /// `record` as a reader sends it.
+    fn stored(&self, record: &Record) -> Result<RecordBuf, Failure> {
+        protocol::encode_record(record).or_else(|_| self.fail(FailureKind::Encode))
+    }
+
     fn fail<T>(&self, kind: FailureKind) -> Result<T, Failure> {
         Err(Failure {
             step: self.progress.step,
@@ -368,16 +374,14 @@ impl Script<'_, '_> {
             _ => return self.fail(FailureKind::Unexpected),
         }
         let commission = commission_record().or_else(|()| self.fail(FailureKind::Encode))?;
+        let stored = self.stored(&commission)?;
         self.appended(
             &Request::Commission {
-                record: commission.clone(),
+                stored: stored.clone(),
             },
             Seq(0),
         )?;
-        self.refused(
-            &Request::Commission { record: commission },
-            Fault::AlreadyCommissioned,
-        )?;
+        self.refused(&Request::Commission { stored }, Fault::AlreadyCommissioned)?;
         self.set_button(
             MORTUARY_AFFAIRS,
             custody(
@@ -463,13 +467,16 @@ impl Script<'_, '_> {
         let mut early = received.clone();
         early.header.seq = Seq(3);
         self.refused(
-            &Request::Append { record: early },
+            &Request::Append {
+                stored: self.stored(&early)?,
+            },
             Fault::WrongSeq {
                 expected: Seq(4),
                 got: Seq(3),
             },
         )?;
-        let head = self.appended(&Request::Append { record: received }, Seq(4))?;
+        let stored = self.stored(&received)?;
+        let head = self.appended(&Request::Append { stored }, Seq(4))?;
         let checkpoint = Request::Checkpoint {
             checkpoint: signed(
                 5,

@@ -5,11 +5,12 @@ use std::collections::VecDeque;
 use std::fmt;
 
 use embedded_io::{Read, Write};
-use remtag::codec::{self, DecodeError, DeltaState};
+use remtag::codec::{self, DecodeError, DeltaState, EncodeError};
 use remtag::log::Damage;
 use remtag::model::{Checkpoint, Digest, PartyRef, Record, Seq, Timestamp, TzOffset};
 use remtag::protocol::{
     self, ButtonAction, Fault, FrameReceiver, MAX_FRAME_LEN, Request, Response, Status,
+    encode_record,
 };
 
 /// Why a request got no useful answer.
@@ -23,6 +24,8 @@ pub enum ClientError {
     Refused(Fault),
     /// The tag answered something that does not answer the request.
     Unexpected(Box<Response>),
+    /// A record to send cannot be encoded.
+    Encode(EncodeError),
     /// A record the tag sent does not decode.
     BadRecord {
         /// Where the tag stores it.
@@ -39,6 +42,7 @@ impl fmt::Display for ClientError {
             Self::BadResponse(fault) => write!(f, "the tag's answer does not decode: {fault}"),
             Self::Refused(fault) => write!(f, "the tag refused: {fault}"),
             Self::Unexpected(r) => write!(f, "unexpected answer: {r:?}"),
+            Self::Encode(e) => write!(f, "the record cannot be encoded: {e}"),
             Self::BadRecord { offset, error } => {
                 write!(f, "record at offset {offset} does not decode: {error}")
             }
@@ -180,8 +184,8 @@ impl<S: Read + Write> ReaderClient<S> {
 
     /// Appends `record`; returns its sequence number and the chain head after it.
     pub fn append(&mut self, record: &Record) -> Result<(Seq, Digest), ClientError> {
-        let record = record.clone();
-        self.appended(&Request::Append { record })
+        let stored = encode_record(record).map_err(ClientError::Encode)?;
+        self.appended(&Request::Append { stored })
     }
 
     /// Appends a signed checkpoint; returns its sequence number and the chain head after it.
@@ -192,8 +196,8 @@ impl<S: Read + Write> ReaderClient<S> {
 
     /// Commissions a blank tag with `record`; returns the chain head after it.
     pub fn commission(&mut self, record: &Record) -> Result<Digest, ClientError> {
-        let record = record.clone();
-        self.appended(&Request::Commission { record })
+        let stored = encode_record(record).map_err(ClientError::Encode)?;
+        self.appended(&Request::Commission { stored })
             .map(|(_, head)| head)
     }
 
