@@ -21,11 +21,12 @@ use crate::model::{GeoPoint, UtcSeconds};
 pub(super) struct Malformed;
 
 /// Microdegrees in a degree.
-const MICRO: u64 = 1_000_000;
+const MICRO: u32 = 1_000_000;
 
-/// Fraction digits of minutes kept: more than enough for microdegrees (a microdegree is
-/// 0.00006 minutes), and few enough that the arithmetic below stays in `u64`.
-const MAX_FRACTION_DIGITS: usize = 9;
+/// Fraction digits of minutes that count. A microdegree is 0.00006 minutes, and a position
+/// exactly half-way between two microdegrees, `(2n + 1) · 0.00003` minutes, has at most five,
+/// so digits after the fifth can never change a rounding to the microdegree.
+const MINUTE_DIGITS: usize = 5;
 
 /// What one line says; `line` is the sentence without its line ending.
 pub(super) fn read(line: &[u8]) -> Result<Sentence, Malformed> {
@@ -150,13 +151,7 @@ fn date(field: &[u8]) -> Result<NaiveDate, Malformed> {
 
 /// Six digits as three two-digit numbers.
 fn pairs(field: &[u8]) -> Result<[u32; 3], Malformed> {
-    let pair = |at: usize| {
-        field
-            .get(at..at + 2)
-            .and_then(digits)
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or(Malformed)
-    };
+    let pair = |at: usize| field.get(at..at + 2).and_then(digits).ok_or(Malformed);
     Ok([pair(0)?, pair(2)?, pair(4)?])
 }
 
@@ -183,15 +178,13 @@ fn coordinate(
     if minutes >= 60 || !all_digits(fraction) {
         return Err(Malformed);
     }
-    // Minutes as the fraction `scaled / scale`, from at most nine fraction digits; the digits
-    // after them cannot change a rounding to the microdegree.
-    let kept = fraction.get(..MAX_FRACTION_DIGITS).unwrap_or(fraction);
-    let scale = 10u64.pow(kept.len() as u32);
-    let scaled = minutes * scale + digits(kept).unwrap_or(0);
-    // `scaled` < 60 · 10⁹, so `scaled` · 10⁶ < 2⁶⁴; `denominator` is even, so adding half of
-    // it rounds a value exactly half-way up, away from zero.
-    let denominator = 60 * scale;
-    let micro = degrees * MICRO + (scaled * MICRO + denominator / 2) / denominator;
+    // Minutes in units of 0.00001 (the fraction cut or padded to five digits). A microdegree
+    // is six of them, so adding three before dividing rounds half-way up, away from zero.
+    let units = (0..MINUTE_DIGITS).fold(minutes, |units, i| {
+        let digit = fraction.get(i).map_or(0, |d| d.saturating_sub(b'0'));
+        units * 10 + u32::from(digit)
+    });
+    let micro = degrees * MICRO + (units + 3) / 6;
     let micro = i32::try_from(micro).map_err(|_| Malformed)?;
     match hemisphere {
         h if h == positive => Ok(micro),
@@ -216,14 +209,14 @@ fn all_digits(field: &[u8]) -> bool {
     field.iter().all(u8::is_ascii_digit)
 }
 
-/// The value of a field of one to nine ASCII digits; `None` for anything else (signs, spaces,
-/// an empty field).
-fn digits(field: &[u8]) -> Option<u64> {
-    if field.is_empty() || field.len() > MAX_FRACTION_DIGITS {
+/// The value of a field of one to three ASCII digits (degrees, minutes, and the pairs of a
+/// time or a date); `None` for anything else (signs, spaces, an empty field).
+fn digits(field: &[u8]) -> Option<u32> {
+    if field.is_empty() || field.len() > 3 {
         return None;
     }
-    field.iter().try_fold(0u64, |value, &b| {
-        b.is_ascii_digit().then(|| value * 10 + u64::from(b - b'0'))
+    field.iter().try_fold(0u32, |value, &b| {
+        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
     })
 }
 
@@ -309,7 +302,7 @@ mod tests {
             rmc_at("3909.00002,S", "12700.00004,E"),
             fix(1_532_683_800, -39_150_000, 127_000_001)
         );
-        // Digits past the ninth cannot change the rounding, and are accepted.
+        // Digits past the fifth cannot change the rounding, and are accepted.
         assert_eq!(
             rmc_at("0059.999999999999,N", "17959.99997,E"),
             fix(1_532_683_800, 1_000_000, 180_000_000)
@@ -427,6 +420,20 @@ mod tests {
             prop_assert_eq!(parse(rmc.as_bytes()), reference(rmc.as_bytes()), "{}", rmc);
             let gga = sentence(&format!("GNGGA,{time},{position},{quality},08,0.9,545.4,M,46.9,M,,"));
             prop_assert_eq!(parse(gga.as_bytes()), reference(gga.as_bytes()), "{}", gga);
+        }
+
+        /// Minutes with many fraction digits round as exact arithmetic rounds them: the digits
+        /// after the fifth never matter.
+        #[test]
+        fn long_fractions_round_exactly(deg in 0u32..90, min in 0u32..60, frac in "[0-9]{1,12}") {
+            let scale = 10u128.pow(frac.len() as u32);
+            let minutes = u128::from(min) * scale + frac.parse::<u128>().unwrap_or(0);
+            let denominator = 60 * scale;
+            let exact = u128::from(deg) * 1_000_000
+                + (minutes * 1_000_000 + denominator / 2) / denominator;
+            let exact = i32::try_from(exact).unwrap_or(i32::MAX);
+            let got = rmc_at(&format!("{deg:02}{min:02}.{frac},S"), "00000,E");
+            prop_assert_eq!(got, fix(1_532_683_800, -exact, 0));
         }
 
         /// Any line at all is read without a panic, and a fix only from a well-formed RMC.
