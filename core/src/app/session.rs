@@ -2,7 +2,7 @@
 
 use super::{Board, Clock, Memory, Tag, log_fault};
 use crate::codec::RecordBuf;
-use crate::log::{Entry, Log, ReadPoint};
+use crate::log::{Log, ReadPoint, StoredEntry};
 use crate::model::{Body, Checkpoint, PartyRef, Record};
 use crate::protocol::{Fault, Needs, Request, Response, VERSION, decode_record};
 
@@ -96,25 +96,28 @@ impl<B: Board> Tag<B> {
     fn next_entry(&mut self, point: ReadPoint) -> Result<Response, Fault> {
         let log = self.mounted()?;
         let mut entries = log.resume(point);
-        let entry = entries.next();
+        let mut stored = RecordBuf::new();
+        let entry = entries.next_stored(&mut stored);
         let after = entries.point();
         let response = match entry {
-            None => Response::End,
-            Some(Ok(Entry::Record {
+            None => {
+                // A read that reached its end is over: a reader starts another to see newer
+                // records.
+                self.session.read = None;
+                return Ok(Response::End);
+            }
+            Some(Ok(StoredEntry::Record {
                 offset,
-                stored,
                 state_before,
-                ..
             })) => Response::Record {
                 offset,
                 state: state_before,
                 stored,
             },
-            Some(Ok(Entry::Damage(damage))) => Response::Damage(damage),
+            Some(Ok(StoredEntry::Damage(damage))) => Response::Damage(damage),
             Some(Err(e)) => return Err(log_fault(e)),
         };
-        // A read that reached its end is over: a reader starts another to see newer records.
-        self.session.read = (response != Response::End).then_some(after);
+        self.session.read = Some(after);
         Ok(response)
     }
 

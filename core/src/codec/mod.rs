@@ -259,6 +259,14 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
     Ok((record, env.total_len))
 }
 
+/// Checks that the record at the start of `bytes`, which follows `state`, decodes, and advances
+/// `state` as [`decode`] does, without handing the record out: for readers that keep the
+/// stored bytes only. Returns how many bytes the record took.
+#[inline(never)]
+pub(crate) fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
+    decode(bytes, state).map(|(_, len)| len)
+}
+
 /// A record read from a sequence, with where it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -8,14 +8,14 @@ use crate::chain::Chain;
 use crate::codec::{
     self, DecodeErrorKind, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf,
 };
-use crate::model::{Digest, Record, Seq};
+use crate::model::{Digest, Seq};
 
-/// A record read from the medium.
-#[derive(Clone, Debug)]
+/// A record read from the medium; its stored bytes are in the buffer given to [`Cursor::next`].
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Found {
     pub(crate) offset: u32,
-    pub(crate) record: Record,
-    pub(crate) stored: RecordBuf,
+    /// Its sequence number.
+    pub(crate) seq: Seq,
     /// The bit that was flipped and repaired, if any.
     pub(crate) repaired: Option<u32>,
     /// The chain head before this record.
@@ -25,8 +25,7 @@ pub(crate) struct Found {
 }
 
 /// One step through a segment.
-#[derive(Clone, Debug)]
-#[allow(clippy::large_enum_variant, reason = "no heap: records move by value")]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Step {
     Record(Found),
     Damage(Damage),
@@ -54,32 +53,29 @@ pub(crate) struct Cursor {
     pub(crate) damaged: bool,
 }
 
-/// A record that decoded, with the state after it.
-struct Good {
-    record: Record,
-    stored: RecordBuf,
-    state: DeltaState,
-}
-
-#[allow(clippy::large_enum_variant, reason = "no heap: records move by value")]
+/// What the bytes at one offset are.
 enum Plain {
-    Record(Good),
+    /// A record that decoded, now in the caller's buffer, with the state after it.
+    Record(DeltaState),
     End,
     Invalid(DecodeErrorKind),
 }
 
 impl Cursor {
+    /// Reads the next record into `stored`, or finds the end or damage. `stored` holds the
+    /// record's bytes only when a record is found.
     pub(crate) fn next<M: Medium>(
         &mut self,
         medium: &mut Counted<M>,
         layout: &Layout,
+        stored: &mut RecordBuf,
     ) -> Result<Step, M::Error> {
         if self.done {
             return Ok(Step::End);
         }
         let offset = self.pos;
-        match self.read_plain(medium, offset, &self.state)? {
-            Plain::Record(good) => Ok(self.accept(layout, offset, good, None)),
+        match self.read_plain(medium, offset, &self.state, stored)? {
+            Plain::Record(after) => Ok(self.accept(layout, offset, after, stored, None)),
             Plain::End => {
                 self.done = true;
                 if !self.is_tail && self.pos < self.end {
@@ -87,38 +83,70 @@ impl Cursor {
                 }
                 Ok(Step::End)
             }
-            Plain::Invalid(kind) => {
-                if let Some((bit, good)) = self.repair(medium, offset)? {
-                    // At the tail, a repair could turn a torn append into a record: accept it
-                    // only when an intact record follows.
-                    let next = layout.align(offset + good.stored.len() as u32);
-                    let confirmed = !self.is_tail
-                        || matches!(
-                            self.read_plain(medium, next, &good.state)?,
-                            Plain::Record(_)
-                        );
-                    if confirmed {
-                        return Ok(self.accept(layout, offset, good, Some(bit)));
-                    }
-                }
-                self.done = true;
-                // A torn append is the last thing written: after the length it claims comes
-                // the end (erased flash, or the end marker an append writes first). Written
-                // bytes after it mean acknowledged records follow: damage, kept as evidence.
-                let torn = self.is_tail && !self.followed_by_data(medium, layout, offset)?;
-                self.torn = torn;
-                self.damaged = !torn;
-                Ok(Step::Damage(self.damage(if torn {
-                    DamageReason::TornAppend
-                } else {
-                    DamageReason::Unreadable(kind)
-                })))
+            Plain::Invalid(kind) => self.invalid(medium, layout, offset, kind, stored),
+        }
+    }
+
+    /// The record at `offset` does not decode as it stands: a repaired record, a torn append
+    /// or damage.
+    #[inline(never)]
+    fn invalid<M: Medium>(
+        &mut self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+        offset: u32,
+        kind: DecodeErrorKind,
+        stored: &mut RecordBuf,
+    ) -> Result<Step, M::Error> {
+        if let Some((bit, after)) = self.repair(medium, offset, stored)? {
+            // At the tail, a repair could turn a torn append into a record: accept it only
+            // when an intact record follows.
+            let next = layout.align(offset + stored.len() as u32);
+            let confirmed = !self.is_tail || self.record_at(medium, next, &after)?;
+            if confirmed {
+                return Ok(self.accept(layout, offset, after, stored, Some(bit)));
             }
         }
+        stored.clear();
+        self.done = true;
+        // A torn append is the last thing written: after the length it claims comes the end
+        // (erased flash, or the end marker an append writes first). Written bytes after it
+        // mean acknowledged records follow: damage, kept as evidence.
+        let torn = self.is_tail && !self.followed_by_data(medium, layout, offset)?;
+        self.torn = torn;
+        self.damaged = !torn;
+        Ok(Step::Damage(self.damage(if torn {
+            DamageReason::TornAppend
+        } else {
+            DamageReason::Unreadable(kind)
+        })))
+    }
+
+    /// Whether a record that decodes against `state` starts at `offset`.
+    fn record_at<M: Medium>(
+        &self,
+        medium: &mut Counted<M>,
+        offset: u32,
+        state: &DeltaState,
+    ) -> Result<bool, M::Error> {
+        let mut scratch = RecordBuf::new();
+        Ok(matches!(
+            self.read_plain(medium, offset, state, &mut scratch)?,
+            Plain::Record(_)
+        ))
+    }
+
+    /// Puts the cursor back before the record `found`, which it just read: the next step reads
+    /// it again.
+    pub(crate) fn rewind(&mut self, found: &Found) {
+        self.pos = found.offset;
+        self.state = found.state_before;
+        self.chain = Chain::resume(found.head_before, self.chain.count().saturating_sub(1));
     }
 
     /// Whether an intact record (by its CRC) follows the record at `offset`, at the length the
     /// latter claims: then acknowledged records follow, and it cannot be a torn append.
+    #[inline(never)]
     fn followed_by_data<M: Medium>(
         &self,
         medium: &mut Counted<M>,
@@ -150,6 +178,7 @@ impl Cursor {
     /// contents cannot be decoded without the damaged record, but their sequence numbers are
     /// known and must never be given out again. The state after them knows only the sequence
     /// number, so the next record is coded in full.
+    #[inline(never)]
     pub(crate) fn step_over_damage<M: Medium>(
         &mut self,
         medium: &mut Counted<M>,
@@ -193,45 +222,53 @@ impl Cursor {
         }
     }
 
-    fn accept(&mut self, layout: &Layout, offset: u32, good: Good, repaired: Option<u32>) -> Step {
+    fn accept(
+        &mut self,
+        layout: &Layout,
+        offset: u32,
+        after: DeltaState,
+        stored: &RecordBuf,
+        repaired: Option<u32>,
+    ) -> Step {
         let head_before = self.chain.head();
-        let state_before = core::mem::replace(&mut self.state, good.state);
-        self.chain.push(&good.stored);
-        self.pos = layout.align(offset + good.stored.len() as u32);
+        let state_before = core::mem::replace(&mut self.state, after);
+        self.chain.push(stored);
+        self.pos = layout.align(offset + stored.len() as u32);
         Step::Record(Found {
             offset,
-            record: good.record,
-            stored: good.stored,
+            // A record that decoded has advanced the state to its own sequence number.
+            seq: after.last_seq.unwrap_or(Seq(0)),
             repaired,
             head_before,
             state_before,
         })
     }
 
-    /// Reads the record at `offset` without trying to repair it.
+    /// Reads the record at `offset` into `stored` without trying to repair it.
     fn read_plain<M: Medium>(
         &self,
         medium: &mut Counted<M>,
         offset: u32,
         state: &DeltaState,
+        stored: &mut RecordBuf,
     ) -> Result<Plain, M::Error> {
+        stored.clear();
         let avail = self.end.saturating_sub(offset) as usize;
         if avail == 0 {
             return Ok(Plain::End);
         }
-        let mut buf = [0u8; MAX_RECORD_LEN];
         let unit = (self.write_size as usize).min(avail);
-        let prefix_len = avail.min(LENGTH_PREFIX_LEN.max(unit));
-        let prefix = buf.get_mut(..prefix_len).unwrap_or_default();
-        medium.read(offset, prefix)?;
+        let prefix_len = avail.min(LENGTH_PREFIX_LEN.max(unit)).min(MAX_RECORD_LEN);
+        stored.resize(prefix_len, 0).ok();
+        medium.read(offset, stored)?;
         // The end is a whole erased write unit: a torn word may start with 0xFF and go on.
-        if prefix
+        if stored
             .get(..unit)
             .is_some_and(|u| u.iter().all(|b| *b == 0xff))
         {
             return Ok(Plain::End);
         }
-        let len = match codec::stored_len(prefix) {
+        let len = match codec::stored_len(stored) {
             Ok(len) if len <= avail => len,
             Ok(len) => {
                 return Ok(Plain::Invalid(DecodeErrorKind::Truncated {
@@ -241,37 +278,41 @@ impl Cursor {
             Err(e) => return Ok(Plain::Invalid(e.kind)),
         };
         if len > prefix_len {
-            let rest = buf.get_mut(prefix_len..len).unwrap_or_default();
+            stored.resize(len, 0).ok();
+            let rest = stored.get_mut(prefix_len..).unwrap_or_default();
             medium.read(offset + prefix_len as u32, rest)?;
         }
-        Ok(
-            match decode_good(buf.get(..len).unwrap_or_default(), state) {
-                Ok(good) => Plain::Record(good),
-                Err(kind) => Plain::Invalid(kind),
-            },
-        )
+        stored.truncate(len);
+        Ok(match decode_good(stored, state) {
+            Ok(after) => Plain::Record(after),
+            Err(kind) => Plain::Invalid(kind),
+        })
     }
 
     /// Tries every single-bit flip of the bytes at `offset`; the CRC tells which one is right.
+    /// The repaired record is left in `stored`.
+    #[inline(never)]
     fn repair<M: Medium>(
         &self,
         medium: &mut Counted<M>,
         offset: u32,
-    ) -> Result<Option<(u32, Good)>, M::Error> {
+        stored: &mut RecordBuf,
+    ) -> Result<Option<(u32, DeltaState)>, M::Error> {
         let avail = (self.end.saturating_sub(offset) as usize).min(MAX_RECORD_LEN);
-        let mut buf = [0u8; MAX_RECORD_LEN];
-        let window = buf.get_mut(..avail).unwrap_or_default();
-        medium.read(offset, window)?;
+        stored.clear();
+        stored.resize(avail, 0).ok();
+        medium.read(offset, stored)?;
         for bit in 0..avail * 8 {
-            flip(window, bit);
-            let good = codec::stored_len(window)
-                .ok()
-                .and_then(|len| window.get(..len))
-                .and_then(|bytes| decode_good(bytes, &self.state).ok());
-            if let Some(good) = good {
-                return Ok(Some((bit as u32, good)));
+            flip(stored, bit);
+            let good = codec::stored_len(stored).ok().and_then(|len| {
+                let bytes = stored.get(..len)?;
+                Some((len, decode_good(bytes, &self.state).ok()?))
+            });
+            if let Some((len, after)) = good {
+                stored.truncate(len);
+                return Ok(Some((bit as u32, after)));
             }
-            flip(window, bit);
+            flip(stored, bit);
         }
         Ok(None)
     }
@@ -283,14 +324,13 @@ fn flip(bytes: &mut [u8], bit: usize) {
     }
 }
 
-fn decode_good(bytes: &[u8], state: &DeltaState) -> Result<Good, DecodeErrorKind> {
+/// The state after the record `bytes`, which follows `state`, when it decodes and fits a
+/// [`RecordBuf`].
+fn decode_good(bytes: &[u8], state: &DeltaState) -> Result<DeltaState, DecodeErrorKind> {
+    if bytes.len() > MAX_RECORD_LEN {
+        return Err(DecodeErrorKind::LengthOutOfRange(bytes.len() as u32));
+    }
     let mut next = *state;
-    let (record, _) = codec::decode(bytes, &mut next).map_err(|e| e.kind)?;
-    let stored = RecordBuf::from_slice(bytes)
-        .map_err(|_| DecodeErrorKind::LengthOutOfRange(bytes.len() as u32))?;
-    Ok(Good {
-        record,
-        stored,
-        state: next,
-    })
+    codec::check(bytes, &mut next).map_err(|e| e.kind)?;
+    Ok(next)
 }

@@ -356,9 +356,10 @@ impl<M: Medium> Log<M> {
     ) -> Result<(Cursor, u32), LogError<M::Error>> {
         let mut cursor = self.cursor(physical, header, successor_prev_end)?;
         let mut found = 0;
+        let mut stored = RecordBuf::new();
         loop {
             match cursor
-                .next(&mut self.medium, &self.layout)
+                .next(&mut self.medium, &self.layout, &mut stored)
                 .map_err(LogError::Medium)?
             {
                 Step::Record(f) => {
@@ -366,7 +367,7 @@ impl<M: Medium> Log<M> {
                     if let Some(bit) = f.repaired {
                         report.add(Damage {
                             offset: f.offset,
-                            seq: Some(f.record.header.seq),
+                            seq: Some(f.seq),
                             reason: DamageReason::BitFlipRepaired { bit },
                         });
                     }
@@ -706,7 +707,7 @@ impl<M: Medium> Log<M> {
         self.resume(ReadPoint {
             from,
             phase: Phase::Identity,
-            pending: None,
+            reported: None,
             head_before: None,
         })
     }
@@ -717,10 +718,7 @@ impl<M: Medium> Log<M> {
     pub fn resume(&mut self, point: ReadPoint) -> Entries<'_, M> {
         Entries {
             log: self,
-            from: point.from,
-            phase: point.phase,
-            pending: point.pending,
-            head_before: point.head_before,
+            at: point,
         }
     }
 
@@ -779,7 +777,7 @@ impl<M: Medium> Log<M> {
                 Entry::Record { record, .. } if record.header.seq == seq => {
                     return match record.body {
                         Body::Checkpoint(c)
-                            if c.count == seq.0 && entries.head_before == Some(c.head) =>
+                            if c.count == seq.0 && entries.at.head_before == Some(c.head) =>
                         {
                             Ok(())
                         }
@@ -1018,6 +1016,22 @@ pub enum Entry {
     Damage(Damage),
 }
 
+/// One item read from a log by [`Entries::next_stored`]: an [`Entry`] whose record is left
+/// as stored bytes, in the caller's buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum StoredEntry {
+    /// A record, whose stored bytes are in the buffer, and where it is stored.
+    Record {
+        /// Its offset on the medium.
+        offset: u32,
+        /// The codec state the stored bytes decode against.
+        state_before: DeltaState,
+    },
+    /// Damage; the records it makes unreadable are not yielded.
+    Damage(Damage),
+}
+
 #[derive(Clone, Debug)]
 enum Phase {
     Identity,
@@ -1039,43 +1053,50 @@ enum Phase {
 pub struct ReadPoint {
     from: Seq,
     phase: Phase,
-    pending: Option<Entry>,
+    /// A repaired record whose damage report was yielded, at this offset: the cursor stands
+    /// before it, and the record itself comes next.
+    reported: Option<u32>,
+    /// The chain head before the last record yielded.
     head_before: Option<Digest>,
 }
 
 /// The records of a log in order, from [`Log::read_from`].
 pub struct Entries<'a, M: Medium> {
     log: &'a mut Log<M>,
-    from: Seq,
-    phase: Phase,
-    pending: Option<Entry>,
-    /// The chain head before the last record yielded.
-    head_before: Option<Digest>,
+    at: ReadPoint,
 }
 
 impl<M: Medium> Entries<'_, M> {
     /// Where this read stands: the next entry it would yield is the first one a
     /// [`Log::resume`] from here yields.
     pub fn point(&self) -> ReadPoint {
-        ReadPoint {
-            from: self.from,
-            phase: self.phase.clone(),
-            pending: self.pending.clone(),
-            head_before: self.head_before,
+        self.at.clone()
+    }
+
+    /// The next entry, as [`Iterator::next`] gives it, but with the record's stored bytes put
+    /// in `stored` and not decoded: what a device serving a reader needs, in little memory.
+    pub fn next_stored(
+        &mut self,
+        stored: &mut RecordBuf,
+    ) -> Option<Result<StoredEntry, LogError<M::Error>>> {
+        match self.step(stored) {
+            Ok(Some(e)) => Some(Ok(e)),
+            Ok(None) => None,
+            Err(e) => {
+                self.at.phase = Phase::Done;
+                Some(Err(e))
+            }
         }
     }
 
-    fn step(&mut self) -> Result<Option<Entry>, LogError<M::Error>> {
-        if let Some(e) = self.pending.take() {
-            return Ok(Some(e));
-        }
+    fn step(&mut self, stored: &mut RecordBuf) -> Result<Option<StoredEntry>, LogError<M::Error>> {
         loop {
-            match &mut self.phase {
+            match &mut self.at.phase {
                 Phase::Done => return Ok(None),
                 Phase::BadHeader { epoch, physical } => {
                     let (epoch, physical) = (*epoch, *physical);
-                    self.phase = self.advance(epoch, physical)?;
-                    return Ok(Some(Entry::Damage(Damage {
+                    self.at.phase = self.advance(epoch, physical)?;
+                    return Ok(Some(StoredEntry::Damage(Damage {
                         offset: self.log.layout.segment_start(physical),
                         seq: None,
                         reason: DamageReason::SegmentHeader,
@@ -1083,19 +1104,18 @@ impl<M: Medium> Entries<'_, M> {
                 }
                 Phase::Identity => {
                     let Some(nw) = self.log.newest else {
-                        self.phase = Phase::Done;
+                        self.at.phase = Phase::Done;
                         continue;
                     };
                     let first = self.log.oldest_epoch;
                     let physical = self.log.physical_of(first).unwrap_or(nw.physical);
-                    self.phase = self.open(first, physical)?;
-                    if self.from == Seq(0) {
+                    self.at.phase = self.open(first, physical)?;
+                    if self.at.from == Seq(0) {
                         let mut state = DeltaState::default();
-                        if let Ok((record, _)) = codec::decode(&self.log.identity, &mut state) {
-                            return Ok(Some(Entry::Record {
+                        if codec::check(&self.log.identity, &mut state).is_ok() {
+                            stored.clone_from(&self.log.identity);
+                            return Ok(Some(StoredEntry::Record {
                                 offset: 0,
-                                record,
-                                stored: self.log.identity.clone(),
                                 state_before: DeltaState::default(),
                             }));
                         }
@@ -1107,36 +1127,39 @@ impl<M: Medium> Entries<'_, M> {
                     cursor,
                 } => {
                     let (epoch, physical) = (*epoch, *physical);
-                    match cursor
-                        .next(&mut self.log.medium, &self.log.layout)
-                        .map_err(LogError::Medium)?
-                    {
+                    let step = cursor
+                        .next(&mut self.log.medium, &self.log.layout, stored)
+                        .map_err(LogError::Medium)?;
+                    match step {
                         Step::Record(found) => {
-                            if found.record.header.seq < self.from {
+                            if found.seq < self.at.from {
                                 continue;
                             }
-                            self.head_before = Some(found.head_before);
-                            let entry = Entry::Record {
-                                offset: found.offset,
-                                record: found.record.clone(),
-                                stored: found.stored.clone(),
-                                state_before: found.state_before,
-                            };
-                            if let Some(bit) = found.repaired {
-                                self.pending = Some(entry);
-                                return Ok(Some(Entry::Damage(Damage {
+                            if let Some(bit) = found.repaired
+                                && self.at.reported != Some(found.offset)
+                            {
+                                // The repair is reported first; the record is read again after
+                                // it.
+                                cursor.rewind(&found);
+                                self.at.reported = Some(found.offset);
+                                return Ok(Some(StoredEntry::Damage(Damage {
                                     offset: found.offset,
-                                    seq: Some(found.record.header.seq),
+                                    seq: Some(found.seq),
                                     reason: DamageReason::BitFlipRepaired { bit },
                                 })));
                             }
-                            return Ok(Some(entry));
+                            self.at.reported = None;
+                            self.at.head_before = Some(found.head_before);
+                            return Ok(Some(StoredEntry::Record {
+                                offset: found.offset,
+                                state_before: found.state_before,
+                            }));
                         }
                         Step::Damage(d) => {
-                            self.phase = self.advance(epoch, physical)?;
-                            return Ok(Some(Entry::Damage(d)));
+                            self.at.phase = self.advance(epoch, physical)?;
+                            return Ok(Some(StoredEntry::Damage(d)));
                         }
-                        Step::End => self.phase = self.advance(epoch, physical)?,
+                        Step::End => self.at.phase = self.advance(epoch, physical)?,
                     }
                 }
             }
@@ -1186,13 +1209,195 @@ impl<M: Medium> Iterator for Entries<'_, M> {
     type Item = Result<Entry, LogError<M::Error>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self.step() {
-            Ok(Some(e)) => Some(Ok(e)),
-            Ok(None) => None,
-            Err(e) => {
-                self.phase = Phase::Done;
-                Some(Err(e))
+        let mut stored = RecordBuf::new();
+        Some(self.next_stored(&mut stored)?.map(|entry| match entry {
+            StoredEntry::Record {
+                offset,
+                state_before,
+            } => {
+                let mut state = state_before;
+                match codec::decode(&stored, &mut state) {
+                    Ok((record, _)) => Entry::Record {
+                        offset,
+                        record,
+                        stored,
+                        state_before,
+                    },
+                    // The cursor decoded these very bytes against this state.
+                    Err(e) => Entry::Damage(Damage {
+                        offset,
+                        seq: None,
+                        reason: DamageReason::Unreadable(e.kind),
+                    }),
+                }
+            }
+            StoredEntry::Damage(d) => Entry::Damage(d),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::vec::Vec;
+
+    use super::*;
+    use crate::model::{
+        BizStep, Commission, Condition, ContainerKind, Custody, Disposition, Epc, Header, List,
+        Location, PartyRef, PlaceRef, Seal, SealNumber, SealState, TimeQuality, Timestamp,
+        TzOffset, UsDod96, UtcSeconds,
+    };
+
+    /// NOR flash in RAM: 256-byte erase blocks, 4-byte writes that only clear bits.
+    struct Flash([u8; 4096]);
+
+    impl Medium for Flash {
+        type Error = ();
+
+        fn info(&self) -> MediumInfo {
+            MediumInfo {
+                capacity: 4096,
+                write_size: 4,
+                erase_size: Some(256),
             }
         }
+
+        fn read(&mut self, offset: u32, buf: &mut [u8]) -> Result<(), ()> {
+            let at = offset as usize;
+            buf.copy_from_slice(self.0.get(at..at + buf.len()).ok_or(())?);
+            Ok(())
+        }
+
+        fn program(&mut self, offset: u32, data: &[u8]) -> Result<(), ()> {
+            let at = offset as usize;
+            let dst = self.0.get_mut(at..at + data.len()).ok_or(())?;
+            dst.iter_mut().zip(data).for_each(|(d, s)| *d &= *s);
+            Ok(())
+        }
+
+        fn erase(&mut self, from: u32, to: u32) -> Result<(), ()> {
+            self.0
+                .get_mut(from as usize..to as usize)
+                .ok_or(())?
+                .fill(0xff);
+            Ok(())
+        }
+    }
+
+    fn header(seq: u32) -> Header {
+        Header {
+            seq: Seq(seq),
+            time: Some(Timestamp {
+                at: UtcSeconds(585_958_200 + 3_600 * seq),
+                quality: TimeQuality::Gnss,
+            }),
+            tz: TzOffset::from_quarter_hours(36).unwrap_or_default(),
+            actor: PartyRef(1),
+            location: Location::Place(PlaceRef(seq)),
+        }
+    }
+
+    fn log_of(records: u32) -> Log<Flash> {
+        let commission = Record {
+            header: header(0),
+            body: Body::Commission(Commission {
+                epc: Epc::UsDod96(UsDod96::new(0, "7DPA1", 1).expect("an EPC")),
+                chip_uid: List::from_slice(&[4, 0xa2, 0x18, 7, 0x27, 0, 1]).expect("fits"),
+                container: ContainerKind::Box,
+                labels: List::new(),
+                issuer: PartyRef(1),
+                claims: List::new(),
+            }),
+        };
+        let config = LayoutConfig::default();
+        let mut log = Log::format(Flash([0xff; 4096]), config, &commission).expect("formats");
+        for seq in 1..=records {
+            let record = Record {
+                header: header(seq),
+                body: Body::Custody(Custody {
+                    step: BizStep::Holding,
+                    disposition: Disposition::InProgress,
+                    from: PartyRef(1),
+                    to: PartyRef(1),
+                    seal: Some(Seal {
+                        number: SealNumber(180_701),
+                        state: SealState::Intact,
+                    }),
+                    condition: Condition::Good,
+                }),
+            };
+            log.append(&record).expect("appends");
+        }
+        log
+    }
+
+    /// Every entry from `from`, one [`Entries::next_stored`] at a time, each after a
+    /// [`Log::resume`] from the point the one before left, as a tag serves a reader.
+    fn read_one_by_one(log: &mut Log<Flash>, from: Seq) -> Vec<(StoredEntry, RecordBuf)> {
+        let mut point = log.read_from(from).point();
+        let mut out = Vec::new();
+        loop {
+            let mut entries = log.resume(point);
+            let mut stored = RecordBuf::new();
+            match entries.next_stored(&mut stored) {
+                None => return out,
+                Some(entry) => out.push((entry.expect("reads"), stored)),
+            }
+            point = entries.point();
+        }
+    }
+
+    #[test]
+    fn a_repaired_record_is_reported_then_read_whole_also_across_resumes() {
+        let mut log = log_of(6);
+        let clean: Vec<Entry> = log.read_from(Seq(0)).map(|e| e.expect("reads")).collect();
+        assert_eq!(clean.len(), 7);
+        let Entry::Record {
+            offset, ref stored, ..
+        } = clean[3]
+        else {
+            panic!("record 3: {:?}", clean[3]);
+        };
+        log.medium_mut().0[offset as usize + 5] ^= 0x08;
+
+        let damaged: Vec<Entry> = log.read_from(Seq(0)).map(|e| e.expect("reads")).collect();
+        assert_eq!(damaged.len(), 8);
+        assert_eq!(damaged[..3], clean[..3]);
+        assert_eq!(
+            damaged[3],
+            Entry::Damage(Damage {
+                offset,
+                seq: Some(Seq(3)),
+                reason: DamageReason::BitFlipRepaired { bit: 43 },
+            })
+        );
+        assert_eq!(damaged[4..], clean[3..]);
+
+        let served = read_one_by_one(&mut log, Seq(0));
+        assert_eq!(served.len(), damaged.len());
+        for ((item, bytes), entry) in served.iter().zip(&damaged) {
+            match (item, entry) {
+                (
+                    StoredEntry::Record {
+                        offset,
+                        state_before,
+                    },
+                    Entry::Record {
+                        offset: o,
+                        stored: s,
+                        state_before: b,
+                        ..
+                    },
+                ) => assert_eq!((offset, bytes, state_before), (o, s, b)),
+                (StoredEntry::Damage(d), Entry::Damage(e)) => assert_eq!(d, e),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(&served[4].1, stored);
+
+        // A read from the repaired record on reports it too, and nothing before it.
+        let from_3: Vec<Entry> = log.read_from(Seq(3)).map(|e| e.expect("reads")).collect();
+        assert_eq!(from_3[..], damaged[3..]);
     }
 }
