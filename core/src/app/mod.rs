@@ -283,6 +283,7 @@ impl<B: Board> Tag<B> {
         }
     }
 
+    #[inline(never)]
     fn poll_button(&mut self) -> Option<Result<Seq, Fault>> {
         let down = self.button.is_low().unwrap_or(false);
         let pressed = down && !self.button_down;
@@ -422,6 +423,7 @@ impl<B: Board> Tag<B> {
         }
     }
 
+    #[inline(never)]
     fn poll_link(&mut self) -> u32 {
         let mut frames = 0;
         let mut chunk = [0u8; 32];
@@ -429,24 +431,31 @@ impl<B: Board> Tag<B> {
             for &byte in chunk.get(..n).unwrap_or_default() {
                 let request = match self.frames.push(byte) {
                     None => continue,
-                    Some(Ok(frame)) => protocol::decode::<Request>(frame),
+                    Some(Ok(frame)) => decode_request(frame),
                     Some(Err(fault)) => Err(fault),
                 };
-                let response = match request {
-                    Ok(request) => self.handle(request),
-                    Err(fault) => Response::Error(fault),
-                };
-                #[cfg(feature = "defmt")]
-                if let Response::Error(fault) = &response {
-                    event!("request refused: {}", fault);
-                }
-                self.respond(&response);
+                self.answer_frame(&request);
                 frames += 1;
             }
         }
         frames
     }
 
+    /// Answers one frame from the reader: the request it holds, or why it holds none.
+    #[inline(never)]
+    fn answer_frame(&mut self, request: &Result<Request, Fault>) {
+        let response = match request {
+            Ok(request) => self.handle(request),
+            Err(fault) => Response::Error(*fault),
+        };
+        #[cfg(feature = "defmt")]
+        if let Response::Error(fault) = &response {
+            event!("request refused: {}", fault);
+        }
+        self.respond(&response);
+    }
+
+    #[inline(never)]
     fn respond(&mut self, response: &Response) {
         let mut out = [0u8; MAX_FRAME_LEN];
         if let Ok(n) = protocol::encode(response, &mut out) {
@@ -455,6 +464,12 @@ impl<B: Board> Tag<B> {
             self.link.flush().ok();
         }
     }
+}
+
+/// The request in a frame from the reader.
+#[inline(never)]
+fn decode_request(frame: &[u8]) -> Result<Request, Fault> {
+    protocol::decode::<Request>(frame)
 }
 
 /// Reads what `port` has ready into `chunk`, without waiting; `None` when nothing is ready or

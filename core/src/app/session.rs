@@ -15,15 +15,16 @@ pub(super) struct Session {
 
 impl<B: Board> Tag<B> {
     /// Answers one request.
-    pub(super) fn handle(&mut self, request: Request) -> Response {
+    #[inline(never)]
+    pub(super) fn handle(&mut self, request: &Request) -> Response {
         match self.answer(request) {
             Ok(response) => response,
             Err(fault) => Response::Error(fault),
         }
     }
 
-    fn answer(&mut self, request: Request) -> Result<Response, Fault> {
-        if let Request::Hello { actor } = request {
+    fn answer(&mut self, request: &Request) -> Result<Response, Fault> {
+        if let Request::Hello { actor } = *request {
             self.session = Session {
                 actor: Some(actor),
                 read: None,
@@ -48,34 +49,28 @@ impl<B: Board> Tag<B> {
             }
             Request::Status => Ok(Response::Status(self.status())),
             Request::Read { from } => {
-                let start = self.mounted()?.read_from(from).point();
-                self.next_entry(start)
+                let start = self.mounted()?.read_from(*from).point();
+                self.session.read = Some(start);
+                self.next_entry()
             }
-            Request::ReadNext => {
-                let point = self
-                    .session
-                    .read
-                    .take()
-                    .ok_or(Fault::OutOfOrder { needs: Needs::Read })?;
-                self.next_entry(point)
-            }
+            Request::ReadNext => self.next_entry(),
             Request::Append { stored } => {
-                let record = decode_record(&stored)?;
+                let record = decode_record(stored)?;
                 match record.body {
                     Body::Commission(_) | Body::Checkpoint(_) => Err(Fault::NotAllowed),
                     _ => self.appended(&record),
                 }
             }
             Request::Checkpoint { checkpoint } => self.checkpoint(actor, checkpoint),
-            Request::Commission { stored } => self.commission(&decode_record(&stored)?),
+            Request::Commission { stored } => self.commission(&decode_record(stored)?),
             Request::SetClock { time, tz } => {
                 self.clock.set(time.at).map_err(|_| Fault::Clock)?;
                 self.time_source = Some(time.quality);
-                self.tz = Some(tz);
+                self.tz = Some(*tz);
                 Ok(Response::Done)
             }
             Request::SetButton { action } => {
-                self.button_action = Some(action);
+                self.button_action = Some(*action);
                 Ok(Response::Done)
             }
             Request::Goodbye => {
@@ -92,33 +87,38 @@ impl<B: Board> Tag<B> {
         }
     }
 
-    /// The entry at `point`; the session keeps the point after it for [`Request::ReadNext`].
-    fn next_entry(&mut self, point: ReadPoint) -> Result<Response, Fault> {
-        let log = self.mounted()?;
-        let mut entries = log.resume(point);
+    /// The entry at the session's read point, which moves past it for [`Request::ReadNext`].
+    #[inline(never)]
+    fn next_entry(&mut self) -> Result<Response, Fault> {
+        let Some(point) = self.session.read.as_mut() else {
+            return Err(Fault::OutOfOrder { needs: Needs::Read });
+        };
+        let Memory::Mounted(log) = &mut self.memory else {
+            self.session.read = None;
+            return Err(Fault::NotCommissioned);
+        };
         let mut stored = RecordBuf::new();
-        let entry = entries.next_stored(&mut stored);
-        let after = entries.point();
-        let response = match entry {
-            None => {
-                // A read that reached its end is over: a reader starts another to see newer
-                // records.
-                self.session.read = None;
-                return Ok(Response::End);
-            }
+        match log.read_next(point, &mut stored) {
             Some(Ok(StoredEntry::Record {
                 offset,
                 state_before,
-            })) => Response::Record {
+            })) => Ok(Response::Record {
                 offset,
                 state: state_before,
                 stored,
-            },
-            Some(Ok(StoredEntry::Damage(damage))) => Response::Damage(damage),
-            Some(Err(e)) => return Err(log_fault(e)),
-        };
-        self.session.read = Some(after);
-        Ok(response)
+            }),
+            Some(Ok(StoredEntry::Damage(damage))) => Ok(Response::Damage(damage)),
+            // A read that reached its end is over: a reader starts another to see newer
+            // records.
+            None => {
+                self.session.read = None;
+                Ok(Response::End)
+            }
+            Some(Err(e)) => {
+                self.session.read = None;
+                Err(log_fault(e))
+            }
+        }
     }
 
     fn appended(&mut self, record: &Record) -> Result<Response, Fault> {
@@ -128,7 +128,8 @@ impl<B: Board> Tag<B> {
     }
 
     /// Appends `checkpoint` if it covers exactly the records the tag holds.
-    fn checkpoint(&mut self, actor: PartyRef, checkpoint: Checkpoint) -> Result<Response, Fault> {
+    #[inline(never)]
+    fn checkpoint(&mut self, actor: PartyRef, checkpoint: &Checkpoint) -> Result<Response, Fault> {
         if checkpoint.signatures.is_empty() {
             return Err(Fault::Unsigned);
         }
@@ -141,12 +142,13 @@ impl<B: Board> Tag<B> {
         let header = self.stamp(actor)?;
         self.appended(&Record {
             header,
-            body: Body::Checkpoint(checkpoint),
+            body: Body::Checkpoint(checkpoint.clone()),
         })
     }
 
     /// Formats a blank memory with `record` as the identity. A commissioned tag is never
     /// commissioned again, and a memory holding anything is never erased.
+    #[inline(never)]
     fn commission(&mut self, record: &Record) -> Result<Response, Fault> {
         match &self.memory {
             Memory::Blank(_) => {}

@@ -2,6 +2,7 @@
 //! the custody seal, whose number is left out when it repeats the previous seal's.
 
 use postcard::experimental::max_size::MaxSize;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::cursor::{Reader, Writer};
@@ -97,37 +98,47 @@ pub(crate) fn read(
     ty: RecordType,
     state: &DeltaState,
 ) -> Result<Body, DecodeError> {
-    Ok(match ty {
-        RecordType::Commission => Body::Commission(r.take(Field::Body)?),
-        RecordType::Custody => {
-            let body_at = r.offset();
-            let wire: WireCustody = r.take(Field::Body)?;
-            let seal = match wire.seal {
-                WireSeal::None => None,
-                WireSeal::NewNumber(number, state) => Some(Seal { number, state }),
-                WireSeal::SameNumber(seal_state) => Some(Seal {
-                    number: state.last_seal.ok_or(DecodeError::new(
-                        body_at,
-                        DecodeErrorKind::MissingContext(Field::Seal),
-                    ))?,
-                    state: seal_state,
-                }),
-            };
-            Body::Custody(Custody {
-                step: wire.step,
-                disposition: wire.disposition,
-                from: wire.from,
-                to: wire.to,
-                seal,
-                condition: wire.condition,
-            })
-        }
-        RecordType::Aggregate => Body::Aggregate(r.take(Field::Body)?),
-        RecordType::Sample => Body::Sample(r.take(Field::Body)?),
-        RecordType::Link => Body::Link(r.take(Field::Body)?),
-        RecordType::Inspect => Body::Inspect(r.take(Field::Body)?),
-        RecordType::Identification => Body::Identification(r.take(Field::Body)?),
-        RecordType::Correction => Body::Correction(r.take(Field::Body)?),
-        RecordType::Checkpoint => Body::Checkpoint(r.take(Field::Body)?),
-    })
+    match ty {
+        RecordType::Commission => take(r, Body::Commission),
+        RecordType::Custody => read_custody(r, state),
+        RecordType::Aggregate => take(r, Body::Aggregate),
+        RecordType::Sample => take(r, Body::Sample),
+        RecordType::Link => take(r, Body::Link),
+        RecordType::Inspect => take(r, Body::Inspect),
+        RecordType::Identification => take(r, Body::Identification),
+        RecordType::Correction => take(r, Body::Correction),
+        RecordType::Checkpoint => take(r, Body::Checkpoint),
+    }
+}
+
+/// Reads a body of type `T` as it is stored. Out of line, one copy for each type, so that a
+/// decode holds only the body it reads on the stack, not every kind at once.
+#[inline(never)]
+fn take<T: DeserializeOwned>(r: &mut Reader<'_>, body: fn(T) -> Body) -> Result<Body, DecodeError> {
+    r.take(Field::Body).map(body)
+}
+
+#[inline(never)]
+fn read_custody(r: &mut Reader<'_>, state: &DeltaState) -> Result<Body, DecodeError> {
+    let body_at = r.offset();
+    let wire: WireCustody = r.take(Field::Body)?;
+    let seal = match wire.seal {
+        WireSeal::None => None,
+        WireSeal::NewNumber(number, state) => Some(Seal { number, state }),
+        WireSeal::SameNumber(seal_state) => Some(Seal {
+            number: state.last_seal.ok_or(DecodeError::new(
+                body_at,
+                DecodeErrorKind::MissingContext(Field::Seal),
+            ))?,
+            state: seal_state,
+        }),
+    };
+    Ok(Body::Custody(Custody {
+        step: wire.step,
+        disposition: wire.disposition,
+        from: wire.from,
+        to: wire.to,
+        seal,
+        condition: wire.condition,
+    }))
 }

@@ -241,19 +241,10 @@ fn read_length(bytes: &[u8]) -> Result<(usize, usize), DecodeError> {
 /// Returns the record and how many bytes it took. On error `state` is unchanged and the error
 /// names the offset, from the start of `bytes`, where decoding stopped.
 pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), DecodeError> {
-    let env = read_envelope(bytes)?;
-    let content = bytes
-        .get(env.content_start..env.content_start + env.content_len)
-        .unwrap_or_default();
-    let mut r = Reader::new(content, env.content_start);
+    let (env, mut r) = open(bytes)?;
     let header = header::read(&mut r, state)?;
     let body = body::read(&mut r, env.record_type, state)?;
-    if r.remaining() > 0 {
-        return Err(DecodeError::new(
-            r.offset(),
-            DecodeErrorKind::TrailingBytes(r.remaining()),
-        ));
-    }
+    finish(&r)?;
     let record = Record { header, body };
     state.advance(&record);
     Ok((record, env.total_len))
@@ -264,7 +255,32 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 /// stored bytes only. Returns how many bytes the record took.
 #[inline(never)]
 pub(crate) fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
-    decode(bytes, state).map(|(_, len)| len)
+    let (env, mut r) = open(bytes)?;
+    let header = header::read(&mut r, state)?;
+    let body = body::read(&mut r, env.record_type, state)?;
+    finish(&r)?;
+    state.advance_parts(&header, &body);
+    Ok(env.total_len)
+}
+
+/// The envelope of the record at the start of `bytes`, checked, and a reader of its content.
+fn open(bytes: &[u8]) -> Result<(Envelope, Reader<'_>), DecodeError> {
+    let env = read_envelope(bytes)?;
+    let content = bytes
+        .get(env.content_start..env.content_start + env.content_len)
+        .unwrap_or_default();
+    Ok((env, Reader::new(content, env.content_start)))
+}
+
+/// Checks that the content read by `r` has nothing left over.
+fn finish(r: &Reader<'_>) -> Result<(), DecodeError> {
+    if r.remaining() > 0 {
+        return Err(DecodeError::new(
+            r.offset(),
+            DecodeErrorKind::TrailingBytes(r.remaining()),
+        ));
+    }
+    Ok(())
 }
 
 /// A record read from a sequence, with where it was.

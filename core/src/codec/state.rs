@@ -4,7 +4,8 @@ use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Body, Custody, GeoPoint, Location, PartyRef, Record, SealNumber, Seq, TzOffset, UtcSeconds,
+    Body, Custody, GeoPoint, Header, Location, PartyRef, Record, SealNumber, Seq, TzOffset,
+    UtcSeconds,
 };
 
 /// Everything a decoder must know about the records before this one to decode it.
@@ -42,7 +43,12 @@ impl DeltaState {
 
     /// Takes `record` as the previous record.
     pub fn advance(&mut self, record: &Record) {
-        let h = &record.header;
+        self.advance_parts(&record.header, &record.body);
+    }
+
+    /// Takes the record of `header` and `body` as the previous record.
+    pub(crate) fn advance_parts(&mut self, header: &Header, body: &Body) {
+        let h = header;
         self.last_seq = Some(h.seq);
         if let Some(time) = h.time {
             self.last_time = Some(time.at);
@@ -55,7 +61,7 @@ impl DeltaState {
         }
         if let Body::Custody(Custody {
             seal: Some(seal), ..
-        }) = &record.body
+        }) = body
         {
             self.last_seal = Some(seal.number);
         }

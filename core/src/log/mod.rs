@@ -398,7 +398,7 @@ impl<M: Medium> Log<M> {
             Some(s) => (s.state, Chain::resume(s.chain_head, s.chain_count)),
             None => {
                 let mut state = DeltaState::default();
-                codec::decode(&self.identity, &mut state).map_err(|_| LogError::BadIdentity)?;
+                codec::check(&self.identity, &mut state).map_err(|_| LogError::BadIdentity)?;
                 let mut chain = Chain::default();
                 chain.push(&self.identity);
                 (state, chain)
@@ -1079,41 +1079,59 @@ impl<M: Medium> Entries<'_, M> {
         &mut self,
         stored: &mut RecordBuf,
     ) -> Option<Result<StoredEntry, LogError<M::Error>>> {
-        match self.step(stored) {
+        self.log.read_next(&mut self.at, stored)
+    }
+}
+
+impl<M: Medium> Log<M> {
+    /// The entry at `point`, as [`Entries::next_stored`] gives it, and `point` moved past it:
+    /// a read served one entry at a time, without an [`Entries`].
+    pub fn read_next(
+        &mut self,
+        point: &mut ReadPoint,
+        stored: &mut RecordBuf,
+    ) -> Option<Result<StoredEntry, LogError<M::Error>>> {
+        match self.step(point, stored) {
             Ok(Some(e)) => Some(Ok(e)),
             Ok(None) => None,
             Err(e) => {
-                self.at.phase = Phase::Done;
+                point.phase = Phase::Done;
                 Some(Err(e))
             }
         }
     }
 
-    fn step(&mut self, stored: &mut RecordBuf) -> Result<Option<StoredEntry>, LogError<M::Error>> {
+    /// The next entry of the read at `at`, with the record's bytes in `stored`.
+    #[inline(never)]
+    fn step(
+        &mut self,
+        at: &mut ReadPoint,
+        stored: &mut RecordBuf,
+    ) -> Result<Option<StoredEntry>, LogError<M::Error>> {
         loop {
-            match &mut self.at.phase {
+            match &mut at.phase {
                 Phase::Done => return Ok(None),
                 Phase::BadHeader { epoch, physical } => {
                     let (epoch, physical) = (*epoch, *physical);
-                    self.at.phase = self.advance(epoch, physical)?;
+                    self.advance_read(&mut at.phase, epoch, physical)?;
                     return Ok(Some(StoredEntry::Damage(Damage {
-                        offset: self.log.layout.segment_start(physical),
+                        offset: self.layout.segment_start(physical),
                         seq: None,
                         reason: DamageReason::SegmentHeader,
                     })));
                 }
                 Phase::Identity => {
-                    let Some(nw) = self.log.newest else {
-                        self.at.phase = Phase::Done;
+                    let Some(nw) = self.newest else {
+                        at.phase = Phase::Done;
                         continue;
                     };
-                    let first = self.log.oldest_epoch;
-                    let physical = self.log.physical_of(first).unwrap_or(nw.physical);
-                    self.at.phase = self.open(first, physical)?;
-                    if self.at.from == Seq(0) {
+                    let first = self.oldest_epoch;
+                    let physical = self.physical_of(first).unwrap_or(nw.physical);
+                    self.open_read(&mut at.phase, first, physical)?;
+                    if at.from == Seq(0) {
                         let mut state = DeltaState::default();
-                        if codec::check(&self.log.identity, &mut state).is_ok() {
-                            stored.clone_from(&self.log.identity);
+                        if codec::check(&self.identity, &mut state).is_ok() {
+                            stored.clone_from(&self.identity);
                             return Ok(Some(StoredEntry::Record {
                                 offset: 0,
                                 state_before: DeltaState::default(),
@@ -1128,66 +1146,80 @@ impl<M: Medium> Entries<'_, M> {
                 } => {
                     let (epoch, physical) = (*epoch, *physical);
                     let step = cursor
-                        .next(&mut self.log.medium, &self.log.layout, stored)
+                        .next(&mut self.medium, &self.layout, stored)
                         .map_err(LogError::Medium)?;
                     match step {
                         Step::Record(found) => {
-                            if found.seq < self.at.from {
+                            if found.seq < at.from {
                                 continue;
                             }
                             if let Some(bit) = found.repaired
-                                && self.at.reported != Some(found.offset)
+                                && at.reported != Some(found.offset)
                             {
                                 // The repair is reported first; the record is read again after
                                 // it.
                                 cursor.rewind(&found);
-                                self.at.reported = Some(found.offset);
+                                at.reported = Some(found.offset);
                                 return Ok(Some(StoredEntry::Damage(Damage {
                                     offset: found.offset,
                                     seq: Some(found.seq),
                                     reason: DamageReason::BitFlipRepaired { bit },
                                 })));
                             }
-                            self.at.reported = None;
-                            self.at.head_before = Some(found.head_before);
+                            at.reported = None;
+                            at.head_before = Some(found.head_before);
                             return Ok(Some(StoredEntry::Record {
                                 offset: found.offset,
                                 state_before: found.state_before,
                             }));
                         }
                         Step::Damage(d) => {
-                            self.at.phase = self.advance(epoch, physical)?;
+                            self.advance_read(&mut at.phase, epoch, physical)?;
                             return Ok(Some(StoredEntry::Damage(d)));
                         }
-                        Step::End => self.at.phase = self.advance(epoch, physical)?,
+                        Step::End => self.advance_read(&mut at.phase, epoch, physical)?,
                     }
                 }
             }
         }
     }
 
-    fn advance(&mut self, epoch: u32, physical: u32) -> Result<Phase, LogError<M::Error>> {
-        let nw = self.log.newest.map(|n| n.epoch).unwrap_or(0);
+    /// Moves `phase` past the segment `epoch`, at `physical`: to the next segment, or done.
+    #[inline(never)]
+    fn advance_read(
+        &mut self,
+        phase: &mut Phase,
+        epoch: u32,
+        physical: u32,
+    ) -> Result<(), LogError<M::Error>> {
+        let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
         if epoch >= nw {
-            return Ok(Phase::Done);
+            *phase = Phase::Done;
+            return Ok(());
         }
-        self.open(epoch + 1, (physical + 1) % self.log.layout.segments)
+        self.open_read(phase, epoch + 1, (physical + 1) % self.layout.segments)
     }
 
-    fn open(&mut self, epoch: u32, physical: u32) -> Result<Phase, LogError<M::Error>> {
+    /// Moves `phase` to the start of segment `epoch`, at `physical`.
+    #[inline(never)]
+    fn open_read(
+        &mut self,
+        phase: &mut Phase,
+        epoch: u32,
+        physical: u32,
+    ) -> Result<(), LogError<M::Error>> {
         let Some(header) = self
-            .log
             .read_slot(physical)?
             .header()
             .filter(|h| h.epoch == epoch)
         else {
-            return Ok(Phase::BadHeader { epoch, physical });
+            *phase = Phase::BadHeader { epoch, physical };
+            return Ok(());
         };
-        let nw = self.log.newest.map(|n| n.epoch).unwrap_or(0);
+        let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
         let successor = if epoch < nw {
             match self
-                .log
-                .read_slot((physical + 1) % self.log.layout.segments)?
+                .read_slot((physical + 1) % self.layout.segments)?
                 .header()
             {
                 Some(next) if next.epoch == epoch + 1 => next.prev_end,
@@ -1196,12 +1228,13 @@ impl<M: Medium> Entries<'_, M> {
         } else {
             None
         };
-        let cursor = self.log.cursor(physical, &header, successor)?;
-        Ok(Phase::Segment {
+        let cursor = self.cursor(physical, &header, successor)?;
+        *phase = Phase::Segment {
             epoch,
             physical,
             cursor,
-        })
+        };
+        Ok(())
     }
 }
 
