@@ -259,9 +259,42 @@ impl Script<'_, '_> {
         if self.world.send_to_tag(frame) != frame.len() {
             return self.fail(FailureKind::Encode);
         }
+        self.answer()
+    }
+
+    /// Sends `request` and returns the tag's answer.
+    #[inline(never)]
+    fn request(&mut self, request: &Request) -> Result<Response, Failure> {
+        self.send(request)?;
+        self.answer()
+    }
+
+    /// Frames `request` and sends it to the tag, as one step.
+    #[inline(never)]
+    fn send(&mut self, request: &Request) -> Result<(), Failure> {
+        self.progress.step += 1;
+        let mut frame = [0u8; MAX_FRAME_LEN];
+        let Ok(n) = protocol::encode(request, &mut frame) else {
+            return self.fail(FailureKind::Encode);
+        };
+        if self.world.send_to_tag(frame.get(..n).unwrap_or_default()) != n {
+            return self.fail(FailureKind::Encode);
+        }
+        Ok(())
+    }
+
+    /// Lets the tag answer the frame it was sent, and reads the answer. The frame buffers are
+    /// out of the way while the tag works: its stack is the deepest.
+    fn answer(&mut self) -> Result<Response, Failure> {
         if self.tag.poll().frames != 1 {
             return self.fail(FailureKind::NoResponse);
         }
+        self.take_answer()
+    }
+
+    /// The tag's answer, off the link.
+    #[inline(never)]
+    fn take_answer(&mut self) -> Result<Response, Failure> {
         let mut answer = [0u8; MAX_FRAME_LEN];
         let mut n = 0;
         while let Some(byte) = self.world.take_from_tag() {
@@ -279,24 +312,14 @@ impl Script<'_, '_> {
             .or_else(|fault| self.fail(FailureKind::BadResponse(fault)))
     }
 
-    /// Sends `request` and returns the tag's answer.
-    #[inline(never)]
-    fn request(&mut self, request: &Request) -> Result<Response, Failure> {
-        let mut frame = [0u8; MAX_FRAME_LEN];
-        let Ok(n) = protocol::encode(request, &mut frame) else {
-            self.progress.step += 1;
-            return self.fail(FailureKind::Encode);
-        };
-        self.exchange(frame.get(..n).unwrap_or_default())
-    }
-
     /// Sends `request` and checks that the tag took it; returns the answer.
     #[inline(never)]
     fn ask(&mut self, request: &Request) -> Result<Response, Failure> {
-        match self.request(request)? {
-            Response::Error(fault) => self.fail(FailureKind::Refused(fault)),
-            response => Ok(response),
+        let response = self.request(request);
+        if let Ok(Response::Error(fault)) = response {
+            return self.fail(FailureKind::Refused(fault));
         }
+        response
     }
 
     /// Sends `request`, expecting [`Response::Done`].
@@ -532,14 +555,14 @@ impl Script<'_, '_> {
     #[inline(never)]
     fn read_back(&mut self, record: &mut dyn FnMut(u32, &[u8])) -> Result<(), Failure> {
         self.hello(DPAA_LAB)?;
-        let mut request = Request::Read { from: Seq(0) };
+        let mut request = &Request::Read { from: Seq(0) };
         loop {
-            match self.ask(&request)? {
-                Response::Record { offset, stored, .. } => record(offset, &stored),
+            match &self.ask(request)? {
+                Response::Record { offset, stored, .. } => record(*offset, stored),
                 Response::End => break,
                 _ => return self.fail(FailureKind::Unexpected),
             }
-            request = Request::ReadNext;
+            request = &Request::ReadNext;
         }
         self.done(&Request::Goodbye)
     }
