@@ -36,23 +36,33 @@ impl<'a> Reader<'a> {
     /// Reads one value of `field`. On failure the error names the byte where reading stopped.
     pub(crate) fn take<T: DeserializeOwned>(&mut self, field: Field) -> Result<T, DecodeError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let mut tracked = Tracked { rest, used: 0 };
-        let result = T::deserialize(&mut postcard::Deserializer::from_flavor(TrackedRef(
-            &mut tracked,
-        )));
+        let (result, used) = take_postcard::<T>(rest);
         let start = self.offset();
-        self.pos += tracked.used;
+        self.pos += used;
         result.map_err(|err| {
             let problem = Problem::from_postcard(err);
             // Point at the byte that made the value wrong: the last one read. When the content
             // ends early, that is the end of the content.
             let offset = match problem {
                 Problem::UnexpectedEnd => self.offset(),
-                _ => (start + tracked.used).saturating_sub(1).max(start),
+                _ => (start + used).saturating_sub(1).max(start),
             };
             DecodeError::new(offset, DecodeErrorKind::Field { field, problem })
         })
     }
+}
+
+/// Reads one postcard value from the start of `bytes` with the same deserializer the codec
+/// uses, so that each type's decoder exists once. Returns the value and the bytes it took.
+pub(crate) fn take_postcard<T: DeserializeOwned>(bytes: &[u8]) -> (postcard::Result<T>, usize) {
+    let mut tracked = Tracked {
+        rest: bytes,
+        used: 0,
+    };
+    let result = T::deserialize(&mut postcard::Deserializer::from_flavor(TrackedRef(
+        &mut tracked,
+    )));
+    (result, tracked.used)
 }
 
 /// The unread part of the input and how much of it the deserializer has consumed.

@@ -12,6 +12,7 @@
 
 mod body;
 mod cursor;
+pub(crate) use cursor::take_postcard;
 mod error;
 pub mod frame;
 mod header;

@@ -96,11 +96,13 @@ pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
     if code >= T::CODES {
         return Err(Fault::UnknownMessage { code });
     }
-    match postcard::take_from_bytes::<T>(body) {
-        Ok((message, [])) => Ok(message),
-        Ok(_) => Err(Fault::Malformed { code }),
-        Err(postcard::Error::DeserializeUnexpectedEnd) => Err(Fault::Truncated),
-        Err(_) => Err(Fault::Malformed { code }),
+    // The codec's deserializer, so that the types messages share with records (checkpoints,
+    // custody steps, times) are decoded by one copy of their code.
+    match codec::take_postcard::<T>(body) {
+        (Ok(message), used) if used == body.len() => Ok(message),
+        (Ok(_), _) => Err(Fault::Malformed { code }),
+        (Err(postcard::Error::DeserializeUnexpectedEnd), _) => Err(Fault::Truncated),
+        (Err(_), _) => Err(Fault::Malformed { code }),
     }
 }
 
