@@ -1,5 +1,5 @@
-//! The GNSS receiver's NMEA stream: sentences collected line by line, read by [`sentences`], and
-//! kept as the last fix.
+//! The GNSS receiver's NMEA stream: sentences collected line by line, read with integer
+//! arithmetic (`sentences.rs`), and kept as the last fix.
 
 mod sentences;
 
