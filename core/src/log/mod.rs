@@ -35,7 +35,7 @@ use medium::Counted;
 
 use crate::chain::Chain;
 use crate::codec::{self, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf};
-use crate::model::{Body, Commission, Digest, Record, Seq};
+use crate::model::{Body, Commission, Digest, Record, RecordType, Seq};
 
 /// How many damage reports a mount keeps; more are counted.
 pub const MAX_DAMAGE_REPORTS: usize = 8;
@@ -98,7 +98,6 @@ pub struct Log<M: Medium> {
     medium: Counted<M>,
     layout: Layout,
     identity: RecordBuf,
-    commission: Commission,
     identity_generation: u32,
     newest: Option<Newest>,
     oldest_epoch: u32,
@@ -136,35 +135,20 @@ impl<M: Medium> Log<M> {
         config: LayoutConfig,
         commission: &Record,
     ) -> Result<Self, Refused<M>> {
-        let (layout, body, identity, state) =
-            match Self::prepare_identity(&medium, config, commission) {
-                Ok(prepared) => prepared,
-                Err(e) => return Err((medium, e)),
-            };
-        let mut medium = Counted {
-            inner: medium,
-            stats: Stats::default(),
-        };
-        if let Err(e) = erase_and_write_identity(&mut medium, &layout, &identity) {
-            return Err((medium.inner, e));
-        }
-        let mut log = Log::with_identity(medium, layout, identity, body, 1, state);
-        match log.open_segment() {
+        let mut log = Self::on(medium, config)?;
+        match log.format_here(commission) {
             Ok(()) => Ok(log),
             Err(e) => Err((log.into_medium(), e)),
         }
     }
 
-    /// Checks `commission` and encodes it as the identity record of `medium`'s layout.
-    fn prepare_identity(
-        medium: &M,
-        config: LayoutConfig,
-        commission: &Record,
-    ) -> Result<(Layout, Commission, RecordBuf, DeltaState), LogError<M::Error>> {
-        let layout = Layout::new(medium.info(), config)?;
-        let Body::Commission(body) = &commission.body else {
+    /// Formats a log from [`on`](Self::on) where it stands, as [`try_format`](Self::try_format)
+    /// does. A refused commission leaves the medium untouched.
+    #[inline(never)]
+    fn format_here(&mut self, commission: &Record) -> Result<(), LogError<M::Error>> {
+        if !matches!(commission.body, Body::Commission(_)) {
             return Err(LogError::NotACommission);
-        };
+        }
         if commission.header.seq != Seq(0) {
             return Err(LogError::WrongSeq {
                 expected: Seq(0),
@@ -172,38 +156,44 @@ impl<M: Medium> Log<M> {
             });
         }
         let mut state = DeltaState::default();
-        let identity = codec::encode_to_buf(commission, &mut state).map_err(LogError::Encode)?;
-        if IDENTITY_PREFIX_LEN + identity.len() + codec::CRC_LEN > layout.identity_slot_len as usize
-        {
+        // Encoded straight into the log's own copy of the identity.
+        self.identity.clear();
+        self.identity.resize(MAX_RECORD_LEN, 0).ok();
+        let len =
+            codec::encode(commission, &mut state, &mut self.identity).map_err(LogError::Encode)?;
+        self.identity.truncate(len);
+        if IDENTITY_PREFIX_LEN + len + codec::CRC_LEN > self.layout.identity_slot_len as usize {
             return Err(LogError::BadLayout(
                 "the identity record does not fit its slot",
             ));
         }
-        Ok((layout, body.clone(), identity, state))
+        erase_and_write_identity(&mut self.medium, &self.layout, &self.identity)?;
+        self.start_chain(1, state);
+        self.open_segment()
     }
 
-    /// A log that holds only its identity so far: the chain starts with the identity record.
-    fn with_identity(
-        medium: Counted<M>,
-        layout: Layout,
-        identity: RecordBuf,
-        commission: Commission,
-        identity_generation: u32,
-        state: DeltaState,
-    ) -> Self {
-        let mut chain = Chain::default();
-        chain.push(&identity);
+    /// A log on `medium` that holds nothing yet: formatting or mounting fills it in where it
+    /// stands.
+    fn unmounted(medium: Counted<M>, layout: Layout) -> Self {
         Log {
             medium,
             layout,
-            identity,
-            commission,
-            identity_generation,
+            identity: RecordBuf::new(),
+            identity_generation: 0,
             newest: None,
             oldest_epoch: 0,
-            state,
-            chain,
+            state: DeltaState::default(),
+            chain: Chain::default(),
         }
+    }
+
+    /// With the identity record in place, and `state` after it: the log holds only its
+    /// identity so far, and the chain starts with the identity record.
+    fn start_chain(&mut self, identity_generation: u32, state: DeltaState) {
+        self.identity_generation = identity_generation;
+        self.state = state;
+        self.chain = Chain::default();
+        self.chain.push(&self.identity);
     }
 
     /// Mounts the log on `medium` after any reset: finds the identity and the segments, reads
@@ -218,41 +208,48 @@ impl<M: Medium> Log<M> {
     /// [`mount`](Self::mount), handing the medium back when it fails, so that a device can
     /// keep it (to format a blank tag, or to try again).
     pub fn try_mount(medium: M, config: LayoutConfig) -> Result<(Self, MountReport), Refused<M>> {
-        let layout = match Layout::new(medium.info(), config) {
-            Ok(layout) => layout,
-            Err(e) => return Err((medium, e)),
-        };
-        let mut medium = Counted {
-            inner: medium,
-            stats: Stats::default(),
-        };
+        let mut log = Self::on(medium, config)?;
         let mut report = MountReport::default();
-
-        let (identity, generation) = match read_identity(&mut medium, &layout, &mut report) {
-            Ok(found) => found,
-            Err(e) => return Err((medium.inner, e)),
-        };
-        let mut state = DeltaState::default();
-        let commission = match codec::decode(&identity, &mut state) {
-            Ok((
-                Record {
-                    header,
-                    body: Body::Commission(c),
-                },
-                _,
-            )) if header.seq == Seq(0) => c,
-            _ => return Err((medium.inner, LogError::BadIdentity)),
-        };
-        let mut log = Log::with_identity(medium, layout, identity, commission, generation, state);
-        report.records = 1;
-        match log.scan_segments(&mut report) {
+        match log.mount_here(&mut report) {
             Ok(()) => Ok((log, report)),
             Err(e) => Err((log.into_medium(), e)),
         }
     }
 
+    /// A log on `medium`, not mounted yet: [`mount_here`](Self::mount_here) mounts it where it
+    /// stands, so that a device keeps one log and never moves it. Refused, with the medium,
+    /// when `config` does not fit the medium.
+    pub(crate) fn on(medium: M, config: LayoutConfig) -> Result<Self, Refused<M>> {
+        match Layout::new(medium.info(), config) {
+            Ok(layout) => Ok(Self::unmounted(
+                Counted {
+                    inner: medium,
+                    stats: Stats::default(),
+                },
+                layout,
+            )),
+            Err(e) => Err((medium, e)),
+        }
+    }
+
+    /// Mounts a log from [`on`](Self::on) where it stands, as [`try_mount`](Self::try_mount)
+    /// does, adding what it finds to `report`. A log that fails to mount holds nothing but its
+    /// medium, to be handed back.
+    #[inline(never)]
+    pub(crate) fn mount_here(
+        &mut self,
+        report: &mut MountReport,
+    ) -> Result<(), LogError<M::Error>> {
+        let generation = read_identity(&mut self.medium, &self.layout, report, &mut self.identity)?;
+        let state = identity_state(&self.identity).ok_or(LogError::BadIdentity)?;
+        self.start_chain(generation, state);
+        report.records = 1;
+        self.scan_segments(report)
+    }
+
     /// Reads every segment header once, in physical order, and the records of each valid
     /// segment; keeps the state after the newest.
+    #[inline(never)]
     fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
         let n = self.layout.segments;
         let first = self.read_slot(0)?;
@@ -626,9 +623,20 @@ impl<M: Medium> Log<M> {
         self.state.implicit_seq()
     }
 
-    /// The identity: the commission record as decoded.
-    pub fn identity(&self) -> &Commission {
-        &self.commission
+    /// The identity: the commission record, decoded from its stored bytes (which formatting
+    /// and mounting checked: `None` never comes from a mounted log).
+    pub fn identity(&self) -> Option<Commission> {
+        let mut state = DeltaState::default();
+        match codec::decode(&self.identity, &mut state) {
+            Ok((
+                Record {
+                    body: Body::Commission(commission),
+                    ..
+                },
+                _,
+            )) => Some(commission),
+            _ => None,
+        }
     }
 
     /// How many times the identity has been written (1 after formatting).
@@ -838,13 +846,26 @@ fn clear_identity<M: Medium>(
     )
 }
 
-/// Reads both identity slots; returns the newest intact one, repairing the other.
+/// The codec state after `identity`, when it is a commission record with sequence number 0.
+#[inline(never)]
+fn identity_state(identity: &[u8]) -> Option<DeltaState> {
+    let envelope = codec::read_envelope(identity).ok()?;
+    let mut state = DeltaState::default();
+    codec::check(identity, &mut state).ok()?;
+    (envelope.record_type == RecordType::Commission && state.last_seq == Some(Seq(0)))
+        .then_some(state)
+}
+
+/// Reads both identity slots; puts the newest intact one's record in `record` and returns its
+/// generation, repairing the other slot.
+#[inline(never)]
 fn read_identity<M: Medium>(
     medium: &mut Counted<M>,
     layout: &Layout,
     report: &mut MountReport,
-) -> Result<(RecordBuf, u32), LogError<M::Error>> {
-    let mut best: Option<(RecordBuf, u32)> = None;
+    record: &mut RecordBuf,
+) -> Result<u32, LogError<M::Error>> {
+    let mut best: Option<u32> = None;
     let mut intact = [false; 2];
     for copy in 0..2u32 {
         let at = layout.identity_slot(copy);
@@ -868,17 +889,19 @@ fn read_identity<M: Medium>(
                 buf.get_mut(prefix_len..total).unwrap_or_default(),
             )
             .map_err(LogError::Medium)?;
-        if let Some((generation, record)) = decode_identity(buf.get(..total).unwrap_or_default()) {
+        if let Some((generation, found)) = decode_identity(buf.get(..total).unwrap_or_default()) {
             if let Some(slot) = intact.get_mut(copy as usize) {
                 *slot = true;
             }
-            let newer = best.as_ref().is_none_or(|(_, g)| generation > *g);
-            if let (true, Ok(stored)) = (newer, RecordBuf::from_slice(record)) {
-                best = Some((stored, generation));
+            let newer = best.is_none_or(|g| generation > g);
+            if newer && found.len() <= record.capacity() {
+                record.clear();
+                record.extend_from_slice(found).ok();
+                best = Some(generation);
             }
         }
     }
-    let (record, generation) = best.ok_or(LogError::Unformatted)?;
+    let generation = best.ok_or(LogError::Unformatted)?;
     for (copy, ok) in intact.iter().enumerate() {
         if !ok {
             report.add(Damage {
@@ -886,10 +909,10 @@ fn read_identity<M: Medium>(
                 seq: Some(Seq(0)),
                 reason: DamageReason::IdentityCopy,
             });
-            write_identity(medium, layout, copy as u32, generation, &record)?;
+            write_identity(medium, layout, copy as u32, generation, record)?;
         }
     }
-    Ok((record, generation))
+    Ok(generation)
 }
 
 /// Makes segment `physical` free: erased on NOR flash; on rewritable memory its header's first
