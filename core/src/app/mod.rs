@@ -29,7 +29,7 @@ use embedded_io::{Read, ReadReady, Write};
 
 use self::gnss::{Fix, NmeaReader, Sentence};
 use self::session::Session;
-use crate::log::{self, LayoutConfig, Log, LogError, Medium};
+use crate::log::{self, LayoutConfig, Log, LogError, Medium, MountReport};
 use crate::model::{Body, Header, Location, PartyRef, Record, Seq, TimeQuality, Timestamp};
 use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::protocol::{
@@ -155,25 +155,35 @@ impl<B: Board> Tag<B> {
     /// Starts the tag after any reset: mounts the log (a torn append is discarded, damage is
     /// counted and kept), and shows the state on the LED.
     pub fn boot(parts: Parts<B>, settings: Settings) -> Self {
-        let (memory, boot_damage) = match Log::try_mount(parts.medium, settings.layout) {
-            Ok((log, report)) => {
-                let damage = if report.has_damage() {
-                    report.damage_count.max(1)
-                } else {
-                    0
-                };
-                (Memory::Mounted(log), damage)
-            }
-            Err((mut medium, LogError::Unformatted)) => {
-                match log::holds_no_records(&mut medium, settings.layout) {
-                    Ok(true) => (Memory::Blank(medium), 0),
-                    _ => (Memory::Unusable(medium), 0),
-                }
-            }
-            Err((medium, _)) => (Memory::Unusable(medium), 0),
-        };
-        let mut tag = Tag {
-            memory,
+        let (mut tag, medium) = Self::assemble(parts, settings);
+        tag.start(medium);
+        tag
+    }
+
+    /// [`boot`](Self::boot), with the tag built in `place` and its log mounted there: the tag
+    /// is never moved, so that booting takes less stack. Returns the tag, now in `place`.
+    pub fn boot_in(place: &mut Option<Self>, parts: Parts<B>, settings: Settings) -> &mut Self {
+        let (tag, medium) = Self::assemble_in(place, parts, settings);
+        tag.start(medium);
+        tag
+    }
+
+    /// [`assemble`](Self::assemble) into `place`.
+    #[inline(never)]
+    fn assemble_in(
+        place: &mut Option<Self>,
+        parts: Parts<B>,
+        settings: Settings,
+    ) -> (&mut Self, B::Medium) {
+        let (tag, medium) = Self::assemble(parts, settings);
+        (place.insert(tag), medium)
+    }
+
+    /// A tag with `parts` but its memory, not started: [`start`](Self::start) mounts the
+    /// memory, handed back, where the tag is kept.
+    fn assemble(parts: Parts<B>, settings: Settings) -> (Self, B::Medium) {
+        let tag = Tag {
+            memory: Memory::Moving,
             settings,
             clock: parts.clock,
             gnss: parts.gnss,
@@ -190,22 +200,73 @@ impl<B: Board> Tag<B> {
             session: Session::default(),
             button_action: settings.button,
             button_down: false,
-            boot_damage,
+            boot_damage: 0,
             full: false,
             failed: false,
         };
-        tag.full = tag
+        (tag, parts.medium)
+    }
+
+    /// Mounts the log on `medium` and shows the state on the LED.
+    #[inline(never)]
+    fn start(&mut self, medium: B::Medium) {
+        self.mount(medium);
+        self.full = self
             .log()
             .is_some_and(|log| log.free_space() < ROOM_FOR_A_PRESS);
-        let shown = tag.indication();
+        let shown = self.indication();
         event!(
             "boot: {} records, {} damage reports, {}",
-            tag.log().and_then(Log::next_seq).map_or(0, |s| s.0),
-            tag.boot_damage,
+            self.log().and_then(Log::next_seq).map_or(0, |s| s.0),
+            self.boot_damage,
             shown
         );
-        tag.show(shown);
-        tag
+        self.show(shown);
+    }
+
+    /// Mounts the log on `medium` where the tag keeps it, and counts the damage found.
+    #[inline(never)]
+    fn mount(&mut self, medium: B::Medium) {
+        self.place(medium);
+        let Memory::Mounted(log) = &mut self.memory else {
+            return;
+        };
+        let mut report = MountReport::default();
+        match log.mount_here(&mut report) {
+            Ok(()) if report.has_damage() => self.boot_damage = report.damage_count.max(1),
+            Ok(()) => {}
+            Err(e) => self.unmount(e),
+        }
+    }
+
+    /// Puts a log on `medium`, not mounted yet, into the tag's memory; a layout that does not
+    /// fit the medium leaves the memory unusable.
+    #[inline(never)]
+    fn place(&mut self, medium: B::Medium) {
+        self.memory = match Log::on(medium, self.settings.layout) {
+            Ok(log) => Memory::Mounted(log),
+            Err((medium, _)) => Memory::Unusable(medium),
+        };
+    }
+
+    /// After a mount that failed with `e`: the memory is blank when it has no identity and no
+    /// records, and unusable otherwise.
+    #[inline(never)]
+    fn unmount(&mut self, e: LogError<<B::Medium as Medium>::Error>) {
+        let Memory::Mounted(log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
+            return;
+        };
+        let mut medium = log.into_medium();
+        let blank = matches!(e, LogError::Unformatted)
+            && matches!(
+                log::holds_no_records(&mut medium, self.settings.layout),
+                Ok(true)
+            );
+        self.memory = if blank {
+            Memory::Blank(medium)
+        } else {
+            Memory::Unusable(medium)
+        };
     }
 
     /// Stops the tag and hands its peripherals back (the memory keeps its log). `None` only
