@@ -131,10 +131,10 @@ fn before_power_cut(
     memory: &mut [u8],
     progress: &mut Progress,
 ) -> Result<(), Failure> {
-    let mut tag = Tag::boot(parts(world, memory), SETTINGS);
+    let mut place = None;
     let mut s = Script {
         world,
-        tag: &mut tag,
+        tag: Tag::boot_in(&mut place, parts(world, memory), SETTINGS),
         progress,
     };
     s.expect_indication(Indication::Blank)?;
@@ -151,10 +151,10 @@ fn after_power_cut(
     progress: &mut Progress,
     record: &mut dyn FnMut(u32, &[u8]),
 ) -> Result<Outcome, Failure> {
-    let mut tag = Tag::boot(parts(world, memory), SETTINGS);
+    let mut place = None;
     let mut s = Script {
         world,
-        tag: &mut tag,
+        tag: Tag::boot_in(&mut place, parts(world, memory), SETTINGS),
         progress,
     };
     // The log survived whole; the button's action did not.
@@ -252,23 +252,6 @@ impl Script<'_, '_> {
         Ok(())
     }
 
-    /// Sends `frame` as a reader would and returns the tag's answer.
-    #[inline(never)]
-    fn exchange(&mut self, frame: &[u8]) -> Result<Response, Failure> {
-        self.progress.step += 1;
-        if self.world.send_to_tag(frame) != frame.len() {
-            return self.fail(FailureKind::Encode);
-        }
-        self.answer()
-    }
-
-    /// Sends `request` and returns the tag's answer.
-    #[inline(never)]
-    fn request(&mut self, request: &Request) -> Result<Response, Failure> {
-        self.send(request)?;
-        self.answer()
-    }
-
     /// Frames `request` and sends it to the tag, as one step.
     #[inline(never)]
     fn send(&mut self, request: &Request) -> Result<(), Failure> {
@@ -283,13 +266,39 @@ impl Script<'_, '_> {
         Ok(())
     }
 
-    /// Lets the tag answer the frame it was sent, and reads the answer. The frame buffers are
-    /// out of the way while the tag works: its stack is the deepest.
-    fn answer(&mut self) -> Result<Response, Failure> {
+    /// Sends the request `build` makes: the request is made where it is sent, and is gone
+    /// before the tag works.
+    #[inline(never)]
+    fn send_with(
+        &mut self,
+        build: impl FnOnce(&Self) -> Result<Request, Failure>,
+    ) -> Result<(), Failure> {
+        let request = build(self)?;
+        self.send(&request)
+    }
+
+    /// Lets the tag answer what it was sent, then reads the answer and hands it to `expect`,
+    /// which says what the script takes from it or what is wrong with it. The answer is read
+    /// only once the tag is done: while the tag works, where its stack goes deepest, none of
+    /// the script's frames or responses are on the stack.
+    fn answered<T>(
+        &mut self,
+        expect: impl FnOnce(Response) -> Result<T, FailureKind>,
+    ) -> Result<T, Failure> {
         if self.tag.poll().frames != 1 {
             return self.fail(FailureKind::NoResponse);
         }
-        self.take_answer()
+        self.read_answer(expect)
+    }
+
+    /// The tag's answer, off the link, as `expect` takes it.
+    #[inline(never)]
+    fn read_answer<T>(
+        &mut self,
+        expect: impl FnOnce(Response) -> Result<T, FailureKind>,
+    ) -> Result<T, Failure> {
+        let response = self.take_answer()?;
+        expect(response).or_else(|kind| self.fail(kind))
     }
 
     /// The tag's answer, off the link.
@@ -312,56 +321,37 @@ impl Script<'_, '_> {
             .or_else(|fault| self.fail(FailureKind::BadResponse(fault)))
     }
 
-    /// Sends `request` and checks that the tag took it; returns the answer.
-    #[inline(never)]
-    fn ask(&mut self, request: &Request) -> Result<Response, Failure> {
-        let response = self.request(request);
-        if let Ok(Response::Error(fault)) = response {
-            return self.fail(FailureKind::Refused(fault));
-        }
-        response
-    }
-
     /// Sends `request`, expecting [`Response::Done`].
     #[inline(never)]
     fn done(&mut self, request: &Request) -> Result<(), Failure> {
-        match self.ask(request)? {
-            Response::Done => Ok(()),
-            _ => self.fail(FailureKind::Unexpected),
-        }
+        self.send(request)?;
+        self.answered(is_done)
     }
 
     /// Sends `request`, expecting the refusal `fault`.
     #[inline(never)]
     fn refused(&mut self, request: &Request, fault: Fault) -> Result<(), Failure> {
-        match self.request(request)? {
-            Response::Error(f) if f == fault => Ok(()),
-            _ => self.fail(FailureKind::Unexpected),
-        }
-    }
-
-    /// Sends `request`, expecting [`Response::Appended`] with `seq`; returns the new head.
-    #[inline(never)]
-    fn appended(&mut self, request: &Request, seq: Seq) -> Result<Digest, Failure> {
-        match self.ask(request)? {
-            Response::Appended { seq: s, head } if s == seq => Ok(head),
-            _ => self.fail(FailureKind::Unexpected),
-        }
+        self.send(request)?;
+        self.answered(|r| refusal(r, fault))
     }
 
     #[inline(never)]
     fn hello(&mut self, actor: PartyRef) -> Result<(), Failure> {
-        match self.ask(&Request::Hello { actor })? {
+        self.send_with(|_| Ok(Request::Hello { actor }))?;
+        self.answered(|r| match accepted(r)? {
             Response::Welcome { version, .. } if version == protocol::VERSION => Ok(()),
-            _ => self.fail(FailureKind::Unexpected),
-        }
+            _ => Err(FailureKind::Unexpected),
+        })
     }
 
     #[inline(never)]
     fn set_button(&mut self, actor: PartyRef, custody: Custody) -> Result<(), Failure> {
-        self.done(&Request::SetButton {
-            action: ButtonAction { actor, custody },
-        })
+        self.send_with(|_| {
+            Ok(Request::SetButton {
+                action: ButtonAction { actor, custody },
+            })
+        })?;
+        self.answered(is_done)
     }
 
     fn expect_indication(&mut self, indication: Indication) -> Result<(), Failure> {
@@ -387,24 +377,8 @@ impl Script<'_, '_> {
             },
         )?;
         self.hello(MORTUARY_AFFAIRS)?;
-        let mut frame = [0u8; MAX_FRAME_LEN];
-        let n = protocol::encode(&Request::Status, &mut frame).unwrap_or(0);
-        if let Some(byte) = frame.get_mut(2) {
-            *byte ^= 0x10;
-        }
-        match self.exchange(frame.get(..n).unwrap_or_default())? {
-            Response::Error(Fault::BadCrc | Fault::BadFrame) => {}
-            _ => return self.fail(FailureKind::Unexpected),
-        }
-        let commission = commission_record().or_else(|()| self.fail(FailureKind::Encode))?;
-        let stored = self.stored(&commission)?;
-        self.appended(
-            &Request::Commission {
-                stored: stored.clone(),
-            },
-            Seq(0),
-        )?;
-        self.refused(&Request::Commission { stored }, Fault::AlreadyCommissioned)?;
+        self.damaged_frame()?;
+        self.commission()?;
         self.set_button(
             MORTUARY_AFFAIRS,
             custody(
@@ -439,6 +413,48 @@ impl Script<'_, '_> {
         self.press(Some(Ok(Seq(2))))
     }
 
+    /// A damaged frame is refused.
+    #[inline(never)]
+    fn damaged_frame(&mut self) -> Result<(), Failure> {
+        self.send_damaged()?;
+        self.answered(|r| match r {
+            Response::Error(Fault::BadCrc | Fault::BadFrame) => Ok(()),
+            _ => Err(FailureKind::Unexpected),
+        })
+    }
+
+    /// Sends a status request with one bit flipped, as one step.
+    #[inline(never)]
+    fn send_damaged(&mut self) -> Result<(), Failure> {
+        let mut frame = [0u8; MAX_FRAME_LEN];
+        let n = protocol::encode(&Request::Status, &mut frame).unwrap_or(0);
+        if let Some(byte) = frame.get_mut(2) {
+            *byte ^= 0x10;
+        }
+        self.progress.step += 1;
+        if self.world.send_to_tag(frame.get(..n).unwrap_or_default()) != n {
+            return self.fail(FailureKind::Encode);
+        }
+        Ok(())
+    }
+
+    /// The tag is commissioned, once: a second commission is refused.
+    #[inline(never)]
+    fn commission(&mut self) -> Result<(), Failure> {
+        self.send_with(Self::commission_request)?;
+        self.answered(|r| appended_as(r, Seq(0)))?;
+        self.send_with(Self::commission_request)?;
+        self.answered(|r| refusal(r, Fault::AlreadyCommissioned))
+    }
+
+    /// The commission request of box 1, as the mortuary-affairs team's reader sends it.
+    fn commission_request(&self) -> Result<Request, Failure> {
+        let commission = commission_record().or_else(|()| self.fail(FailureKind::Encode))?;
+        Ok(Request::Commission {
+            stored: self.stored(&commission)?,
+        })
+    }
+
     /// In the aircraft the fix is lost: the arrival at Osan has a time but no place.
     #[inline(never)]
     fn flight_to_osan(&mut self) -> Result<(), Failure> {
@@ -467,50 +483,40 @@ impl Script<'_, '_> {
     fn osan(&mut self) -> Result<(), Failure> {
         self.wait_s(30);
         self.hello(UNC_RECEIVING)?;
-        let received = Record {
-            header: Header {
-                seq: Seq(4),
-                time: Some(Timestamp {
-                    at: OSAN_RECEIPT,
-                    quality: TimeQuality::Manual,
-                }),
-                tz: KOREA.unwrap_or_default(),
-                actor: UNC_RECEIVING,
-                location: Location::Place(OSAN),
-            },
-            body: Body::Custody(custody(
-                BizStep::Accepting,
-                Disposition::InProgress,
-                AIRCREW,
-                UNC_RECEIVING,
-                SealState::Intact,
-            )),
-        };
         // A record with the wrong sequence number is refused and changes nothing.
-        let mut early = received.clone();
-        early.header.seq = Seq(3);
-        self.refused(
-            &Request::Append {
-                stored: self.stored(&early)?,
-            },
-            Fault::WrongSeq {
-                expected: Seq(4),
-                got: Seq(3),
-            },
-        )?;
-        let stored = self.stored(&received)?;
-        let head = self.appended(&Request::Append { stored }, Seq(4))?;
-        let checkpoint = Request::Checkpoint {
-            checkpoint: signed(
-                5,
-                head,
-                [
-                    (keys::AIRCREW, SignerRole::Releasing),
-                    (keys::UNC_RECEIVING, SignerRole::Receiving),
-                ],
-            ),
-        };
-        self.appended(&checkpoint, Seq(5))?;
+        self.send_with(|s| {
+            Ok(Request::Append {
+                stored: s.stored(&osan_receipt(Seq(3)))?,
+            })
+        })?;
+        self.answered(|r| {
+            refusal(
+                r,
+                Fault::WrongSeq {
+                    expected: Seq(4),
+                    got: Seq(3),
+                },
+            )
+        })?;
+        self.send_with(|s| {
+            Ok(Request::Append {
+                stored: s.stored(&osan_receipt(Seq(4)))?,
+            })
+        })?;
+        let head = self.answered(|r| appended_as(r, Seq(4)))?;
+        self.send_with(|_| {
+            Ok(Request::Checkpoint {
+                checkpoint: signed(
+                    5,
+                    head,
+                    [
+                        (keys::AIRCREW, SignerRole::Releasing),
+                        (keys::UNC_RECEIVING, SignerRole::Receiving),
+                    ],
+                ),
+            })
+        })?;
+        self.answered(|r| appended_as(r, Seq(5)))?;
         self.done(&Request::Goodbye)
     }
 
@@ -521,13 +527,16 @@ impl Script<'_, '_> {
         self.sleep_s(5 * 86_400);
         self.hello(DPAA_LAB)?;
         // The laboratory's reader sets the clock from the network and the local offset.
-        self.done(&Request::SetClock {
-            time: Timestamp {
-                at: LAB_CLOCK,
-                quality: TimeQuality::Network,
-            },
-            tz: HAWAII.unwrap_or_default(),
+        self.send_with(|_| {
+            Ok(Request::SetClock {
+                time: Timestamp {
+                    at: LAB_CLOCK,
+                    quality: TimeQuality::Network,
+                },
+                tz: HAWAII.unwrap_or_default(),
+            })
         })?;
+        self.answered(is_done)?;
         self.set_button(
             DPAA_LAB,
             custody(
@@ -557,14 +566,76 @@ impl Script<'_, '_> {
         self.hello(DPAA_LAB)?;
         let mut request = &Request::Read { from: Seq(0) };
         loop {
-            match &self.ask(request)? {
-                Response::Record { offset, stored, .. } => record(*offset, stored),
-                Response::End => break,
-                _ => return self.fail(FailureKind::Unexpected),
+            self.send(request)?;
+            let more = self.answered(|r| match accepted(r)? {
+                Response::Record { offset, stored, .. } => {
+                    record(offset, &stored);
+                    Ok(true)
+                }
+                Response::End => Ok(false),
+                _ => Err(FailureKind::Unexpected),
+            })?;
+            if !more {
+                break;
             }
             request = &Request::ReadNext;
         }
         self.done(&Request::Goodbye)
+    }
+}
+
+/// The answer, unless it is a refusal.
+fn accepted(response: Response) -> Result<Response, FailureKind> {
+    match response {
+        Response::Error(fault) => Err(FailureKind::Refused(fault)),
+        other => Ok(other),
+    }
+}
+
+/// [`Response::Done`], and nothing else.
+fn is_done(response: Response) -> Result<(), FailureKind> {
+    match accepted(response)? {
+        Response::Done => Ok(()),
+        _ => Err(FailureKind::Unexpected),
+    }
+}
+
+/// The refusal `fault`, and nothing else.
+fn refusal(response: Response, fault: Fault) -> Result<(), FailureKind> {
+    match response {
+        Response::Error(f) if f == fault => Ok(()),
+        _ => Err(FailureKind::Unexpected),
+    }
+}
+
+/// [`Response::Appended`] with `seq`: the new chain head.
+fn appended_as(response: Response, seq: Seq) -> Result<Digest, FailureKind> {
+    match accepted(response)? {
+        Response::Appended { seq: s, head } if s == seq => Ok(head),
+        _ => Err(FailureKind::Unexpected),
+    }
+}
+
+/// The receiving officials' record at Osan, as sequence number `seq`.
+fn osan_receipt(seq: Seq) -> Record {
+    Record {
+        header: Header {
+            seq,
+            time: Some(Timestamp {
+                at: OSAN_RECEIPT,
+                quality: TimeQuality::Manual,
+            }),
+            tz: KOREA.unwrap_or_default(),
+            actor: UNC_RECEIVING,
+            location: Location::Place(OSAN),
+        },
+        body: Body::Custody(custody(
+            BizStep::Accepting,
+            Disposition::InProgress,
+            AIRCREW,
+            UNC_RECEIVING,
+            SealState::Intact,
+        )),
     }
 }
 

@@ -20,7 +20,12 @@ const POLLS: u32 = 100;
 #[entry]
 fn main() -> ! {
     let world = World::new();
-    let mut tag = Tag::boot(parts(&world, log_memory()), black_box(Settings::default()));
+    let mut place = None;
+    let tag = Tag::boot_in(
+        &mut place,
+        parts(&world, log_memory()),
+        black_box(Settings::default()),
+    );
     for _ in 0..POLLS {
         // Whatever arrived on the reader link and from the GNSS receiver, and the button.
         world.send_to_tag(&black_box([0u8; 32]));
