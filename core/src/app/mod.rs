@@ -446,6 +446,7 @@ impl<B: Board> Tag<B> {
         }
     }
 
+    #[inline(never)]
     fn poll_gnss(&mut self) -> u32 {
         let mut sentences = 0;
         let mut chunk = [0u8; 32];

@@ -1144,22 +1144,11 @@ impl<M: Medium> Log<M> {
                     })));
                 }
                 Phase::Identity => {
-                    let Some(nw) = self.newest else {
-                        at.phase = Phase::Done;
-                        continue;
-                    };
-                    let first = self.oldest_epoch;
-                    let physical = self.physical_of(first).unwrap_or(nw.physical);
-                    self.open_read(&mut at.phase, first, physical)?;
-                    if at.from == Seq(0) {
-                        let mut state = DeltaState::default();
-                        if codec::check(&self.identity, &mut state).is_ok() {
-                            stored.clone_from(&self.identity);
-                            return Ok(Some(StoredEntry::Record {
-                                offset: 0,
-                                state_before: DeltaState::default(),
-                            }));
-                        }
+                    if self.start_read(at, stored)? {
+                        return Ok(Some(StoredEntry::Record {
+                            offset: 0,
+                            state_before: DeltaState::default(),
+                        }));
                     }
                 }
                 Phase::Segment {
@@ -1205,6 +1194,31 @@ impl<M: Medium> Log<M> {
                 }
             }
         }
+    }
+
+    /// Starts the read at `at`: moves it to the oldest segment, and puts the identity record in
+    /// `stored` when the read takes it. Whether it does.
+    #[inline(never)]
+    fn start_read(
+        &mut self,
+        at: &mut ReadPoint,
+        stored: &mut RecordBuf,
+    ) -> Result<bool, LogError<M::Error>> {
+        let Some(nw) = self.newest else {
+            at.phase = Phase::Done;
+            return Ok(false);
+        };
+        let first = self.oldest_epoch;
+        let physical = self.physical_of(first).unwrap_or(nw.physical);
+        self.open_read(&mut at.phase, first, physical)?;
+        if at.from == Seq(0) {
+            let mut state = DeltaState::default();
+            if codec::check(&self.identity, &mut state).is_ok() {
+                stored.clone_from(&self.identity);
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Moves `phase` past the segment `epoch`, at `physical`: to the next segment, or done.
