@@ -158,26 +158,28 @@ impl<B: Board> Tag<B> {
         let Memory::Blank(medium) = core::mem::replace(&mut self.memory, Memory::Moving) else {
             return Err(Fault::NotBlank);
         };
-        match Log::try_format(medium, self.settings.layout, record) {
-            Ok(log) => {
-                let head = log.chain().head();
-                self.memory = Memory::Mounted(log);
-                Ok(Response::Appended {
-                    seq: record.header.seq,
-                    head,
-                })
-            }
-            Err((medium, e)) => {
-                // A refused commission leaves the memory as it was; a failed write leaves it
-                // holding part of a log, which the tag then never erases.
-                let fault = log_fault(e);
-                self.memory = if fault == Fault::Storage {
-                    Memory::Unusable(medium)
-                } else {
-                    Memory::Blank(medium)
-                };
-                Err(fault)
-            }
+        // Formatted where the tag keeps its log, as a mount is: the log is never moved.
+        self.place(medium);
+        let Memory::Mounted(log) = &mut self.memory else {
+            return Err(Fault::Storage);
+        };
+        let Err(e) = log.format_here(record) else {
+            return Ok(Response::Appended {
+                seq: record.header.seq,
+                head: log.chain().head(),
+            });
+        };
+        // A refused commission leaves the memory as it was; a failed write leaves it holding
+        // part of a log, which the tag then never erases.
+        let fault = log_fault(e);
+        if let Memory::Mounted(log) = core::mem::replace(&mut self.memory, Memory::Moving) {
+            let medium = log.into_medium();
+            self.memory = if fault == Fault::Storage {
+                Memory::Unusable(medium)
+            } else {
+                Memory::Blank(medium)
+            };
         }
+        Err(fault)
     }
 }

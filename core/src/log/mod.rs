@@ -145,7 +145,7 @@ impl<M: Medium> Log<M> {
     /// Formats a log from [`on`](Self::on) where it stands, as [`try_format`](Self::try_format)
     /// does. A refused commission leaves the medium untouched.
     #[inline(never)]
-    fn format_here(&mut self, commission: &Record) -> Result<(), LogError<M::Error>> {
+    pub(crate) fn format_here(&mut self, commission: &Record) -> Result<(), LogError<M::Error>> {
         if !matches!(commission.body, Body::Commission(_)) {
             return Err(LogError::NotACommission);
         }
