@@ -22,7 +22,7 @@ pub use error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 pub use state::DeltaState;
 
 use crate::model::bytes::varint_len;
-use crate::model::{Record, RecordType};
+use crate::model::{Body, Header, Record, RecordType};
 use cursor::{Reader, Writer};
 
 /// The version of the stored format that this code writes. Every older version stays readable.
@@ -242,13 +242,10 @@ fn read_length(bytes: &[u8]) -> Result<(usize, usize), DecodeError> {
 /// Returns the record and how many bytes it took. On error `state` is unchanged and the error
 /// names the offset, from the start of `bytes`, where decoding stopped.
 pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), DecodeError> {
-    let (env, mut r) = open(bytes)?;
-    let header = header::read(&mut r, state)?;
-    let body = body::read(&mut r, env.record_type, state)?;
-    finish(&r)?;
+    let (header, body, len) = read_parts(bytes, state)?;
     let record = Record { header, body };
     state.advance(&record);
-    Ok((record, env.total_len))
+    Ok((record, len))
 }
 
 /// Checks that the record at the start of `bytes`, which follows `state`, decodes, and advances
@@ -256,32 +253,30 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 /// stored bytes only. Returns how many bytes the record took.
 #[inline(never)]
 pub(crate) fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
-    let (env, mut r) = open(bytes)?;
-    let header = header::read(&mut r, state)?;
-    let body = body::read(&mut r, env.record_type, state)?;
-    finish(&r)?;
+    let (header, body, len) = read_parts(bytes, state)?;
     state.advance_parts(&header, &body);
-    Ok(env.total_len)
+    Ok(len)
 }
 
-/// The envelope of the record at the start of `bytes`, checked, and a reader of its content.
-fn open(bytes: &[u8]) -> Result<(Envelope, Reader<'_>), DecodeError> {
+/// The header and body of the record at the start of `bytes`, which follows `state`, and how
+/// many bytes it took; content left over after the body is an error. Inlined into both
+/// callers, so that neither holds a second header and body on the stack.
+#[inline(always)]
+fn read_parts(bytes: &[u8], state: &DeltaState) -> Result<(Header, Body, usize), DecodeError> {
     let env = read_envelope(bytes)?;
     let content = bytes
         .get(env.content_start..env.content_start + env.content_len)
         .unwrap_or_default();
-    Ok((env, Reader::new(content, env.content_start)))
-}
-
-/// Checks that the content read by `r` has nothing left over.
-fn finish(r: &Reader<'_>) -> Result<(), DecodeError> {
+    let mut r = Reader::new(content, env.content_start);
+    let header = header::read(&mut r, state)?;
+    let body = body::read(&mut r, env.record_type, state)?;
     if r.remaining() > 0 {
         return Err(DecodeError::new(
             r.offset(),
             DecodeErrorKind::TrailingBytes(r.remaining()),
         ));
     }
-    Ok(())
+    Ok((header, body, env.total_len))
 }
 
 /// A record read from a sequence, with where it was.

@@ -47,8 +47,7 @@ impl DeltaState {
     }
 
     /// Takes the record of `header` and `body` as the previous record.
-    pub(crate) fn advance_parts(&mut self, header: &Header, body: &Body) {
-        let h = header;
+    pub(crate) fn advance_parts(&mut self, h: &Header, body: &Body) {
         self.last_seq = Some(h.seq);
         if let Some(time) = h.time {
             self.last_time = Some(time.at);

@@ -95,8 +95,7 @@ mod tests {
 
     /// A sentence with its checksum and line ending.
     fn sentence(body: &str) -> String {
-        let sum = body.bytes().fold(0u8, |acc, b| acc ^ b);
-        format!("${body}*{sum:02X}\r\n")
+        sentences::tests::sentence(body) + "\r\n"
     }
 
     fn feed(reader: &mut NmeaReader, text: &str) -> Vec<Sentence> {

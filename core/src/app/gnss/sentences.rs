@@ -221,7 +221,7 @@ fn digits(field: &[u8]) -> Option<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     extern crate std;
     use std::format;
     use std::string::String;
@@ -234,8 +234,8 @@ mod tests {
     use super::super::parse;
     use super::*;
 
-    /// A sentence with its checksum.
-    fn sentence(body: &str) -> String {
+    /// A sentence with its checksum, without a line ending.
+    pub(in crate::app::gnss) fn sentence(body: &str) -> String {
         let sum = body.bytes().fold(0u8, |acc, b| acc ^ b);
         format!("${body}*{sum:02X}")
     }
