@@ -28,6 +28,59 @@ impl UtcSeconds {
     pub fn from_unix(unix: i64) -> Option<Self> {
         u32::try_from(unix - Self::UNIX_OFFSET).ok().map(UtcSeconds)
     }
+
+    /// The instant `second_of_day` seconds into the UTC day `day` days after 2000-01-01
+    /// (see [`days_since_2000`]), if it lies between 2000 and 2136.
+    pub fn from_day(day: i32, second_of_day: u32) -> Option<Self> {
+        u32::try_from(day)
+            .ok()?
+            .checked_mul(SECONDS_PER_DAY)?
+            .checked_add(second_of_day)
+            .map(UtcSeconds)
+    }
+}
+
+const SECONDS_PER_DAY: u32 = 86_400;
+
+/// Days from 2000-01-01 to the Gregorian date `year`-`month`-`day` (negative before it), or
+/// `None` when no such date exists (month 13, 30 February, 29 February of a common year) or
+/// the year is 0 or past 9999.
+///
+/// Integer arithmetic on `u32` only, for a tag reading dates from its GNSS receiver: a
+/// calendar library's tables cost a Cortex-M0 more flash than the tag's whole GNSS reader.
+///
+/// ```
+/// use remtag::model::time::days_since_2000;
+///
+/// assert_eq!(days_since_2000(2018, 7, 27), Some(6_782));
+/// assert_eq!(days_since_2000(1999, 12, 31), Some(-1));
+/// assert_eq!(days_since_2000(2018, 2, 29), None);
+/// ```
+pub fn days_since_2000(year: u32, month: u32, day: u32) -> Option<i32> {
+    /// Days before the first of each month in a common year.
+    const BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let length = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    let before_month = *BEFORE_MONTH.get(month.checked_sub(1)? as usize)?;
+    if day == 0 || day > length {
+        return None;
+    }
+    let day_of_year = before_month + u32::from(leap && month > 2) + day - 1;
+    // Days from 0001-01-01 to the first of January of `year`.
+    let year_start = |year: u32| {
+        let before = year - 1;
+        365 * before + before / 4 - before / 100 + before / 400
+    };
+    let days = year_start(year) + day_of_year;
+    Some(days as i32 - year_start(2000) as i32)
 }
 
 /// How the tag or the reader knew the time of a record.
@@ -145,6 +198,44 @@ mod tests {
             s
         });
         assert_eq!(korea.as_deref(), Some("+09:00"));
+    }
+
+    #[test]
+    fn days_since_2000_agree_with_chrono_on_every_date() {
+        let epoch = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        for year in (1..=40).chain(1583..=2200).chain(9990..=10_001) {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let expected = i32::try_from(year)
+                        .ok()
+                        .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, month, day))
+                        .filter(|_| year <= 9999)
+                        .map(|date| (date - epoch).num_days() as i32);
+                    assert_eq!(
+                        days_since_2000(year, month, day),
+                        expected,
+                        "{year}-{month}-{day}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn instants_from_days_stay_within_the_epoch() {
+        assert_eq!(UtcSeconds::from_day(0, 0), Some(UtcSeconds(0)));
+        assert_eq!(UtcSeconds::from_day(-1, 86_399), None);
+        // 2018-07-27T09:30:00Z.
+        let at = UtcSeconds::from_day(6_782, 34_200);
+        assert_eq!(at.map(UtcSeconds::to_unix), Some(1_532_683_800));
+        // The last second a u32 holds, 2136-02-07T06:28:15Z, and the one after it.
+        let last_day = (u32::MAX / SECONDS_PER_DAY) as i32;
+        let rest = u32::MAX % SECONDS_PER_DAY;
+        assert_eq!(
+            UtcSeconds::from_day(last_day, rest),
+            Some(UtcSeconds(u32::MAX))
+        );
+        assert_eq!(UtcSeconds::from_day(last_day, rest + 1), None);
     }
 
     #[test]

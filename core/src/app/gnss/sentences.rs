@@ -11,9 +11,8 @@
 //! the tag's whole budget (`docs/FIRMWARE.md`). So these few fields are read here, and the
 //! tests hold them to what the crate's own RMC and GGA parsers say of the same sentences.
 
-use chrono::{NaiveDate, NaiveTime};
-
 use super::{Fix, Sentence};
+use crate::model::time::days_since_2000;
 use crate::model::{GeoPoint, UtcSeconds};
 
 /// A sentence, or a field in it, that is not what NMEA 0183 allows there.
@@ -96,9 +95,10 @@ fn rmc(data: &[u8]) -> Result<Sentence, Malformed> {
         // Out of range (more than 90° or 180°): no position.
         GeoPoint::from_microdegrees(lat, lon)
     };
+    // A date before 2000 (NMEA dates go back to 1983) is no instant the tag can record.
     let at = date
         .zip(time)
-        .and_then(|(date, time)| UtcSeconds::from_unix(date.and_time(time).and_utc().timestamp()));
+        .and_then(|(day, second)| UtcSeconds::from_day(day, second));
     Ok(match (valid, at, point) {
         (true, Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
         _ => Sentence::NoFix,
@@ -128,25 +128,28 @@ fn optional<T>(
     }
 }
 
-/// `hhmmss` with any fraction of a second, which is dropped.
-fn time_of_day(field: &[u8]) -> Result<NaiveTime, Malformed> {
+/// `hhmmss` with any fraction of a second, which is dropped, as seconds since midnight.
+fn time_of_day(field: &[u8]) -> Result<u32, Malformed> {
     let (whole, fraction) = split_decimal(field);
     if whole.len() != 6 || !all_digits(fraction) {
         return Err(Malformed);
     }
     let [h, m, s] = pairs(whole)?;
-    NaiveTime::from_hms_opt(h, m, s).ok_or(Malformed)
+    if h > 23 || m > 59 || s > 59 {
+        return Err(Malformed);
+    }
+    Ok(h * 3600 + m * 60 + s)
 }
 
-/// `ddmmyy`; years 83 to 99 are 1983 to 1999 (NMEA 0183 dates from 1983), the others 20yy.
-fn date(field: &[u8]) -> Result<NaiveDate, Malformed> {
+/// `ddmmyy` as days since 2000-01-01; years 83 to 99 are 1983 to 1999 (NMEA 0183 dates from
+/// 1983), the others 20yy. A date that does not exist is malformed.
+fn date(field: &[u8]) -> Result<i32, Malformed> {
     if field.len() != 6 {
         return Err(Malformed);
     }
     let [d, m, y] = pairs(field)?;
     let year = if y >= 83 { 1900 + y } else { 2000 + y };
-    let year = i32::try_from(year).map_err(|_| Malformed)?;
-    NaiveDate::from_ymd_opt(year, m, d).ok_or(Malformed)
+    days_since_2000(year, m, d).ok_or(Malformed)
 }
 
 /// Six digits as three two-digit numbers.
