@@ -34,11 +34,13 @@ const GNSS_QUEUE: usize = 256;
 /// The world around a tag: time, the button, the LED, and the bytes on the GNSS receiver's
 /// UART and on the reader link. The tag's peripherals share it with the script.
 pub struct World {
-    /// Milliseconds since the script started; delays move it.
-    ms: Cell<u64>,
-    /// The real-time clock: the UTC second it was set to and when, or `None` before it was
-    /// ever set.
-    rtc: Cell<Option<(u32, u64)>>,
+    /// Time since the script started, as whole seconds and the milliseconds after them;
+    /// delays move it. In `u32`s: a Cortex-M0 divides a `u64` in a kilobyte of library code.
+    seconds: Cell<u32>,
+    millis: Cell<u32>,
+    /// The real-time clock: the UTC second it was set to and the world's time then, or `None`
+    /// before it was ever set. It counts whole seconds, as a clock chip does.
+    rtc: Cell<Option<(u32, (u32, u32))>>,
     button_down: Cell<bool>,
     led_on: Cell<bool>,
     blinks: Cell<u32>,
@@ -57,7 +59,8 @@ impl World {
     /// A world at time zero, with a clock that was never set.
     pub const fn new() -> Self {
         World {
-            ms: Cell::new(0),
+            seconds: Cell::new(0),
+            millis: Cell::new(0),
             rtc: Cell::new(None),
             button_down: Cell::new(false),
             led_on: Cell::new(false),
@@ -70,12 +73,29 @@ impl World {
 
     /// Milliseconds since the script started.
     pub fn ms(&self) -> u64 {
-        self.ms.get()
+        u64::from(self.seconds.get()) * 1000 + u64::from(self.millis.get())
     }
 
     /// Lets `ms` milliseconds pass.
-    pub fn advance_ms(&self, ms: u64) {
-        self.ms.set(self.ms.get().saturating_add(ms));
+    pub fn advance_ms(&self, ms: u32) {
+        let mut millis = self.millis.get() + ms % 1000;
+        let mut seconds = ms / 1000;
+        if millis >= 1000 {
+            millis -= 1000;
+            seconds += 1;
+        }
+        self.millis.set(millis);
+        self.advance_s(seconds);
+    }
+
+    /// Lets `s` seconds pass.
+    pub fn advance_s(&self, s: u32) {
+        self.seconds.set(self.seconds.get().saturating_add(s));
+    }
+
+    /// The world's time now: whole seconds and the milliseconds after them.
+    fn now(&self) -> (u32, u32) {
+        (self.seconds.get(), self.millis.get())
     }
 
     /// Holds the button down, or lets it go.
@@ -110,11 +130,13 @@ impl World {
 
     /// UTC now as the real-time clock counts it.
     fn rtc_now(&self) -> Option<UtcSeconds> {
-        let (at, set_ms) = self.rtc.get()?;
-        let elapsed_s = self.ms.get().saturating_sub(set_ms) / 1000;
-        Some(UtcSeconds(at.saturating_add(
-            u32::try_from(elapsed_s).unwrap_or(u32::MAX),
-        )))
+        let (at, (set_s, set_ms)) = self.rtc.get()?;
+        let (s, ms) = self.now();
+        // Whole seconds elapsed: one fewer when the milliseconds have not caught up yet.
+        let elapsed_s = s
+            .saturating_sub(set_s)
+            .saturating_sub(u32::from(ms < set_ms));
+        Some(UtcSeconds(at.saturating_add(elapsed_s)))
     }
 }
 
@@ -214,7 +236,7 @@ impl Clock for ScriptClock<'_> {
     }
 
     fn set(&mut self, at: UtcSeconds) -> Result<(), Infallible> {
-        self.0.rtc.set(Some((at.0, self.0.ms.get())));
+        self.0.rtc.set(Some((at.0, self.0.now())));
         Ok(())
     }
 }
@@ -312,11 +334,11 @@ pub struct ScriptDelay<'w>(&'w World);
 
 impl DelayNs for ScriptDelay<'_> {
     fn delay_ns(&mut self, ns: u32) {
-        self.0.advance_ms(u64::from(ns.div_ceil(1_000_000)));
+        self.0.advance_ms(ns.div_ceil(1_000_000));
     }
 
     fn delay_ms(&mut self, ms: u32) {
-        self.0.advance_ms(u64::from(ms));
+        self.0.advance_ms(ms);
     }
 }
 

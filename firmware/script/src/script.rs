@@ -208,7 +208,7 @@ impl Script<'_, '_> {
 
     /// Lets `s` seconds pass at once (the tag asleep).
     fn sleep_s(&self, s: u32) {
-        self.world.advance_ms(u64::from(s) * 1000);
+        self.world.advance_s(s);
     }
 
     /// Presses the button and lets it go; checks what the press did.
