@@ -29,9 +29,10 @@ use embedded_io::{Read, ReadReady, Write};
 
 use self::gnss::{Fix, NmeaReader, Sentence};
 use self::session::Session;
+use crate::codec::{MAX_BODY_LEN, StoredBody};
 use crate::log::{self, LayoutConfig, Log, LogError, Medium, MountReport};
-use crate::model::{Body, Header, Location, PartyRef, Record, Seq, TimeQuality, Timestamp};
 use crate::model::{Digest, TzOffset, UtcSeconds};
+use crate::model::{Header, Location, PartyRef, Seq, TimeQuality, Timestamp};
 use crate::protocol::{
     self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request,
     Response, Status,
@@ -372,10 +373,9 @@ impl<B: Board> Tag<B> {
     fn press(&mut self) -> Result<Seq, Fault> {
         let action = self.button_action.ok_or(Fault::NoButtonAction)?;
         let header = self.stamp(action.actor)?;
-        self.append(&Record {
-            header,
-            body: Body::Custody(action.custody),
-        })
+        let mut buf = [0u8; MAX_BODY_LEN];
+        let body = StoredBody::custody(&action.custody, &mut buf).map_err(|_| Fault::BadRecord)?;
+        self.append(&header, &body)
     }
 
     /// The header of a record the tag makes now, for `actor`.
@@ -424,12 +424,12 @@ impl<B: Board> Tag<B> {
         }
     }
 
-    /// Appends `record` and keeps the LED's state up to date.
-    fn append(&mut self, record: &Record) -> Result<Seq, Fault> {
+    /// Appends the record of `header` and `body` and keeps the LED's state up to date.
+    fn append(&mut self, header: &Header, body: &StoredBody<'_>) -> Result<Seq, Fault> {
         let Memory::Mounted(log) = &mut self.memory else {
             return Err(Fault::NotCommissioned);
         };
-        match log.append(record) {
+        match log.append_parts(header, body) {
             Ok(seq) => {
                 self.full = log.free_space() < ROOM_FOR_A_PRESS;
                 Ok(seq)

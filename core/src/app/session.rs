@@ -1,10 +1,10 @@
 //! Answering a reader: one response for every request, and a refusal that says why.
 
 use super::{Board, Clock, Memory, Tag, log_fault};
-use crate::codec::RecordBuf;
+use crate::codec::{MAX_BODY_LEN, RecordBuf, StoredBody};
 use crate::log::{Log, ReadPoint, StoredEntry};
-use crate::model::{Body, Checkpoint, PartyRef, Record};
-use crate::protocol::{Fault, Needs, Request, Response, VERSION, decode_record};
+use crate::model::{Checkpoint, Header, PartyRef, RecordType};
+use crate::protocol::{Fault, Needs, Request, Response, VERSION, read_record};
 
 /// A reader session: open after [`Request::Hello`], with the read in progress, if any.
 #[derive(Default)]
@@ -55,14 +55,17 @@ impl<B: Board> Tag<B> {
             }
             Request::ReadNext => self.next_entry(),
             Request::Append { stored } => {
-                let record = decode_record(stored)?;
-                match record.body {
-                    Body::Commission(_) | Body::Checkpoint(_) => Err(Fault::NotAllowed),
-                    _ => self.appended(&record),
+                let (header, body) = read_record(stored)?;
+                match body.record_type() {
+                    RecordType::Commission | RecordType::Checkpoint => Err(Fault::NotAllowed),
+                    _ => self.appended(&header, &body),
                 }
             }
             Request::Checkpoint { checkpoint } => self.checkpoint(actor, checkpoint),
-            Request::Commission { stored } => self.commission(&decode_record(stored)?),
+            Request::Commission { stored } => {
+                let (header, body) = read_record(stored)?;
+                self.commission(&header, &body)
+            }
             Request::SetClock { time, tz } => {
                 self.clock.set(time.at).map_err(|_| Fault::Clock)?;
                 self.time_source = Some(time.quality);
@@ -121,8 +124,8 @@ impl<B: Board> Tag<B> {
         }
     }
 
-    fn appended(&mut self, record: &Record) -> Result<Response, Fault> {
-        let seq = self.append(record)?;
+    fn appended(&mut self, header: &Header, body: &StoredBody<'_>) -> Result<Response, Fault> {
+        let seq = self.append(header, body)?;
         let head = self.mounted()?.chain().head();
         Ok(Response::Appended { seq, head })
     }
@@ -140,16 +143,15 @@ impl<B: Board> Tag<B> {
             return Err(Fault::CheckpointMismatch { count, head });
         }
         let header = self.stamp(actor)?;
-        self.appended(&Record {
-            header,
-            body: Body::Checkpoint(checkpoint.clone()),
-        })
+        let mut buf = [0u8; MAX_BODY_LEN];
+        let body = StoredBody::checkpoint(checkpoint, &mut buf).map_err(|_| Fault::BadRecord)?;
+        self.appended(&header, &body)
     }
 
     /// Formats a blank memory with `record` as the identity. A commissioned tag is never
     /// commissioned again, and a memory holding anything is never erased.
     #[inline(never)]
-    fn commission(&mut self, record: &Record) -> Result<Response, Fault> {
+    fn commission(&mut self, header: &Header, body: &StoredBody<'_>) -> Result<Response, Fault> {
         match &self.memory {
             Memory::Blank(_) => {}
             Memory::Mounted(_) => return Err(Fault::AlreadyCommissioned),
@@ -163,9 +165,9 @@ impl<B: Board> Tag<B> {
         let Memory::Mounted(log) = &mut self.memory else {
             return Err(Fault::Storage);
         };
-        let Err(e) = log.format_here(record) else {
+        let Err(e) = log.format_here(header, body) else {
             return Ok(Response::Appended {
-                seq: record.header.seq,
+                seq: header.seq,
                 head: log.chain().head(),
             });
         };

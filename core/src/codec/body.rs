@@ -1,12 +1,14 @@
 //! Record bodies on the wire: postcard, in the order the model declares the fields, except for
-//! the custody seal, whose number is left out when it repeats the previous seal's.
+//! the custody seal, whose number is left out when it repeats the previous seal's. Serde reads
+//! and writes them whole; a tag checks them by their shape (`shape.rs`) and stores the bytes.
 
 use postcard::experimental::max_size::MaxSize;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use super::cursor::{Reader, Writer};
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field};
+use super::shape::SealFound;
 use super::state::DeltaState;
 use crate::model::{
     Aggregate, BizStep, Body, Checkpoint, Commission, Condition, Correction, Custody, Disposition,
@@ -14,7 +16,7 @@ use crate::model::{
 };
 
 /// A custody record as stored.
-#[derive(Serialize, Deserialize, MaxSize)]
+#[derive(Deserialize, MaxSize)]
 struct WireCustody {
     step: BizStep,
     disposition: Disposition,
@@ -24,8 +26,9 @@ struct WireCustody {
     condition: Condition,
 }
 
-/// A seal as stored.
-#[derive(Serialize, Deserialize, MaxSize)]
+/// A seal as stored; the order of the variants is [`SEAL_NONE`], [`SEAL_SAME_NUMBER`],
+/// [`SEAL_NEW_NUMBER`].
+#[derive(Deserialize, MaxSize)]
 enum WireSeal {
     /// The container has no seal.
     None,
@@ -48,7 +51,7 @@ const fn max(sizes: &[usize]) -> usize {
 }
 
 /// The most bytes any body takes.
-pub(crate) const MAX_BODY_LEN: usize = max(&[
+pub const MAX_BODY_LEN: usize = max(&[
     Commission::POSTCARD_MAX_SIZE,
     WireCustody::POSTCARD_MAX_SIZE,
     Aggregate::POSTCARD_MAX_SIZE,
@@ -60,28 +63,17 @@ pub(crate) const MAX_BODY_LEN: usize = max(&[
     Checkpoint::POSTCARD_MAX_SIZE,
 ]);
 
-/// Writes `body` coded against `state`.
-pub(crate) fn write(
-    w: &mut Writer<'_>,
-    body: &Body,
-    state: &DeltaState,
-) -> Result<(), EncodeError> {
+/// Stored seal variant indices (`docs/FORMAT.md` section 7.2), as [`WireSeal`] derives them.
+pub(crate) const SEAL_NONE: u32 = 0;
+pub(crate) const SEAL_SAME_NUMBER: u32 = 1;
+pub(crate) const SEAL_NEW_NUMBER: u32 = 2;
+
+/// Writes `body` as the first record of a log stores it, where no seal came before: the form
+/// [`StoredBody`](super::StoredBody) holds, which the encoder then codes against its state.
+pub(crate) fn write_free(w: &mut Writer<'_>, body: &Body) -> Result<SealFound, EncodeError> {
     match body {
         Body::Commission(b) => w.put(b),
-        Body::Custody(b) => w.put(&WireCustody {
-            step: b.step,
-            disposition: b.disposition,
-            from: b.from,
-            to: b.to,
-            seal: match b.seal {
-                None => WireSeal::None,
-                Some(seal) if state.last_seal == Some(seal.number) => {
-                    WireSeal::SameNumber(seal.state)
-                }
-                Some(seal) => WireSeal::NewNumber(seal.number, seal.state),
-            },
-            condition: b.condition,
-        }),
+        Body::Custody(b) => return write_custody(w, b),
         Body::Aggregate(b) => w.put(b),
         Body::Sample(b) => w.put(b),
         Body::Link(b) => w.put(b),
@@ -89,6 +81,57 @@ pub(crate) fn write(
         Body::Identification(b) => w.put(b),
         Body::Correction(b) => w.put(b),
         Body::Checkpoint(b) => w.put(b),
+    }?;
+    Ok(SealFound::Absent)
+}
+
+/// Writes a custody body with its seal number in full, and says where the seal is.
+pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound, EncodeError> {
+    w.put(&b.step)?;
+    w.put(&b.disposition)?;
+    w.put(&b.from)?;
+    w.put(&b.to)?;
+    let seal = match b.seal {
+        None => {
+            w.put(&SEAL_NONE)?;
+            SealFound::Absent
+        }
+        Some(seal) => {
+            let at = w.position();
+            w.put(&SEAL_NEW_NUMBER)?;
+            w.put(&seal.number)?;
+            let state_at = w.position();
+            w.put(&seal.state)?;
+            SealFound::New {
+                number: seal.number,
+                at,
+                state_at,
+            }
+        }
+    };
+    w.put(&b.condition)?;
+    Ok(seal)
+}
+
+/// Writes the stored body `bytes` coded against `state`: a custody seal whose number repeats
+/// the state's last seal loses its number.
+pub(crate) fn write_coded(
+    w: &mut Writer<'_>,
+    bytes: &[u8],
+    seal: SealFound,
+    state: &DeltaState,
+) -> Result<(), EncodeError> {
+    match seal {
+        SealFound::New {
+            number,
+            at,
+            state_at,
+        } if state.last_seal == Some(number) => {
+            w.put_bytes(bytes.get(..at).unwrap_or_default())?;
+            w.put(&SEAL_SAME_NUMBER)?;
+            w.put_bytes(bytes.get(state_at..).unwrap_or_default())
+        }
+        _ => w.put_bytes(bytes),
     }
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
+use super::shape::{self, SealFound, Shape};
 
 /// Reads postcard values from a byte slice and remembers how far it got.
 pub(crate) struct Reader<'a> {
@@ -37,18 +38,39 @@ impl<'a> Reader<'a> {
     pub(crate) fn take<T: DeserializeOwned>(&mut self, field: Field) -> Result<T, DecodeError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let (result, used) = take_postcard::<T>(rest);
+        self.advance(field, result, used)
+    }
+
+    /// Checks one body of `shape`, as [`take`](Self::take) would read it, and says what it
+    /// found of a custody seal.
+    pub(crate) fn take_shape(&mut self, shape: &Shape) -> Result<SealFound, DecodeError> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let (result, used, seal) = shape::walk(shape, rest);
+        self.advance(Field::Body, result.map(|()| seal), used)
+    }
+
+    /// Moves past the `used` bytes of a value of `field` that was read as `result`.
+    fn advance<T>(
+        &mut self,
+        field: Field,
+        result: postcard::Result<T>,
+        used: usize,
+    ) -> Result<T, DecodeError> {
         let start = self.offset();
         self.pos += used;
-        result.map_err(|err| {
-            let problem = Problem::from_postcard(err);
-            // Point at the byte that made the value wrong: the last one read. When the content
-            // ends early, that is the end of the content.
-            let offset = match problem {
-                Problem::UnexpectedEnd => self.offset(),
-                _ => (start + used).saturating_sub(1).max(start),
-            };
-            DecodeError::new(offset, DecodeErrorKind::Field { field, problem })
-        })
+        result.map_err(|err| self.error(field, err, start))
+    }
+
+    /// The error `err` of a value of `field` that started at `start` and ends here.
+    fn error(&self, field: Field, err: postcard::Error, start: usize) -> DecodeError {
+        let problem = Problem::from_postcard(err);
+        // Point at the byte that made the value wrong: the last one read. When the content
+        // ends early, that is the end of the content.
+        let offset = match problem {
+            Problem::UnexpectedEnd => self.offset(),
+            _ => self.offset().saturating_sub(1).max(start),
+        };
+        DecodeError::new(offset, DecodeErrorKind::Field { field, problem })
     }
 }
 
@@ -135,6 +157,19 @@ impl<'a> Writer<'a> {
         let rest = self.buf.get_mut(self.pos..).ok_or(full)?;
         let used = postcard::to_slice(value, rest).map_err(|_| full)?.len();
         self.pos += used;
+        Ok(())
+    }
+
+    /// Writes `bytes` as they are.
+    pub(crate) fn put_bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        let end = self.pos + bytes.len();
+        self.buf
+            .get_mut(self.pos..end)
+            .ok_or(EncodeError::BufferTooSmall {
+                needed: self.needed,
+            })?
+            .copy_from_slice(bytes);
+        self.pos = end;
         Ok(())
     }
 }

@@ -16,14 +16,18 @@ pub(crate) use cursor::take_postcard;
 mod error;
 pub mod frame;
 mod header;
+mod shape;
 mod state;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 pub use state::DeltaState;
 
+pub use body::MAX_BODY_LEN;
+
 use crate::model::bytes::varint_len;
-use crate::model::{Body, Header, Record, RecordType};
+use crate::model::{Body, Checkpoint, Custody, Header, Record, RecordType, SealNumber};
 use cursor::{Reader, Writer};
+use shape::SealFound;
 
 /// The version of the stored format that this code writes. Every older version stays readable.
 pub const FORMAT_VERSION: u8 = 1;
@@ -102,21 +106,36 @@ pub fn encode(
     state: &mut DeltaState,
     out: &mut [u8],
 ) -> Result<usize, EncodeError> {
+    let mut buf = [0u8; MAX_BODY_LEN];
+    let body = StoredBody::new(&record.body, &mut buf)?;
+    encode_parts(&record.header, &body, state, out)
+}
+
+/// Encodes the record of `header` and `body` into `out` as the record that follows `state`, and
+/// advances `state`: [`encode`] for a body already in its stored form.
+///
+/// Returns how many bytes were written. `out` of [`MAX_RECORD_LEN`] bytes always suffices.
+pub fn encode_parts(
+    header: &Header,
+    body: &StoredBody<'_>,
+    state: &mut DeltaState,
+    out: &mut [u8],
+) -> Result<usize, EncodeError> {
     let implicit_ok = state.last_seq.is_none() || state.implicit_seq().is_some();
-    if !implicit_ok && state.last_seq == Some(record.header.seq) {
+    if !implicit_ok && state.last_seq == Some(header.seq) {
         return Err(EncodeError::SequenceExhausted);
     }
     let too_small = EncodeError::BufferTooSmall {
         needed: MAX_RECORD_LEN,
     };
     let (kind, rest) = out.split_first_mut().ok_or(too_small)?;
-    *kind = (FORMAT_VERSION << 4) | record.body.record_type().code();
+    *kind = (FORMAT_VERSION << 4) | body.record_type.code();
 
     // Content goes after a two-byte slot for its length, and moves left if one byte suffices.
-    let content = rest.get_mut(2..).ok_or(too_small)?;
+    let content = rest.get_mut(2..2 + MAX_CONTENT_LEN).ok_or(too_small)?;
     let mut w = Writer::new(content, MAX_RECORD_LEN);
-    header::write(&mut w, &record.header, state)?;
-    body::write(&mut w, &record.body, state)?;
+    header::write(&mut w, header, state)?;
+    body::write_coded(&mut w, body.bytes, body.seal, state)?;
     let content_len = w.position();
 
     let mut len_bytes = [0u8; 2];
@@ -134,8 +153,76 @@ pub fn encode(
     out.get_mut(crc_at..crc_at + CRC_LEN)
         .ok_or(too_small)?
         .copy_from_slice(&crc.to_le_bytes());
-    state.advance(record);
+    state.advance_parts(header, body.seal_number());
     Ok(crc_at + CRC_LEN)
+}
+
+/// A buffer that holds any one body in its stored form.
+pub type BodyBuf = [u8; MAX_BODY_LEN];
+
+/// A record body in its stored form as the first record of a log: as a reader sends it, and as
+/// [`encode_parts`] takes it to code against the records before it (only a custody seal
+/// changes). Made only from a body, or from bytes that decode, so it always decodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredBody<'a> {
+    record_type: RecordType,
+    bytes: &'a [u8],
+    seal: SealFound,
+}
+
+impl<'a> StoredBody<'a> {
+    /// `body` in its stored form, written into `buf`.
+    pub fn new(body: &Body, buf: &'a mut BodyBuf) -> Result<Self, EncodeError> {
+        Self::write(body.record_type(), buf, |w| body::write_free(w, body))
+    }
+
+    /// A custody body: [`new`](Self::new) for a device that makes only custody records and
+    /// checkpoints, so that it carries no code to write other bodies.
+    pub fn custody(custody: &Custody, buf: &'a mut BodyBuf) -> Result<Self, EncodeError> {
+        Self::write(RecordType::Custody, buf, |w| {
+            body::write_custody(w, custody)
+        })
+    }
+
+    /// A checkpoint body, as [`custody`](Self::custody) is made.
+    pub fn checkpoint(checkpoint: &Checkpoint, buf: &'a mut BodyBuf) -> Result<Self, EncodeError> {
+        Self::write(RecordType::Checkpoint, buf, |w| {
+            w.put(checkpoint).map(|()| SealFound::Absent)
+        })
+    }
+
+    fn write(
+        record_type: RecordType,
+        buf: &'a mut BodyBuf,
+        write: impl FnOnce(&mut Writer<'_>) -> Result<SealFound, EncodeError>,
+    ) -> Result<Self, EncodeError> {
+        let mut w = Writer::new(buf, MAX_RECORD_LEN);
+        let seal = write(&mut w)?;
+        let len = w.position();
+        Ok(StoredBody {
+            record_type,
+            bytes: buf.get(..len).unwrap_or_default(),
+            seal,
+        })
+    }
+
+    /// The record type.
+    pub fn record_type(&self) -> RecordType {
+        self.record_type
+    }
+
+    /// The stored bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The number of the custody seal, when the body is a custody record with a seal.
+    fn seal_number(&self) -> Option<SealNumber> {
+        match self.seal {
+            SealFound::New { number, .. } => Some(number),
+            SealFound::Absent | SealFound::Same => None,
+        }
+    }
 }
 
 /// Encodes `record` as the record that follows `state` into a [`RecordBuf`], advancing `state`.
@@ -257,18 +344,80 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 
 /// Checks that the record at the start of `bytes`, which follows `state`, decodes, and advances
 /// `state` as [`decode`] does, without handing the record out: for readers that keep the
-/// stored bytes only. Returns how many bytes the record took.
+/// stored bytes only. Returns how many bytes the record took; an error is [`decode`]'s.
+///
+/// The body is checked by its shape, not decoded: on a microcontroller the serde decoders of
+/// every body type would take several kilobytes of flash.
 #[inline(never)]
-pub(crate) fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
-    let (header, body, len) = read_parts(bytes, state)?;
-    state.advance_parts(&header, &body);
-    Ok(len)
+pub fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
+    let checked = read_checked(bytes, state)?;
+    state.advance_parts(&checked.header, checked.seal_number);
+    Ok(checked.len)
+}
+
+/// Reads the record a reader sent: one record alone, coded as the first record of a log, and
+/// nothing after it. Returns its header and its body in stored form, or [`decode`]'s error,
+/// with trailing bytes after the record as [`DecodeErrorKind::TrailingBytes`] at its end.
+pub fn read_stored(bytes: &[u8]) -> Result<(Header, StoredBody<'_>), DecodeError> {
+    let checked = read_checked(bytes, &DeltaState::default())?;
+    match bytes.len().checked_sub(checked.len) {
+        Some(0) => Ok((checked.header, checked.body)),
+        _ => Err(DecodeError::new(
+            checked.len,
+            DecodeErrorKind::TrailingBytes(bytes.len().saturating_sub(checked.len)),
+        )),
+    }
+}
+
+/// A record checked by its shape.
+struct Checked<'a> {
+    header: Header,
+    body: StoredBody<'a>,
+    /// The custody seal number the state goes on with, if any.
+    seal_number: Option<SealNumber>,
+    len: usize,
+}
+
+fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, DecodeError> {
+    let env = read_envelope(bytes)?;
+    let content = bytes
+        .get(env.content_start..env.content_start + env.content_len)
+        .unwrap_or_default();
+    let mut r = Reader::new(content, env.content_start);
+    let header = header::read(&mut r, state)?;
+    let body_at = r.offset();
+    let seal = r.take_shape(shape::of(env.record_type))?;
+    let seal_number = match seal {
+        SealFound::Absent => None,
+        SealFound::New { number, .. } => Some(number),
+        SealFound::Same => Some(state.last_seal.ok_or(DecodeError::new(
+            body_at,
+            DecodeErrorKind::MissingContext(Field::Seal),
+        ))?),
+    };
+    if r.remaining() > 0 {
+        return Err(DecodeError::new(
+            r.offset(),
+            DecodeErrorKind::TrailingBytes(r.remaining()),
+        ));
+    }
+    let body_bytes = content
+        .get(body_at - env.content_start..)
+        .unwrap_or_default();
+    Ok(Checked {
+        header,
+        body: StoredBody {
+            record_type: env.record_type,
+            bytes: body_bytes,
+            seal,
+        },
+        seal_number,
+        len: env.total_len,
+    })
 }
 
 /// The header and body of the record at the start of `bytes`, which follows `state`, and how
-/// many bytes it took; content left over after the body is an error. Inlined into both
-/// callers, so that neither holds a second header and body on the stack.
-#[inline(always)]
+/// many bytes it took; content left over after the body is an error.
 fn read_parts(bytes: &[u8], state: &DeltaState) -> Result<(Header, Body, usize), DecodeError> {
     let env = read_envelope(bytes)?;
     let content = bytes

@@ -43,11 +43,18 @@ impl DeltaState {
 
     /// Takes `record` as the previous record.
     pub fn advance(&mut self, record: &Record) {
-        self.advance_parts(&record.header, &record.body);
+        let seal = match &record.body {
+            Body::Custody(Custody {
+                seal: Some(seal), ..
+            }) => Some(seal.number),
+            _ => None,
+        };
+        self.advance_parts(&record.header, seal);
     }
 
-    /// Takes the record of `header` and `body` as the previous record.
-    pub(crate) fn advance_parts(&mut self, h: &Header, body: &Body) {
+    /// Takes the record of `h`, with the custody seal number `seal` if it has one, as the
+    /// previous record.
+    pub(crate) fn advance_parts(&mut self, h: &Header, seal: Option<SealNumber>) {
         self.last_seq = Some(h.seq);
         if let Some(time) = h.time {
             self.last_time = Some(time.at);
@@ -58,11 +65,8 @@ impl DeltaState {
         if let Location::Geo(point) = h.location {
             self.last_geo = Some(point);
         }
-        if let Body::Custody(Custody {
-            seal: Some(seal), ..
-        }) = body
-        {
-            self.last_seal = Some(seal.number);
+        if seal.is_some() {
+            self.last_seal = seal;
         }
     }
 }

@@ -34,8 +34,8 @@ use cursor::{Cursor, Step};
 use medium::Counted;
 
 use crate::chain::Chain;
-use crate::codec::{self, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf};
-use crate::model::{Body, Commission, Digest, Record, RecordType, Seq};
+use crate::codec::{self, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody};
+use crate::model::{Body, Commission, Digest, Header, Record, RecordType, Seq};
 
 /// How many damage reports a mount keeps; more are counted.
 pub const MAX_DAMAGE_REPORTS: usize = 8;
@@ -136,7 +136,7 @@ impl<M: Medium> Log<M> {
         commission: &Record,
     ) -> Result<Self, Refused<M>> {
         let mut log = Self::on(medium, config)?;
-        match log.format_here(commission) {
+        match log.format_record(commission) {
             Ok(()) => Ok(log),
             Err(e) => Err((log.into_medium(), e)),
         }
@@ -144,23 +144,35 @@ impl<M: Medium> Log<M> {
 
     /// Formats a log from [`on`](Self::on) where it stands, as [`try_format`](Self::try_format)
     /// does. A refused commission leaves the medium untouched.
+    fn format_record(&mut self, commission: &Record) -> Result<(), LogError<M::Error>> {
+        let mut buf = [0u8; codec::MAX_BODY_LEN];
+        let body = StoredBody::new(&commission.body, &mut buf).map_err(LogError::Encode)?;
+        self.format_here(&commission.header, &body)
+    }
+
+    /// [`format_record`](Self::format_record) for the commission record of `header` and
+    /// `body`, stored as the first record of a log.
     #[inline(never)]
-    pub(crate) fn format_here(&mut self, commission: &Record) -> Result<(), LogError<M::Error>> {
-        if !matches!(commission.body, Body::Commission(_)) {
+    pub(crate) fn format_here(
+        &mut self,
+        header: &Header,
+        body: &StoredBody<'_>,
+    ) -> Result<(), LogError<M::Error>> {
+        if body.record_type() != RecordType::Commission {
             return Err(LogError::NotACommission);
         }
-        if commission.header.seq != Seq(0) {
+        if header.seq != Seq(0) {
             return Err(LogError::WrongSeq {
                 expected: Seq(0),
-                got: commission.header.seq,
+                got: header.seq,
             });
         }
         let mut state = DeltaState::default();
         // Encoded straight into the log's own copy of the identity.
         self.identity.clear();
         self.identity.resize(MAX_RECORD_LEN, 0).ok();
-        let len =
-            codec::encode(commission, &mut state, &mut self.identity).map_err(LogError::Encode)?;
+        let len = codec::encode_parts(header, body, &mut state, &mut self.identity)
+            .map_err(LogError::Encode)?;
         self.identity.truncate(len);
         if IDENTITY_PREFIX_LEN + len + codec::CRC_LEN > self.layout.identity_slot_len as usize {
             return Err(LogError::BadLayout(
@@ -477,21 +489,36 @@ impl<M: Medium> Log<M> {
     /// Appends `record`, which must carry the next sequence number; returns once it is
     /// durable. A full log refuses with [`LogError::LogFull`].
     pub fn append(&mut self, record: &Record) -> Result<Seq, LogError<M::Error>> {
+        let mut buf = [0u8; codec::MAX_BODY_LEN];
+        let body = StoredBody::new(&record.body, &mut buf).map_err(LogError::Encode)?;
+        self.append_parts(&record.header, &body)
+    }
+
+    /// [`append`](Self::append) for the record of `header` and `body`.
+    pub fn append_parts(
+        &mut self,
+        header: &Header,
+        body: &StoredBody<'_>,
+    ) -> Result<Seq, LogError<M::Error>> {
         let expected = self
             .next_seq()
             .ok_or(LogError::Encode(codec::EncodeError::SequenceExhausted))?;
-        if record.header.seq != expected {
+        if header.seq != expected {
             return Err(LogError::WrongSeq {
                 expected,
-                got: record.header.seq,
+                got: header.seq,
             });
         }
-        if matches!(record.body, Body::Commission(_)) {
+        if body.record_type() == RecordType::Commission {
             return Err(LogError::NotACommission);
         }
         let mut state = self.state;
-        let stored = codec::encode_to_buf(record, &mut state).map_err(LogError::Encode)?;
-        let len = self.layout.align(stored.len() as u32);
+        // The record's bytes, padded to the write size with erased bytes (the encoder writes
+        // nothing past the record's end), and an end marker's worth of them after that.
+        let mut buf = [0xffu8; MAX_RECORD_LEN + 16];
+        let stored_len =
+            codec::encode_parts(header, body, &mut state, &mut buf).map_err(LogError::Encode)?;
+        let len = self.layout.align(stored_len as u32);
         let rewritable = !self.layout.erase_before_write;
         // Rewritable memory gets an end marker after the record: old bytes may lie beyond.
         let marker = if rewritable { self.layout.align(1) } else { 0 };
@@ -509,10 +536,6 @@ impl<M: Medium> Log<M> {
         let Some(nw) = self.newest.filter(|nw| fits(nw, &self.layout)) else {
             return Err(LogError::LogFull);
         };
-        let mut buf = [0xffu8; MAX_RECORD_LEN + 16];
-        buf.get_mut(..stored.len())
-            .ok_or(LogError::BadLayout("record buffer"))?
-            .copy_from_slice(&stored);
         if rewritable {
             // The end marker goes first: a torn record is then always followed by the end,
             // which tells it from damage, and old bytes can never follow a new record.
@@ -530,11 +553,11 @@ impl<M: Medium> Log<M> {
             .program(nw.write_pos, write)
             .map_err(LogError::Medium)?;
         self.state = state;
-        self.chain.push(&stored);
+        self.chain.push(buf.get(..stored_len).unwrap_or_default());
         if let Some(n) = self.newest.as_mut() {
             n.write_pos += len;
         }
-        Ok(record.header.seq)
+        Ok(header.seq)
     }
 
     /// Opens the next segment in rotation; `LogFull` if it is still in use.

@@ -16,5 +16,5 @@ mod records;
 mod wire;
 
 pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
-pub use records::{decode_record, encode_record};
+pub use records::{encode_record, read_record};
 pub use wire::{FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, encode};

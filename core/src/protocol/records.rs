@@ -3,8 +3,8 @@
 //! with the same codec that reads its log, and stores it coded against the records before it.
 
 use super::Fault;
-use crate::codec::{self, DecodeErrorKind, DeltaState, EncodeError, RecordBuf};
-use crate::model::Record;
+use crate::codec::{self, DeltaState, EncodeError, RecordBuf, StoredBody};
+use crate::model::{Header, Record};
 
 /// `record` as a reader sends it in [`Request::Append`](super::Request::Append) and
 /// [`Request::Commission`](super::Request::Commission).
@@ -12,19 +12,11 @@ pub fn encode_record(record: &Record) -> Result<RecordBuf, EncodeError> {
     codec::encode_to_buf(record, &mut DeltaState::default())
 }
 
-/// The record a reader sent; it must decode on its own and be whole, else
-/// [`Fault::Undecodable`] says where and why it does not.
-pub fn decode_record(stored: &[u8]) -> Result<Record, Fault> {
-    let undecodable = |at: usize, kind| Fault::Undecodable {
-        at: u16::try_from(at).unwrap_or(u16::MAX),
-        kind,
-    };
-    match codec::decode(stored, &mut DeltaState::default()) {
-        Ok((record, used)) if used == stored.len() => Ok(record),
-        Ok((_, used)) => Err(undecodable(
-            used,
-            DecodeErrorKind::TrailingBytes(stored.len().saturating_sub(used)),
-        )),
-        Err(e) => Err(undecodable(e.offset, e.kind)),
-    }
+/// The record a reader sent, as its header and its body in stored form; it must decode on its
+/// own and be whole, else [`Fault::Undecodable`] says where and why it does not.
+pub fn read_record(stored: &[u8]) -> Result<(Header, StoredBody<'_>), Fault> {
+    codec::read_stored(stored).map_err(|e| Fault::Undecodable {
+        at: u16::try_from(e.offset).unwrap_or(u16::MAX),
+        kind: e.kind,
+    })
 }
