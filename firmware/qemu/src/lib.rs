@@ -9,6 +9,7 @@
 #![no_std]
 #![deny(missing_docs)]
 
+pub mod mem;
 pub mod stack;
 
 use core::sync::atomic::{AtomicBool, Ordering};
