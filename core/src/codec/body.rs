@@ -89,8 +89,9 @@ pub(crate) fn write_free(w: &mut Writer<'_>, body: &Body) -> Result<SealFound, E
 pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound, EncodeError> {
     w.put(&b.step)?;
     w.put(&b.disposition)?;
-    w.put(&b.from)?;
-    w.put(&b.to)?;
+    // References go as the `u32`s they wrap: the same varint, one copy of its writer.
+    w.put(&b.from.0)?;
+    w.put(&b.to.0)?;
     let seal = match b.seal {
         None => {
             w.put(&SEAL_NONE)?;
@@ -99,7 +100,7 @@ pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound
         Some(seal) => {
             let at = w.position();
             w.put(&SEAL_NEW_NUMBER)?;
-            w.put(&seal.number)?;
+            w.put(&seal.number.0)?;
             let state_at = w.position();
             w.put(&seal.state)?;
             SealFound::New {

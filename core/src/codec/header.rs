@@ -68,20 +68,21 @@ pub(crate) fn write(
         flags |= LOCATION;
     }
 
+    // Numbers that wrap a `u32` go as `u32`s: the same varint, and one copy of its writer.
     w.put(&flags)?;
     if explicit_seq {
-        w.put(&header.seq)?;
+        w.put(&header.seq.0)?;
     }
     match (header.time, time_delta) {
         (Some(_), Some(delta)) => w.put(&delta)?,
-        (Some(t), None) => w.put(&t.at)?,
+        (Some(t), None) => w.put(&t.at.0)?,
         (None, _) => {}
     }
     if tz {
         w.put(&header.tz)?;
     }
     if actor {
-        w.put(&header.actor)?;
+        w.put(&header.actor.0)?;
     }
     if location {
         write_location(w, header.location, state)?;
@@ -105,7 +106,8 @@ fn write_location(
             }
             None => {
                 w.put(&LOCATION_GEO_ABSOLUTE)?;
-                w.put(&point)
+                w.put(&point.lat_microdeg())?;
+                w.put(&point.lon_microdeg())
             }
         },
     }
@@ -121,8 +123,9 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
         return Err(DecodeError::new(flags_at, DecodeErrorKind::BadFlags(flags)));
     }
 
+    // Numbers that wrap a `u32` are read as `u32`s: the same varint, and one copy of its reader.
     let seq = if flags & SEQ != 0 {
-        r.take::<Seq>(Field::Seq)?
+        Seq(r.take::<u32>(Field::Seq)?)
     } else {
         state.implicit_seq().ok_or(DecodeError::new(
             flags_at,
@@ -138,7 +141,7 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
         .copied()
         .unwrap_or(TimeQuality::Gnss);
     let time = if flags & TIME_ABSOLUTE != 0 {
-        let at: UtcSeconds = r.take(Field::Time)?;
+        let at = UtcSeconds(r.take::<u32>(Field::Time)?);
         Some(Timestamp { at, quality })
     } else if flags & TIME_DELTA != 0 {
         let at = r.offset();
@@ -166,7 +169,7 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
     };
 
     let actor = if flags & ACTOR != 0 {
-        r.take::<PartyRef>(Field::Actor)?
+        PartyRef(r.take::<u32>(Field::Actor)?)
     } else {
         state.actor.ok_or(DecodeError::new(
             flags_at,
@@ -194,7 +197,17 @@ fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, Dec
     let selector: u64 = r.take(Field::Location)?;
     match selector {
         LOCATION_UNKNOWN => Ok(Location::Unknown),
-        LOCATION_GEO_ABSOLUTE => Ok(Location::Geo(r.take::<GeoPoint>(Field::Location)?)),
+        LOCATION_GEO_ABSOLUTE => {
+            let lat: i32 = r.take(Field::Location)?;
+            let lon: i32 = r.take(Field::Location)?;
+            // Refused at the last byte of the pair, where a decoder of the pair refuses it.
+            GeoPoint::from_microdegrees(lat, lon)
+                .map(Location::Geo)
+                .ok_or(DecodeError::new(
+                    r.offset().saturating_sub(1),
+                    invalid(Field::Location),
+                ))
+        }
         LOCATION_GEO_DELTA => {
             let d_lat: i32 = r.take(Field::Location)?;
             let d_lon: i32 = r.take(Field::Location)?;
@@ -228,5 +241,35 @@ const fn invalid(field: Field) -> DecodeErrorKind {
     DecodeErrorKind::Field {
         field,
         problem: Problem::InvalidValue,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::take_postcard;
+
+    /// A position read as two `i32`s is refused where serde's reading of a [`GeoPoint`] refuses
+    /// it: at the last byte of the pair.
+    #[test]
+    fn a_position_off_the_globe_is_refused_at_its_last_byte() {
+        let mut pair = [0u8; 10];
+        let pair = postcard::to_slice(&(90_000_001i32, -200_000_000i32), &mut pair)
+            .map(|p| p.to_vec())
+            .unwrap_or_default();
+        let (by_serde, used) = take_postcard::<GeoPoint>(&pair);
+        assert!(by_serde.is_err());
+        assert_eq!(used, pair.len());
+
+        let mut content = [ACTOR | LOCATION, 1, LOCATION_GEO_ABSOLUTE as u8].to_vec();
+        content.extend_from_slice(&pair);
+        let mut r = Reader::new(&content, 0);
+        assert_eq!(
+            read(&mut r, &DeltaState::default()),
+            Err(DecodeError::new(
+                content.len() - 1,
+                invalid(Field::Location)
+            ))
+        );
     }
 }
