@@ -109,6 +109,17 @@ const GIAI96_PARTITIONS: [PartitionRow; 7] = [
     },
 ];
 
+// Every row splits the same 82 bits, with an asset reference that fits a `u64`: reading the
+// bits after the header relies on both.
+const _: () = {
+    let mut i = 0;
+    while i < GIAI96_PARTITIONS.len() {
+        let row = &GIAI96_PARTITIONS[i];
+        assert!(row.cp_bits + row.ar_bits == 82 && row.ar_bits < 64);
+        i += 1;
+    }
+};
+
 /// Powers of ten from 10^0 to 10^12.
 const POW10: [u64; 13] = [
     1,
@@ -302,7 +313,7 @@ impl Giai96 {
                 field: "company prefix",
             });
         }
-        if u128::from(asset_ref) > mask(row.ar_bits) {
+        if asset_ref > ((1u64 << row.ar_bits) - 1) {
             return Err(EpcError::ValueTooLarge {
                 field: "individual asset reference",
             });
@@ -381,21 +392,23 @@ impl Giai96 {
     }
 
     /// Unpacks the 88 bits after the header.
-    fn from_bits(bits: u128) -> Result<Self, EpcError> {
-        let filter = ((bits >> 85) & 0x7) as u8;
-        let partition = ((bits >> 82) & 0x7) as u8;
+    /// The identity in the 11 bytes after the header. Read in `u64`s: a Cortex-M0 shifts a
+    /// `u128` in long sequences of instructions.
+    fn from_bytes_after_header(b: &[u8; 11]) -> Result<Self, EpcError> {
+        let [b1, b2, b3, rest @ ..] = *b;
+        // Bits 87-85 the filter, 84-82 the partition, 81-0 the company prefix and the asset
+        // reference: bits 81-64 in `top`, 63-0 in `low`.
+        let filter = b1 >> 5;
+        let partition = (b1 >> 2) & 0x7;
+        let top = u64::from(b1 & 0x3) << 16 | u64::from(b2) << 8 | u64::from(b3);
+        let low = u64::from_be_bytes(rest);
         let row = GIAI96_PARTITIONS
             .get(usize::from(partition))
             .ok_or(EpcError::BadPartition(partition))?;
-        let cp = (bits >> row.ar_bits) & mask(row.cp_bits);
-        let ar = bits & mask(row.ar_bits);
-        // Both fields are at most 62 bits wide, so they fit a u64.
-        let company_prefix = u64::try_from(cp).map_err(|_| EpcError::ValueTooLarge {
-            field: "company prefix",
-        })?;
-        let asset_ref = u64::try_from(ar).map_err(|_| EpcError::ValueTooLarge {
-            field: "individual asset reference",
-        })?;
+        // Every row has 82 bits in all, and an asset reference of 42 to 62 bits.
+        let ar_bits = row.ar_bits;
+        let asset_ref = low & ((1u64 << ar_bits) - 1);
+        let company_prefix = top << (64 - ar_bits) | low >> ar_bits;
         Self::new(filter, row.cp_digits, company_prefix, asset_ref)
     }
 }
@@ -519,14 +532,20 @@ impl UsDod96 {
     }
 
     /// Unpacks the 88 bits after the header.
-    fn from_bits(bits: u128) -> Result<Self, EpcError> {
-        let filter = ((bits >> 84) & 0xF) as u8;
-        let gmi_wide = ((bits >> 36) & mask(48)).to_be_bytes();
+    /// The identity in the 11 bytes after the header, read as
+    /// [`Giai96::from_bytes_after_header`] reads its own.
+    fn from_bytes_after_header(b: &[u8; 11]) -> Result<Self, EpcError> {
+        // Bits 87-84 the filter, 83-36 the six characters, 35-0 the serial number: the
+        // characters straddle the bytes by a nibble.
+        let filter = b[0] >> 4;
         let mut gmi = [0u8; 6];
-        for (g, w) in gmi.iter_mut().zip(gmi_wide.iter().skip(16 - 6)) {
-            *g = *w;
+        for (i, g) in gmi.iter_mut().enumerate() {
+            let high = b.get(i).copied().unwrap_or_default();
+            let low = b.get(i + 1).copied().unwrap_or_default();
+            *g = high << 4 | low >> 4;
         }
-        let serial = (bits & mask(36)) as u64;
+        let [.., b6, s1, s2, s3, s4] = *b;
+        let serial = u64::from(b6 & 0xF) << 32 | u64::from(u32::from_be_bytes([s1, s2, s3, s4]));
         let (offset, id): (usize, &[u8]) = match &gmi {
             [b' ', rest @ ..] => (1, rest),
             all => (0, all),
@@ -624,15 +643,10 @@ impl Epc {
     /// (index in the 6-byte identifier) for a USDOD-96 identifier that is not
     /// a space-padded CAGE code or a DoDAAC.
     pub fn from_bytes(bytes: &[u8; 12]) -> Result<Epc, EpcError> {
-        let mut wide = [0u8; 16];
-        for (w, b) in wide.iter_mut().skip(16 - Self::LEN).zip(bytes.iter()) {
-            *w = *b;
-        }
-        let bits = u128::from_be_bytes(wide);
-        let header = ((bits >> HEADER_SHIFT) & 0xFF) as u8;
-        match header {
-            Giai96::HEADER => Giai96::from_bits(bits).map(Self::Giai96),
-            UsDod96::HEADER => UsDod96::from_bits(bits).map(Self::UsDod96),
+        let [header, rest @ ..] = bytes;
+        match *header {
+            Giai96::HEADER => Giai96::from_bytes_after_header(rest).map(Self::Giai96),
+            UsDod96::HEADER => UsDod96::from_bytes_after_header(rest).map(Self::UsDod96),
             other => Err(EpcError::UnknownHeader(other)),
         }
     }
@@ -1483,6 +1497,85 @@ mod tests {
             "urn:epc:tag:usdod-96:3.CAGIY.5678".into_deserializer();
         let err = Epc::deserialize(de).unwrap_err().to_string();
         assert!(err.contains("position 26"), "{err}");
+    }
+
+    /// What the fields of 12 bytes say, read from one `u128` as the Tag Data Standard lays
+    /// them out: the reference the byte-wise reading is held to.
+    fn reference(bytes: &[u8; 12]) -> Result<Epc, EpcError> {
+        let mut wide = [0u8; 16];
+        wide[4..].copy_from_slice(bytes);
+        let bits = u128::from_be_bytes(wide);
+        match bytes[0] {
+            Giai96::HEADER => {
+                let partition = ((bits >> 82) & 0x7) as u8;
+                let row = GIAI96_PARTITIONS
+                    .get(usize::from(partition))
+                    .ok_or(EpcError::BadPartition(partition))?;
+                let cp = (bits >> row.ar_bits) & mask(row.cp_bits);
+                let ar = bits & mask(row.ar_bits);
+                Giai96::new(
+                    ((bits >> 85) & 0x7) as u8,
+                    row.cp_digits,
+                    cp as u64,
+                    ar as u64,
+                )
+                .map(Epc::Giai96)
+            }
+            UsDod96::HEADER => {
+                let mut gmi = [0u8; 6];
+                gmi.copy_from_slice(&((bits >> 36) & mask(48)).to_be_bytes()[10..]);
+                let (offset, id) = match &gmi {
+                    [b' ', rest @ ..] => (1, &rest[..]),
+                    all => (0, &all[..]),
+                };
+                if let Some(i) = first_bad_cage_char(id) {
+                    return Err(EpcError::BadCharacter {
+                        position: offset + i,
+                    });
+                }
+                Ok(Epc::UsDod96(UsDod96 {
+                    filter: ((bits >> 84) & 0xF) as u8,
+                    gmi,
+                    serial: (bits & mask(36)) as u64,
+                }))
+            }
+            other => Err(EpcError::UnknownHeader(other)),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(20_000))]
+
+        /// Any 12 bytes decode to an EPC that encodes to the same bytes, as the reference
+        /// reads them, or are refused as the reference refuses them.
+        #[test]
+        fn bytes_decode_as_their_fields_say(
+            header in proptest::sample::select(vec![Giai96::HEADER, UsDod96::HEADER, 0x30]),
+            rest in proptest::array::uniform11(proptest::prelude::any::<u8>()),
+            cage in proptest::collection::vec(proptest::sample::select(b" 0123456789ABCDEFGHJKLMNPQRSTUVWXYZI".to_vec()), 6),
+            use_cage in proptest::prelude::any::<bool>(),
+        ) {
+            let mut bytes = [0u8; 12];
+            bytes[0] = header;
+            bytes[1..].copy_from_slice(&rest);
+            if use_cage && header == UsDod96::HEADER {
+                // Characters from the CAGE set (and a few outside it) where random bytes would
+                // almost never be.
+                for (i, c) in cage.iter().enumerate() {
+                    bytes[1 + i] = (bytes[1 + i] & 0xF0) | (c >> 4);
+                    bytes[2 + i] = (c << 4) | (bytes[2 + i] & 0x0F);
+                }
+            }
+            let decoded = Epc::from_bytes(&bytes);
+            if let Ok(epc) = decoded {
+                proptest::prop_assert_eq!(epc.to_bytes(), bytes);
+            }
+            match (decoded, reference(&bytes)) {
+                (Ok(a), Ok(b)) => proptest::prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => proptest::prop_assert_eq!(a, b),
+                (a, b) => proptest::prop_assert!(false, "{:?} against {:?}", a, b),
+            }
+        }
     }
 
     #[test]
