@@ -129,6 +129,48 @@ impl<'t, 'de: 't> Flavor<'t> for TrackedRef<'t, 'de> {
     }
 }
 
+/// Reads postcard values one after another where a failure needs no position, as in the
+/// log's own blocks: `None` at the first value that does not decode.
+pub(crate) struct Values<'a> {
+    bytes: &'a [u8],
+    used: usize,
+}
+
+impl<'a> Values<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Values { bytes, used: 0 }
+    }
+
+    /// How many bytes have been read.
+    pub(crate) fn used(&self) -> usize {
+        self.used
+    }
+
+    /// One value of type `T`.
+    pub(crate) fn take<T: DeserializeOwned>(&mut self) -> Option<T> {
+        let (value, used) = take_postcard::<T>(self.bytes.get(self.used..).unwrap_or_default());
+        self.used += used;
+        value.ok()
+    }
+
+    /// An option's tag: `Some(true)` for a value that follows, `Some(false)` for none, `None`
+    /// for anything but `0` and `1`.
+    pub(crate) fn tag(&mut self) -> Option<bool> {
+        match self.bytes(1)? {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
+    }
+
+    /// The next `n` bytes as they are.
+    pub(crate) fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let taken = self.bytes.get(self.used..self.used.checked_add(n)?)?;
+        self.used += n;
+        Some(taken)
+    }
+}
+
 /// Writes postcard values into a byte slice.
 pub(crate) struct Writer<'a> {
     buf: &'a mut [u8],

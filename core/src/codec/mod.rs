@@ -12,7 +12,7 @@
 
 mod body;
 mod cursor;
-pub(crate) use cursor::take_postcard;
+pub(crate) use cursor::{Values, Writer, take_postcard};
 mod error;
 pub mod frame;
 mod header;
@@ -26,7 +26,7 @@ pub use body::MAX_BODY_LEN;
 
 use crate::model::bytes::varint_len;
 use crate::model::{Body, Checkpoint, Custody, Header, Record, RecordType, SealNumber};
-use cursor::{Reader, Writer};
+use cursor::Reader;
 use shape::SealFound;
 
 /// The version of the stored format that this code writes. Every older version stays readable.

@@ -3,9 +3,11 @@
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
+use super::cursor::{Values, Writer};
+use super::error::EncodeError;
 use crate::model::{
-    Body, Custody, GeoPoint, Header, Location, PartyRef, Record, SealNumber, Seq, TzOffset,
-    UtcSeconds,
+    Body, Custody, GeoPoint, Header, Location, PartyRef, PlaceRef, Record, SealNumber, Seq,
+    TzOffset, UtcSeconds,
 };
 
 /// Everything a decoder must know about the records before this one to decode it.
@@ -69,4 +71,98 @@ impl DeltaState {
             self.last_seal = seal;
         }
     }
+
+    /// Writes the state as postcard writes its serde form (`docs/FORMAT.md` section 12.4), a
+    /// field at a time with the writers of the codec's varints: on a Cortex-M0 the derived
+    /// serializer and deserializer take about 1 KiB more flash. Tests hold both to the derives.
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+        write_u32(w, self.last_seq.map(|s| s.0))?;
+        write_u32(w, self.last_time.map(|t| t.0))?;
+        w.put(&self.tz)?;
+        write_u32(w, self.actor.map(|a| a.0))?;
+        // The location as postcard writes the enum: the variant's index, then its value.
+        match self.location {
+            Location::Unknown => w.put(&0u32)?,
+            Location::Place(place) => {
+                w.put(&1u32)?;
+                w.put(&place.0)?;
+            }
+            Location::Geo(point) => {
+                w.put(&2u32)?;
+                write_point(w, point)?;
+            }
+        }
+        match self.last_geo {
+            None => w.put(&NONE),
+            Some(point) => {
+                w.put(&SOME)?;
+                write_point(w, point)
+            }
+        }?;
+        write_u32(w, self.last_seal.map(|s| s.0))
+    }
+
+    /// Reads a state written by [`write`](Self::write) from the start of `values`, or `None`
+    /// where serde's reading of the same bytes fails.
+    pub(crate) fn read(values: &mut Values<'_>) -> Option<Self> {
+        let last_seq = read_u32(values)?.map(Seq);
+        let last_time = read_u32(values)?.map(UtcSeconds);
+        let tz = values.take::<TzOffset>()?;
+        let actor = read_u32(values)?.map(PartyRef);
+        let location = match values.take::<u32>()? {
+            0 => Location::Unknown,
+            1 => Location::Place(PlaceRef(values.take::<u32>()?)),
+            2 => Location::Geo(read_point(values)?),
+            _ => return None,
+        };
+        let last_geo = match values.tag()? {
+            false => None,
+            true => Some(read_point(values)?),
+        };
+        let last_seal = read_u32(values)?.map(SealNumber);
+        Some(DeltaState {
+            last_seq,
+            last_time,
+            tz,
+            actor,
+            location,
+            last_geo,
+            last_seal,
+        })
+    }
+}
+
+/// Postcard's tags of an absent and a present option.
+const NONE: u8 = 0;
+const SOME: u8 = 1;
+
+/// An optional `u32`, as postcard writes an `Option` of a type that wraps one.
+fn write_u32(w: &mut Writer<'_>, value: Option<u32>) -> Result<(), EncodeError> {
+    match value {
+        None => w.put(&NONE),
+        Some(value) => {
+            w.put(&SOME)?;
+            w.put(&value)
+        }
+    }
+}
+
+/// An optional `u32` written by [`write_u32`]: `None` where it does not decode.
+fn read_u32(values: &mut Values<'_>) -> Option<Option<u32>> {
+    match values.tag()? {
+        false => Some(None),
+        true => values.take::<u32>().map(Some),
+    }
+}
+
+/// A position as its serde form writes it: latitude, then longitude.
+fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
+    w.put(&point.lat_microdeg())?;
+    w.put(&point.lon_microdeg())
+}
+
+fn read_point(values: &mut Values<'_>) -> Option<GeoPoint> {
+    let lat = values.take::<i32>()?;
+    let lon = values.take::<i32>()?;
+    GeoPoint::from_microdegrees(lat, lon)
 }
