@@ -1544,7 +1544,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config::with_cases(20_000))]
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 20_000,
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
 
         /// Any 12 bytes decode to an EPC that encodes to the same bytes, as the reference
         /// reads them, or are refused as the reference refuses them.
