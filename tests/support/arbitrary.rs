@@ -2,7 +2,10 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
+use remtag::codec::{DecodeErrorKind, DeltaState, Field, MAX_RECORD_LEN, Problem, RecordBuf};
+use remtag::log::{Damage, DamageReason};
 use remtag::model::*;
+use remtag::protocol::{Fault, FixState, Indication, Needs, Response, Status};
 use remtag::{Body, Header, Record};
 
 fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
@@ -395,4 +398,186 @@ pub fn log(max: usize) -> impl Strategy<Value = Vec<Record>> {
         }
         out
     })
+}
+
+/// Any decoder state.
+pub fn delta_state() -> impl Strategy<Value = DeltaState> {
+    let tz = (-48i8..=56).prop_map(|q| TzOffset::from_quarter_hours(q).expect("in range"));
+    (
+        proptest::option::of(any::<u32>()),
+        proptest::option::of(any::<u32>()),
+        tz,
+        proptest::option::of(small_u32()),
+        location(),
+        proptest::option::of(geo_point()),
+        proptest::option::of(any::<u32>()),
+    )
+        .prop_map(|(seq, time, tz, actor, location, geo, seal)| DeltaState {
+            last_seq: seq.map(Seq),
+            last_time: time.map(UtcSeconds),
+            tz,
+            actor: actor.map(PartyRef),
+            location,
+            last_geo: geo,
+            last_seal: seal.map(SealNumber),
+        })
+}
+
+/// Any stored record's bytes, of any length a record can have.
+pub fn stored_bytes() -> impl Strategy<Value = RecordBuf> {
+    vec(any::<u8>(), 0..=MAX_RECORD_LEN).prop_map(|b| RecordBuf::from_slice(&b).expect("fits"))
+}
+
+/// Any reason a record does not decode.
+pub fn decode_error_kind() -> impl Strategy<Value = DecodeErrorKind> {
+    let field = || {
+        pick(&[
+            Field::Length,
+            Field::Flags,
+            Field::Seq,
+            Field::Time,
+            Field::TzOffset,
+            Field::Actor,
+            Field::Location,
+            Field::Seal,
+            Field::Body,
+        ])
+    };
+    let problem = pick(&[
+        Problem::UnexpectedEnd,
+        Problem::BadVarint,
+        Problem::UnknownVariant,
+        Problem::InvalidValue,
+    ]);
+    prop_oneof![
+        any::<usize>().prop_map(|needed| DecodeErrorKind::Truncated { needed }),
+        any::<u8>().prop_map(DecodeErrorKind::UnsupportedVersion),
+        any::<u8>().prop_map(DecodeErrorKind::UnknownRecordType),
+        any::<u32>().prop_map(DecodeErrorKind::LengthOutOfRange),
+        (any::<u32>(), any::<u32>())
+            .prop_map(|(stored, computed)| DecodeErrorKind::CrcMismatch { stored, computed }),
+        any::<u8>().prop_map(DecodeErrorKind::BadFlags),
+        (field(), problem).prop_map(|(field, problem)| DecodeErrorKind::Field { field, problem }),
+        field().prop_map(DecodeErrorKind::MissingContext),
+        any::<usize>().prop_map(DecodeErrorKind::TrailingBytes),
+    ]
+}
+
+/// Any damage report.
+pub fn damage() -> impl Strategy<Value = Damage> {
+    let reason = prop_oneof![
+        any::<u32>().prop_map(|bit| DamageReason::BitFlipRepaired { bit }),
+        decode_error_kind().prop_map(DamageReason::Unreadable),
+        Just(DamageReason::MissingRecords),
+        Just(DamageReason::SegmentHeader),
+        Just(DamageReason::IdentityCopy),
+        Just(DamageReason::TornAppend),
+    ];
+    (any::<u32>(), proptest::option::of(any::<u32>()), reason).prop_map(|(offset, seq, reason)| {
+        Damage {
+            offset,
+            seq: seq.map(Seq),
+            reason,
+        }
+    })
+}
+
+/// Any fault a tag reports.
+pub fn fault() -> impl Strategy<Value = Fault> {
+    let needs = pick(&[Needs::Hello, Needs::Read]);
+    prop_oneof![
+        Just(Fault::BadFrame),
+        Just(Fault::BadCrc),
+        Just(Fault::Truncated),
+        any::<u16>().prop_map(|limit| Fault::Oversized { limit }),
+        (any::<u8>(), any::<u8>())
+            .prop_map(|(got, supported)| Fault::UnsupportedVersion { got, supported }),
+        any::<u32>().prop_map(|code| Fault::UnknownMessage { code }),
+        any::<u32>().prop_map(|code| Fault::Malformed { code }),
+        needs.prop_map(|needs| Fault::OutOfOrder { needs }),
+        Just(Fault::NotCommissioned),
+        Just(Fault::AlreadyCommissioned),
+        Just(Fault::NotBlank),
+        Just(Fault::NotAllowed),
+        (any::<u32>(), any::<u32>()).prop_map(|(e, g)| Fault::WrongSeq {
+            expected: Seq(e),
+            got: Seq(g),
+        }),
+        (any::<u32>(), digest())
+            .prop_map(|(count, head)| Fault::CheckpointMismatch { count, head }),
+        Just(Fault::Unsigned),
+        Just(Fault::LogFull),
+        Just(Fault::RecordTooLarge),
+        Just(Fault::BadRecord),
+        Just(Fault::NoButtonAction),
+        Just(Fault::Storage),
+        Just(Fault::Clock),
+        (any::<u16>(), decode_error_kind()).prop_map(|(at, kind)| Fault::Undecodable { at, kind }),
+    ]
+}
+
+/// Any status a tag reports.
+pub fn status() -> impl Strategy<Value = Status> {
+    let indication = pick(&[
+        Indication::Blank,
+        Indication::Ok,
+        Indication::Full,
+        Indication::Damaged,
+        Indication::Error,
+    ]);
+    let time = proptest::option::of((any::<u32>(), pick(&TimeQuality::ALL)).prop_map(
+        |(at, quality)| Timestamp {
+            at: UtcSeconds(at),
+            quality,
+        },
+    ));
+    let fix = prop_oneof![
+        Just(FixState::None),
+        Just(FixState::Fresh),
+        any::<u32>().prop_map(|age_s| FixState::Stale { age_s }),
+    ];
+    (
+        indication,
+        any::<u32>(),
+        digest(),
+        (any::<u32>(), any::<u32>(), any::<u32>()),
+        time,
+        fix,
+    )
+        .prop_map(
+            |(indication, count, head, (free_bytes, capacity, damage), time, fix)| Status {
+                indication,
+                count,
+                head,
+                free_bytes,
+                capacity,
+                damage,
+                time,
+                fix,
+            },
+        )
+}
+
+/// Any response.
+pub fn response() -> impl Strategy<Value = Response> {
+    prop_oneof![
+        (any::<u8>(), status()).prop_map(|(version, status)| Response::Welcome { version, status }),
+        stored_bytes().prop_map(|stored| Response::Identity { stored }),
+        status().prop_map(Response::Status),
+        (any::<u32>(), delta_state(), stored_bytes()).prop_map(|(offset, state, stored)| {
+            Response::Record {
+                offset,
+                state,
+                stored,
+            }
+        }),
+        damage().prop_map(Response::Damage),
+        Just(Response::End),
+        (any::<u32>(), digest()).prop_map(|(seq, head)| Response::Appended {
+            seq: Seq(seq),
+            head,
+        }),
+        Just(Response::Done),
+        fault().prop_map(Response::Error),
+    ]
 }

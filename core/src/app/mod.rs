@@ -520,7 +520,7 @@ impl<B: Board> Tag<B> {
     #[inline(never)]
     fn respond(&mut self, response: &Response) {
         let mut out = [0u8; MAX_FRAME_LEN];
-        if let Ok(n) = protocol::encode(response, &mut out) {
+        if let Ok(n) = protocol::encode_response(response, &mut out) {
             // A reader that went away is not the tag's failure.
             self.link.write_all(out.get(..n).unwrap_or_default()).ok();
             self.link.flush().ok();

@@ -13,8 +13,12 @@
 
 mod message;
 mod records;
+mod response;
 mod wire;
 
 pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
 pub use records::{encode_record, read_record};
-pub use wire::{FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, encode};
+pub use wire::{
+    FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, encode,
+    encode_response,
+};

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::message::{Fault, Request, Response};
-use crate::codec::{self, frame};
+use crate::codec::{self, Writer, frame};
 
 /// The protocol version this crate speaks.
 pub const VERSION: u8 = 2;
@@ -42,14 +42,35 @@ impl Message for Response {
 
 /// Frames `message` into `out`; returns the frame's length, delimiter included.
 pub fn encode<T: Message>(message: &T, out: &mut [u8]) -> Result<usize, frame::FrameError> {
+    encode_with(out, |body| {
+        postcard::to_slice(message, body)
+            .map(|written| written.len())
+            .map_err(|_| frame::FrameError::BufferTooSmall)
+    })
+}
+
+/// Frames `response` into `out` as [`encode`] does, into the same bytes, with the tag's own
+/// writer of responses instead of serde's (`response.rs`): a tag writes responses only.
+pub fn encode_response(response: &Response, out: &mut [u8]) -> Result<usize, frame::FrameError> {
+    encode_with(out, |body| {
+        let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
+        super::response::write(&mut w, response).map_err(|_| frame::FrameError::BufferTooSmall)?;
+        Ok(w.position())
+    })
+}
+
+/// Frames the message that `write_body` writes into the buffer it is given, after the version;
+/// `write_body` returns how many bytes it wrote.
+fn encode_with(
+    out: &mut [u8],
+    write_body: impl FnOnce(&mut [u8]) -> Result<usize, frame::FrameError>,
+) -> Result<usize, frame::FrameError> {
     let mut payload = [0u8; MAX_PAYLOAD_LEN];
     let (version, rest) = payload
         .split_first_mut()
         .ok_or(frame::FrameError::BufferTooSmall)?;
     *version = VERSION;
-    let body_len = postcard::to_slice(message, rest)
-        .map_err(|_| frame::FrameError::BufferTooSmall)?
-        .len();
+    let body_len = write_body(rest)?;
     let crc_at = 1 + body_len;
     let crc = codec::checksum(payload.get(..crc_at).unwrap_or_default());
     payload

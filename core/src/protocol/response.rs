@@ -1,0 +1,219 @@
+//! Responses as a tag writes them: field by field, the bytes postcard writes for `Response`'s
+//! serde form (`docs/PROTOCOL.md` section 3). On a Cortex-M0 the derived serializers of
+//! `Response`, `Status`, `DeltaState`, `Damage` and `Fault` take about 2 KiB of flash more
+//! than this; tests hold the two to the same bytes for every response. Readers decode with
+//! the serde form.
+
+use super::message::{FixState, Response, Status};
+use super::{Fault, Needs};
+use crate::codec::{DecodeErrorKind, EncodeError, Writer};
+use crate::log::{Damage, DamageReason};
+use crate::model::Digest;
+
+/// Writes `response`.
+pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Result<(), EncodeError> {
+    // Each variant as postcard writes an enum: its index, then its fields.
+    match response {
+        Response::Welcome { version, status } => {
+            w.put(&0u32)?;
+            w.put(version)?;
+            write_status(w, status)
+        }
+        Response::Identity { stored } => {
+            w.put(&1u32)?;
+            write_stored(w, stored)
+        }
+        Response::Status(status) => {
+            w.put(&2u32)?;
+            write_status(w, status)
+        }
+        Response::Record {
+            offset,
+            state,
+            stored,
+        } => {
+            w.put(&3u32)?;
+            w.put(offset)?;
+            state.write(w)?;
+            write_stored(w, stored)
+        }
+        Response::Damage(damage) => {
+            w.put(&4u32)?;
+            write_damage(w, damage)
+        }
+        Response::End => w.put(&5u32),
+        Response::Appended { seq, head } => {
+            w.put(&6u32)?;
+            w.put(&seq.0)?;
+            write_digest(w, head)
+        }
+        Response::Done => w.put(&7u32),
+        Response::Error(fault) => {
+            w.put(&8u32)?;
+            write_fault(w, fault)
+        }
+    }
+}
+
+/// A record's stored bytes, as postcard writes a list of bytes: its length, then the bytes.
+fn write_stored(w: &mut Writer<'_>, stored: &[u8]) -> Result<(), EncodeError> {
+    w.put(&(stored.len() as u32))?;
+    w.put_bytes(stored)
+}
+
+fn write_digest(w: &mut Writer<'_>, digest: &Digest) -> Result<(), EncodeError> {
+    w.put_bytes(digest.as_array())
+}
+
+fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> {
+    w.put(&(status.indication as u32))?;
+    w.put(&status.count)?;
+    write_digest(w, &status.head)?;
+    w.put(&status.free_bytes)?;
+    w.put(&status.capacity)?;
+    w.put(&status.damage)?;
+    match status.time {
+        None => w.put(&0u8)?,
+        Some(time) => {
+            w.put(&1u8)?;
+            w.put(&time.at.0)?;
+            w.put(&(time.quality as u32))?;
+        }
+    }
+    match status.fix {
+        FixState::None => w.put(&0u32),
+        FixState::Fresh => w.put(&1u32),
+        FixState::Stale { age_s } => {
+            w.put(&2u32)?;
+            w.put(&age_s)
+        }
+    }
+}
+
+fn write_damage(w: &mut Writer<'_>, damage: &Damage) -> Result<(), EncodeError> {
+    w.put(&damage.offset)?;
+    match damage.seq {
+        None => w.put(&0u8)?,
+        Some(seq) => {
+            w.put(&1u8)?;
+            w.put(&seq.0)?;
+        }
+    }
+    match damage.reason {
+        DamageReason::BitFlipRepaired { bit } => {
+            w.put(&0u32)?;
+            w.put(&bit)
+        }
+        DamageReason::Unreadable(kind) => {
+            w.put(&1u32)?;
+            write_decode_error(w, &kind)
+        }
+        DamageReason::MissingRecords => w.put(&2u32),
+        DamageReason::SegmentHeader => w.put(&3u32),
+        DamageReason::IdentityCopy => w.put(&4u32),
+        DamageReason::TornAppend => w.put(&5u32),
+    }
+}
+
+fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) -> Result<(), EncodeError> {
+    match *kind {
+        // Serde writes a `usize` as a `u64`; its varint is the same for any value.
+        DecodeErrorKind::Truncated { needed } => {
+            w.put(&0u32)?;
+            w.put(&(needed as u64))
+        }
+        DecodeErrorKind::UnsupportedVersion(version) => {
+            w.put(&1u32)?;
+            w.put(&version)
+        }
+        DecodeErrorKind::UnknownRecordType(code) => {
+            w.put(&2u32)?;
+            w.put(&code)
+        }
+        DecodeErrorKind::LengthOutOfRange(len) => {
+            w.put(&3u32)?;
+            w.put(&len)
+        }
+        DecodeErrorKind::CrcMismatch { stored, computed } => {
+            w.put(&4u32)?;
+            w.put(&stored)?;
+            w.put(&computed)
+        }
+        DecodeErrorKind::BadFlags(flags) => {
+            w.put(&5u32)?;
+            w.put(&flags)
+        }
+        DecodeErrorKind::Field { field, problem } => {
+            w.put(&6u32)?;
+            w.put(&(field as u32))?;
+            w.put(&(problem as u32))
+        }
+        DecodeErrorKind::MissingContext(field) => {
+            w.put(&7u32)?;
+            w.put(&(field as u32))
+        }
+        DecodeErrorKind::TrailingBytes(n) => {
+            w.put(&8u32)?;
+            w.put(&(n as u64))
+        }
+    }
+}
+
+fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Result<(), EncodeError> {
+    let index = |w: &mut Writer<'_>, i: u32| w.put(&i);
+    match *fault {
+        Fault::BadFrame => index(w, 0),
+        Fault::BadCrc => index(w, 1),
+        Fault::Truncated => index(w, 2),
+        Fault::Oversized { limit } => {
+            index(w, 3)?;
+            w.put(&limit)
+        }
+        Fault::UnsupportedVersion { got, supported } => {
+            index(w, 4)?;
+            w.put(&got)?;
+            w.put(&supported)
+        }
+        Fault::UnknownMessage { code } => {
+            index(w, 5)?;
+            w.put(&code)
+        }
+        Fault::Malformed { code } => {
+            index(w, 6)?;
+            w.put(&code)
+        }
+        Fault::OutOfOrder { needs } => {
+            index(w, 7)?;
+            w.put(&match needs {
+                Needs::Hello => 0u32,
+                Needs::Read => 1,
+            })
+        }
+        Fault::NotCommissioned => index(w, 8),
+        Fault::AlreadyCommissioned => index(w, 9),
+        Fault::NotBlank => index(w, 10),
+        Fault::NotAllowed => index(w, 11),
+        Fault::WrongSeq { expected, got } => {
+            index(w, 12)?;
+            w.put(&expected.0)?;
+            w.put(&got.0)
+        }
+        Fault::CheckpointMismatch { count, head } => {
+            index(w, 13)?;
+            w.put(&count)?;
+            write_digest(w, &head)
+        }
+        Fault::Unsigned => index(w, 14),
+        Fault::LogFull => index(w, 15),
+        Fault::RecordTooLarge => index(w, 16),
+        Fault::BadRecord => index(w, 17),
+        Fault::NoButtonAction => index(w, 18),
+        Fault::Storage => index(w, 19),
+        Fault::Clock => index(w, 20),
+        Fault::Undecodable { at, kind } => {
+            index(w, 21)?;
+            w.put(&at)?;
+            write_decode_error(w, &kind)
+        }
+    }
+}
