@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use remtag::codec::{DecodeErrorKind, DeltaState, Field, MAX_RECORD_LEN, Problem, RecordBuf};
 use remtag::log::{Damage, DamageReason};
 use remtag::model::*;
-use remtag::protocol::{Fault, FixState, Indication, Needs, Response, Status};
+use remtag::protocol::{
+    ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status,
+};
 use remtag::{Body, Header, Record};
 
 fn pick<T: Copy + std::fmt::Debug + 'static>(all: &'static [T]) -> impl Strategy<Value = T> {
@@ -579,5 +581,36 @@ pub fn response() -> impl Strategy<Value = Response> {
         }),
         Just(Response::Done),
         fault().prop_map(Response::Error),
+    ]
+}
+
+/// Any request, with stored records of up to `max_stored` bytes.
+pub fn request(max_stored: usize) -> impl Strategy<Value = Request> {
+    let stored = move || {
+        vec(any::<u8>(), 0..=max_stored.min(MAX_RECORD_LEN))
+            .prop_map(|b| RecordBuf::from_slice(&b).expect("fits"))
+    };
+    let time = (any::<u32>(), pick(&TimeQuality::ALL)).prop_map(|(at, quality)| Timestamp {
+        at: UtcSeconds(at),
+        quality,
+    });
+    let tz = (-48i8..=56).prop_map(|q| TzOffset::from_quarter_hours(q).expect("in range"));
+    prop_oneof![
+        small_u32().prop_map(|a| Request::Hello { actor: PartyRef(a) }),
+        Just(Request::Identity),
+        Just(Request::Status),
+        any::<u32>().prop_map(|s| Request::Read { from: Seq(s) }),
+        Just(Request::ReadNext),
+        stored().prop_map(|stored| Request::Append { stored }),
+        checkpoint().prop_map(|checkpoint| Request::Checkpoint { checkpoint }),
+        stored().prop_map(|stored| Request::Commission { stored }),
+        (time, tz).prop_map(|(time, tz)| Request::SetClock { time, tz }),
+        (small_u32(), custody()).prop_map(|(actor, custody)| Request::SetButton {
+            action: ButtonAction {
+                actor: PartyRef(actor),
+                custody,
+            },
+        }),
+        Just(Request::Goodbye),
     ]
 }

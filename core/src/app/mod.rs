@@ -531,7 +531,7 @@ impl<B: Board> Tag<B> {
 /// The request in a frame from the reader.
 #[inline(never)]
 fn decode_request(frame: &[u8]) -> Result<Request, Fault> {
-    protocol::decode::<Request>(frame)
+    protocol::decode_request(frame)
 }
 
 /// Reads what `port` has ready into `chunk`, without waiting; `None` when nothing is ready or

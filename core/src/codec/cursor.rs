@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 use super::shape::{self, SealFound, Shape};
+use crate::model::Digest;
 
 /// Reads postcard values from a byte slice and remembers how far it got.
 pub(crate) struct Reader<'a> {
@@ -129,47 +130,84 @@ impl<'t, 'de: 't> Flavor<'t> for TrackedRef<'t, 'de> {
     }
 }
 
-/// Reads postcard values one after another where a failure needs no position, as in the
-/// log's own blocks: `None` at the first value that does not decode.
-pub(crate) struct Values<'a> {
+/// Reads postcard values one after another, as postcard's deserializer reads them: each error
+/// is the one postcard reports, and [`used`](Self::used) counts the bytes it had consumed when
+/// it stopped. For what a tag reads by hand instead of through serde's derives.
+pub(crate) struct Fields<'a> {
     bytes: &'a [u8],
     used: usize,
 }
 
-impl<'a> Values<'a> {
+impl<'a> Fields<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
-        Values { bytes, used: 0 }
+        Fields { bytes, used: 0 }
     }
 
-    /// How many bytes have been read.
+    /// How many bytes have been read, up to and including a failure.
     pub(crate) fn used(&self) -> usize {
         self.used
     }
 
-    /// One value of type `T`.
-    pub(crate) fn take<T: DeserializeOwned>(&mut self) -> Option<T> {
+    /// A value of type `T`, read by postcard.
+    pub(crate) fn take<T: DeserializeOwned>(&mut self) -> postcard::Result<T> {
         let (value, used) = take_postcard::<T>(self.bytes.get(self.used..).unwrap_or_default());
         self.used += used;
-        value.ok()
+        value
     }
 
-    /// An option's tag: `Some(true)` for a value that follows, `Some(false)` for none, `None`
-    /// for anything but `0` and `1`.
-    pub(crate) fn tag(&mut self) -> Option<bool> {
-        match self.bytes(1)? {
-            [0] => Some(false),
-            [1] => Some(true),
-            _ => None,
+    /// `n` bytes as they are. Bytes that end early are all read, as postcard reads them one
+    /// at a time.
+    pub(crate) fn raw(&mut self, n: usize) -> postcard::Result<&'a [u8]> {
+        let rest = self.bytes.get(self.used..).unwrap_or_default();
+        match rest.get(..n) {
+            Some(taken) => {
+                self.used += n;
+                Ok(taken)
+            }
+            None => {
+                self.used += rest.len();
+                Err(postcard::Error::DeserializeUnexpectedEnd)
+            }
         }
     }
 
-    /// The next `n` bytes as they are.
-    pub(crate) fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
-        let taken = self.bytes.get(self.used..self.used.checked_add(n)?)?;
-        self.used += n;
-        Some(taken)
+    /// An option's tag: whether a value follows.
+    pub(crate) fn tag(&mut self) -> postcard::Result<bool> {
+        match self.raw(1)? {
+            [0] => Ok(false),
+            [1] => Ok(true),
+            _ => Err(postcard::Error::DeserializeBadOption),
+        }
     }
 }
+
+/// A digest: 32 bytes as they are.
+pub(crate) fn read_digest(fields: &mut Fields<'_>) -> postcard::Result<Digest> {
+    let bytes = fields.raw(32)?;
+    <[u8; 32]>::try_from(bytes)
+        .map(Digest::from)
+        .map_err(|_| postcard::Error::DeserializeUnexpectedEnd)
+}
+
+/// Reads the `len` items of a list of at most `max` with `item`, as serde's list reads them:
+/// one item more than fits before it refuses the list.
+pub(crate) fn list_items(
+    len: usize,
+    max: usize,
+    mut item: impl FnMut() -> postcard::Result<()>,
+) -> postcard::Result<()> {
+    for read in 0..len {
+        item()?;
+        if read >= max {
+            return Err(REFUSED);
+        }
+    }
+    Ok(())
+}
+
+/// The error postcard reports for a value the model's types refuse (an undefined variant, a
+/// list longer than its capacity, a value out of range).
+pub(crate) const REFUSED: postcard::Error = postcard::Error::SerdeDeCustom;
 
 /// Writes postcard values into a byte slice.
 pub(crate) struct Writer<'a> {

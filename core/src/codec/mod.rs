@@ -12,7 +12,7 @@
 
 mod body;
 mod cursor;
-pub(crate) use cursor::{Values, Writer, take_postcard};
+pub(crate) use cursor::{Fields, REFUSED, Writer, list_items, read_digest, take_postcard};
 mod error;
 pub mod frame;
 mod header;

@@ -11,7 +11,7 @@
 
 use postcard::Error;
 
-use super::cursor::take_postcard;
+use super::cursor::{Fields, REFUSED, list_items};
 use crate::model::{
     AggregateAction, BizStep, BoneElement, Condition, ContainerKind, CorrectionReason, Disposition,
     Epc, Evidence, IdentificationStatus, InspectKind, Likelihood, RecordType, ReferenceKind,
@@ -83,12 +83,11 @@ pub(crate) const fn of(ty: RecordType) -> &'static Shape {
 /// failure), and what was found of a custody seal.
 pub(crate) fn walk(shape: &Shape, bytes: &[u8]) -> (Result<(), Error>, usize, SealFound) {
     let mut walker = Walker {
-        bytes,
-        used: 0,
+        fields: Fields::new(bytes),
         seal: SealFound::Absent,
     };
     let result = walker.value(shape);
-    (result, walker.used, walker.seal)
+    (result, walker.fields.used(), walker.seal)
 }
 
 // Unit enums: the index of the last variant, plus one.
@@ -220,13 +219,8 @@ fn valid_epc(bytes: &[u8]) -> bool {
     <&[u8; Epc::LEN]>::try_from(bytes).is_ok_and(|bytes| Epc::from_bytes(bytes).is_ok())
 }
 
-/// The error postcard reports for a value the model's types refuse (an undefined variant, a
-/// list longer than its capacity, a value out of range).
-const REFUSED: Error = Error::SerdeDeCustom;
-
 struct Walker<'a> {
-    bytes: &'a [u8],
-    used: usize,
+    fields: Fields<'a>,
     seal: SealFound,
 }
 
@@ -234,53 +228,45 @@ impl Walker<'_> {
     fn value(&mut self, shape: &Shape) -> Result<(), Error> {
         match shape {
             Shape::U16(valid) => {
-                let value = self.varint::<u16>()?;
+                let value = self.fields.take::<u16>()?;
                 accept(valid(value))
             }
-            Shape::U32 => self.varint::<u32>().map(drop),
-            Shape::I32 => self.varint::<i32>().map(drop),
+            Shape::U32 => self.fields.take::<u32>().map(drop),
+            Shape::I32 => self.fields.take::<i32>().map(drop),
             Shape::Raw(n, valid) => {
-                let bytes = self.raw(*n)?;
+                let bytes = self.fields.raw(*n)?;
                 accept(valid.is_none_or(|valid| valid(bytes)))
             }
-            Shape::Option(inner) => match self.raw(1)? {
-                [0] => Ok(()),
-                [1] => self.value(inner),
-                _ => Err(Error::DeserializeBadOption),
+            Shape::Option(inner) => match self.fields.tag()? {
+                false => Ok(()),
+                true => self.value(inner),
             },
             Shape::List(max, item) => {
-                let len = self.varint::<usize>()?;
-                // Serde's list reads one item more than fits before it refuses the list.
-                for read in 0..len {
-                    self.value(item)?;
-                    if read >= *max {
-                        return Err(REFUSED);
-                    }
-                }
-                Ok(())
+                let len = self.fields.take::<usize>()?;
+                list_items(len, *max, || self.value(item))
             }
             Shape::Unit(n) => {
-                let index = self.varint::<u32>()?;
+                let index = self.fields.take::<u32>()?;
                 accept(index < *n)
             }
             Shape::Enum(variants) => {
-                let index = self.varint::<u32>()?;
+                let index = self.fields.take::<u32>()?;
                 let fields = variants.get(index as usize).ok_or(REFUSED)?;
-                self.fields(fields)
+                self.all(fields)
             }
-            Shape::Struct(fields) => self.fields(fields),
+            Shape::Struct(fields) => self.all(fields),
             Shape::Seal => self.seal(),
         }
     }
 
-    fn fields(&mut self, fields: &[Shape]) -> Result<(), Error> {
+    fn all(&mut self, fields: &[Shape]) -> Result<(), Error> {
         fields.iter().try_for_each(|field| self.value(field))
     }
 
     /// `None`, `SameNumber(state)` or `NewNumber(number, state)`.
     fn seal(&mut self) -> Result<(), Error> {
-        let at = self.used;
-        match self.varint::<u32>()? {
+        let at = self.fields.used();
+        match self.fields.take::<u32>()? {
             0 => Ok(()),
             1 => {
                 self.value(&SEAL_STATE)?;
@@ -288,8 +274,8 @@ impl Walker<'_> {
                 Ok(())
             }
             2 => {
-                let number = SealNumber(self.varint::<u32>()?);
-                let state_at = self.used;
+                let number = SealNumber(self.fields.take::<u32>()?);
+                let state_at = self.fields.used();
                 self.value(&SEAL_STATE)?;
                 self.seal = SealFound::New {
                     number,
@@ -299,29 +285,6 @@ impl Walker<'_> {
                 Ok(())
             }
             _ => Err(REFUSED),
-        }
-    }
-
-    /// A varint of type `T`, read by postcard.
-    fn varint<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, Error> {
-        let (value, used) = take_postcard::<T>(self.bytes.get(self.used..).unwrap_or_default());
-        self.used += used;
-        value
-    }
-
-    /// `n` bytes as they are. Bytes that end early are all read, as postcard reads them one
-    /// at a time.
-    fn raw(&mut self, n: usize) -> Result<&[u8], Error> {
-        let rest = self.bytes.get(self.used..).unwrap_or_default();
-        match rest.get(..n) {
-            Some(taken) => {
-                self.used += n;
-                Ok(taken)
-            }
-            None => {
-                self.used += rest.len();
-                Err(Error::DeserializeUnexpectedEnd)
-            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
-use super::cursor::{Values, Writer};
+use super::cursor::{Fields, REFUSED, Writer};
 use super::error::EncodeError;
 use crate::model::{
     Body, Custody, GeoPoint, Header, Location, PartyRef, PlaceRef, Record, SealNumber, Seq,
@@ -102,25 +102,25 @@ impl DeltaState {
         write_u32(w, self.last_seal.map(|s| s.0))
     }
 
-    /// Reads a state written by [`write`](Self::write) from the start of `values`, or `None`
-    /// where serde's reading of the same bytes fails.
-    pub(crate) fn read(values: &mut Values<'_>) -> Option<Self> {
-        let last_seq = read_u32(values)?.map(Seq);
-        let last_time = read_u32(values)?.map(UtcSeconds);
-        let tz = values.take::<TzOffset>()?;
-        let actor = read_u32(values)?.map(PartyRef);
-        let location = match values.take::<u32>()? {
+    /// Reads a state written by [`write`](Self::write) from `fields`, failing where and as
+    /// postcard's reading of the serde form fails.
+    pub(crate) fn read(fields: &mut Fields<'_>) -> postcard::Result<Self> {
+        let last_seq = read_u32(fields)?.map(Seq);
+        let last_time = read_u32(fields)?.map(UtcSeconds);
+        let tz = fields.take::<TzOffset>()?;
+        let actor = read_u32(fields)?.map(PartyRef);
+        let location = match fields.take::<u32>()? {
             0 => Location::Unknown,
-            1 => Location::Place(PlaceRef(values.take::<u32>()?)),
-            2 => Location::Geo(read_point(values)?),
-            _ => return None,
+            1 => Location::Place(PlaceRef(fields.take::<u32>()?)),
+            2 => Location::Geo(read_point(fields)?),
+            _ => return Err(REFUSED),
         };
-        let last_geo = match values.tag()? {
+        let last_geo = match fields.tag()? {
             false => None,
-            true => Some(read_point(values)?),
+            true => Some(read_point(fields)?),
         };
-        let last_seal = read_u32(values)?.map(SealNumber);
-        Some(DeltaState {
+        let last_seal = read_u32(fields)?.map(SealNumber);
+        Ok(DeltaState {
             last_seq,
             last_time,
             tz,
@@ -147,11 +147,11 @@ fn write_u32(w: &mut Writer<'_>, value: Option<u32>) -> Result<(), EncodeError> 
     }
 }
 
-/// An optional `u32` written by [`write_u32`]: `None` where it does not decode.
-fn read_u32(values: &mut Values<'_>) -> Option<Option<u32>> {
-    match values.tag()? {
-        false => Some(None),
-        true => values.take::<u32>().map(Some),
+/// An optional `u32` written by [`write_u32`].
+fn read_u32(fields: &mut Fields<'_>) -> postcard::Result<Option<u32>> {
+    match fields.tag()? {
+        false => Ok(None),
+        true => fields.take::<u32>().map(Some),
     }
 }
 
@@ -161,8 +161,8 @@ fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
     w.put(&point.lon_microdeg())
 }
 
-fn read_point(values: &mut Values<'_>) -> Option<GeoPoint> {
-    let lat = values.take::<i32>()?;
-    let lon = values.take::<i32>()?;
-    GeoPoint::from_microdegrees(lat, lon)
+fn read_point(fields: &mut Fields<'_>) -> postcard::Result<GeoPoint> {
+    let lat = fields.take::<i32>()?;
+    let lon = fields.take::<i32>()?;
+    GeoPoint::from_microdegrees(lat, lon).ok_or(REFUSED)
 }

@@ -6,7 +6,9 @@
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{self, CRC_LEN, DeltaState, EncodeError, MAX_RECORD_LEN, Values, Writer};
+use crate::codec::{
+    self, CRC_LEN, DeltaState, EncodeError, Fields, MAX_RECORD_LEN, Writer, read_digest,
+};
 use crate::model::Digest;
 
 /// First bytes of an identity slot: a marker and the layout version.
@@ -123,21 +125,26 @@ fn write_segment_body(w: &mut Writer<'_>, header: &SegmentHeader) -> Result<(), 
 /// The body of a segment header, read as [`encode_segment_header`] writes it; `None` where
 /// postcard's reading of `SegmentHeader` fails, or bytes are left over.
 fn read_segment_body(body: &[u8]) -> Option<SegmentHeader> {
-    let mut values = Values::new(body);
-    let epoch = values.take::<u32>()?;
-    let start = match values.tag()? {
+    let mut fields = Fields::new(body);
+    let header = read_segment_fields(&mut fields).ok()?;
+    (fields.used() == body.len()).then_some(header)
+}
+
+fn read_segment_fields(fields: &mut Fields<'_>) -> postcard::Result<SegmentHeader> {
+    let epoch = fields.take::<u32>()?;
+    let start = match fields.tag()? {
         false => None,
         true => Some(SegmentStart {
-            state: DeltaState::read(&mut values)?,
-            chain_count: values.take::<u32>()?,
-            chain_head: Digest::from(<[u8; 32]>::try_from(values.bytes(32)?).ok()?),
+            state: DeltaState::read(fields)?,
+            chain_count: fields.take::<u32>()?,
+            chain_head: read_digest(fields)?,
         }),
     };
-    let prev_end = match values.tag()? {
+    let prev_end = match fields.tag()? {
         false => None,
-        true => Some(values.take::<u32>()?),
+        true => Some(fields.take::<u32>()?),
     };
-    (values.used() == body.len()).then_some(SegmentHeader {
+    Ok(SegmentHeader {
         epoch,
         start,
         prev_end,

@@ -13,12 +13,13 @@
 
 mod message;
 mod records;
+mod request;
 mod response;
 mod wire;
 
 pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
 pub use records::{encode_record, read_record};
 pub use wire::{
-    FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, encode,
-    encode_response,
+    FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, decode_request,
+    encode, encode_response,
 };

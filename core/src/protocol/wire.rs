@@ -82,6 +82,25 @@ fn encode_with(
 
 /// Reads one frame (with or without its delimiter) as a message of type `T`.
 pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
+    // The codec's deserializer, so that the types messages share with records (checkpoints,
+    // custody steps, times) are decoded by one copy of their code.
+    decode_with(frame_bytes, T::CODES, codec::take_postcard::<T>)
+}
+
+/// Reads one frame as a [`Request`], as [`decode`] does, into the same request or the same
+/// fault, with the tag's own reader of requests instead of serde's (`request.rs`): a tag reads
+/// requests only.
+pub fn decode_request(frame_bytes: &[u8]) -> Result<Request, Fault> {
+    decode_with(frame_bytes, Request::CODES, super::request::read)
+}
+
+/// Reads one frame whose message has `codes` codes with `read_message`, which returns the
+/// message, or postcard's error, and the bytes it read.
+fn decode_with<T>(
+    frame_bytes: &[u8],
+    codes: u32,
+    read_message: impl FnOnce(&[u8]) -> (postcard::Result<T>, usize),
+) -> Result<T, Fault> {
     let mut payload = [0u8; MAX_PAYLOAD_LEN];
     let n = frame::decode(frame_bytes, &mut payload).map_err(|e| match e {
         frame::FrameError::BufferTooSmall => oversized(),
@@ -114,12 +133,10 @@ pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
         Err(postcard::Error::DeserializeUnexpectedEnd) => return Err(Fault::Truncated),
         Err(_) => return Err(Fault::UnknownMessage { code: u32::MAX }),
     };
-    if code >= T::CODES {
+    if code >= codes {
         return Err(Fault::UnknownMessage { code });
     }
-    // The codec's deserializer, so that the types messages share with records (checkpoints,
-    // custody steps, times) are decoded by one copy of their code.
-    match codec::take_postcard::<T>(body) {
+    match read_message(body) {
         (Ok(message), used) if used == body.len() => Ok(message),
         (Ok(_), _) => Err(Fault::Malformed { code }),
         (Err(postcard::Error::DeserializeUnexpectedEnd), _) => Err(Fault::Truncated),
