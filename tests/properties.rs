@@ -8,15 +8,7 @@ use remtag::{Record, RecordType};
 use remtag_tests::arbitrary;
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    remtag_tests::proptest_config(10_000)
 }
 
 fn round_trip(record: &Record) -> Result<(), TestCaseError> {
@@ -104,12 +96,7 @@ proptest! {
         for r in &prefix {
             codec::encode_to_buf(r, &mut state).expect("encodes");
         }
-        let mut bytes = vec![(codec::FORMAT_VERSION << 4) | (kind & 0x0f)];
-        let mut len = [0u8; 2];
-        let len = postcard::to_slice(&(content.len() as u32), &mut len).expect("fits");
-        bytes.extend_from_slice(len);
-        bytes.extend_from_slice(&content);
-        bytes.extend_from_slice(&codec::checksum(&bytes).to_le_bytes());
+        let bytes = remtag_tests::envelope((codec::FORMAT_VERSION << 4) | (kind & 0x0f), &content);
         let before = state;
         match codec::decode(&bytes, &mut state) {
             Ok((_, used)) => prop_assert_eq!(used, bytes.len()),

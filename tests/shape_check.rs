@@ -6,33 +6,9 @@
 //! reaches the header and body readers.
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use remtag::codec::{self, DecodeError, DeltaState, StoredBody};
 use remtag::{Body, Record};
-use remtag_tests::arbitrary;
-
-fn config(default_cases: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default_cases);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
-}
-
-/// A record of type byte `kind` around `content`, with its length and a CRC that holds.
-fn envelope(kind: u8, content: &[u8]) -> Vec<u8> {
-    let mut bytes = vec![kind];
-    let mut len = [0u8; 2];
-    let len = postcard::to_slice(&(content.len() as u32), &mut len).expect("fits");
-    bytes.extend_from_slice(len);
-    bytes.extend_from_slice(content);
-    bytes.extend_from_slice(&codec::checksum(&bytes).to_le_bytes());
-    bytes
-}
+use remtag_tests::{arbitrary, envelope, proptest_config};
 
 /// The type byte and the content of a stored record.
 fn split(stored: &[u8]) -> (u8, Vec<u8>) {
@@ -120,7 +96,7 @@ fn every_change_agrees(stored: &[u8], state: &DeltaState) -> Result<(), TestCase
 }
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(proptest_config(300))]
 
     /// A record after a short log (so that delta-coded fields have their bases), and every
     /// change of it.
@@ -150,7 +126,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(10_000))]
+    #![proptest_config(proptest_config(10_000))]
 
     /// Every record of a delta-coded log checks as it decodes, and a body taken in its stored
     /// form codes into the same bytes as the record.

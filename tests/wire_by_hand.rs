@@ -10,15 +10,7 @@ use remtag::protocol::{self, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Request, Response, 
 use remtag_tests::arbitrary;
 
 fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
-    Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    }
+    remtag_tests::proptest_config(10_000)
 }
 
 proptest! {

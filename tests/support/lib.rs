@@ -8,6 +8,31 @@ pub mod journey;
 pub mod targets;
 pub mod torture;
 
+/// A property test's configuration: `default_cases` cases, or as many as `PROPTEST_CASES`
+/// says, and no files of failures kept.
+pub fn proptest_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// A record of type byte `kind` around `content`, with its length varint and a CRC that holds.
+pub fn envelope(kind: u8, content: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![kind];
+    let mut len = [0u8; 2];
+    let len = postcard::to_slice(&(content.len() as u32), &mut len).expect("fits");
+    bytes.extend_from_slice(len);
+    bytes.extend_from_slice(content);
+    bytes.extend_from_slice(&remtag::codec::checksum(&bytes).to_le_bytes());
+    bytes
+}
+
 /// The folder that holds the golden vectors.
 pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")

@@ -379,11 +379,7 @@ struct Checked<'a> {
 }
 
 fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, DecodeError> {
-    let env = read_envelope(bytes)?;
-    let content = bytes
-        .get(env.content_start..env.content_start + env.content_len)
-        .unwrap_or_default();
-    let mut r = Reader::new(content, env.content_start);
+    let (env, content, mut r) = open_content(bytes)?;
     let header = header::read(&mut r, state)?;
     let body_at = r.offset();
     let seal = r.take_shape(shape::of(env.record_type))?;
@@ -395,12 +391,7 @@ fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, 
             DecodeErrorKind::MissingContext(Field::Seal),
         ))?),
     };
-    if r.remaining() > 0 {
-        return Err(DecodeError::new(
-            r.offset(),
-            DecodeErrorKind::TrailingBytes(r.remaining()),
-        ));
-    }
+    all_read(&r)?;
     let body_bytes = content
         .get(body_at - env.content_start..)
         .unwrap_or_default();
@@ -419,20 +410,31 @@ fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, 
 /// The header and body of the record at the start of `bytes`, which follows `state`, and how
 /// many bytes it took; content left over after the body is an error.
 fn read_parts(bytes: &[u8], state: &DeltaState) -> Result<(Header, Body, usize), DecodeError> {
+    let (env, _, mut r) = open_content(bytes)?;
+    let header = header::read(&mut r, state)?;
+    let body = body::read(&mut r, env.record_type, state)?;
+    all_read(&r)?;
+    Ok((header, body, env.total_len))
+}
+
+/// The envelope of the record at the start of `bytes`, its content, and a reader of it.
+fn open_content(bytes: &[u8]) -> Result<(Envelope, &[u8], Reader<'_>), DecodeError> {
     let env = read_envelope(bytes)?;
     let content = bytes
         .get(env.content_start..env.content_start + env.content_len)
         .unwrap_or_default();
-    let mut r = Reader::new(content, env.content_start);
-    let header = header::read(&mut r, state)?;
-    let body = body::read(&mut r, env.record_type, state)?;
-    if r.remaining() > 0 {
-        return Err(DecodeError::new(
+    Ok((env, content, Reader::new(content, env.content_start)))
+}
+
+/// Content left over after the last field is an error.
+fn all_read(r: &Reader<'_>) -> Result<(), DecodeError> {
+    match r.remaining() {
+        0 => Ok(()),
+        n => Err(DecodeError::new(
             r.offset(),
-            DecodeErrorKind::TrailingBytes(r.remaining()),
-        ));
+            DecodeErrorKind::TrailingBytes(n),
+        )),
     }
-    Ok((header, body, env.total_len))
 }
 
 /// A record read from a sequence, with where it was.
