@@ -148,8 +148,9 @@ impl<B: Board> Tag<B> {
         self.appended(&header, &body)
     }
 
-    /// Formats a blank memory with `record` as the identity. A commissioned tag is never
-    /// commissioned again, and a memory holding anything is never erased.
+    /// Formats a blank memory with the record of `header` and `body` as the identity. A
+    /// commissioned tag is never commissioned again, and a memory holding anything is never
+    /// erased.
     #[inline(never)]
     fn commission(&mut self, header: &Header, body: &StoredBody<'_>) -> Result<Response, Fault> {
         match &self.memory {

@@ -393,7 +393,7 @@ fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, 
     };
     all_read(&r)?;
     let body_bytes = content
-        .get(body_at - env.content_start..)
+        .get(body_at.saturating_sub(env.content_start)..)
         .unwrap_or_default();
     Ok(Checked {
         header,
