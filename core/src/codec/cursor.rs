@@ -174,9 +174,17 @@ impl<'a> Fields<'a> {
     /// An option's tag: whether a value follows.
     pub(crate) fn tag(&mut self) -> postcard::Result<bool> {
         match self.raw(1)? {
-            [0] => Ok(false),
-            [1] => Ok(true),
+            [NONE] => Ok(false),
+            [SOME] => Ok(true),
             _ => Err(postcard::Error::DeserializeBadOption),
+        }
+    }
+
+    /// An optional `u32`, as [`Writer::put_optional_u32`] writes it.
+    pub(crate) fn optional_u32(&mut self) -> postcard::Result<Option<u32>> {
+        match self.tag()? {
+            false => Ok(None),
+            true => self.take::<u32>().map(Some),
         }
     }
 }
@@ -204,6 +212,10 @@ pub(crate) fn list_items(
     }
     Ok(())
 }
+
+/// Postcard's tags of an absent and a present option.
+const NONE: u8 = 0;
+const SOME: u8 = 1;
 
 /// The error postcard reports for a value the model's types refuse (an undefined variant, a
 /// list longer than its capacity, a value out of range).
@@ -238,6 +250,20 @@ impl<'a> Writer<'a> {
         let used = postcard::to_slice(value, rest).map_err(|_| full)?.len();
         self.pos += used;
         Ok(())
+    }
+
+    /// Writes an option's tag, as postcard writes it: whether a value follows.
+    pub(crate) fn put_tag(&mut self, some: bool) -> Result<(), EncodeError> {
+        self.put(&if some { SOME } else { NONE })
+    }
+
+    /// Writes an optional `u32` (or a type that wraps one), as postcard writes an `Option`.
+    pub(crate) fn put_optional_u32(&mut self, value: Option<u32>) -> Result<(), EncodeError> {
+        self.put_tag(value.is_some())?;
+        match value {
+            Some(value) => self.put(&value),
+            None => Ok(()),
+        }
     }
 
     /// Writes `bytes` as they are.

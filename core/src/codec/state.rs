@@ -76,10 +76,10 @@ impl DeltaState {
     /// field at a time with the writers of the codec's varints: on a Cortex-M0 the derived
     /// serializer and deserializer take about 1 KiB more flash. Tests hold both to the derives.
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
-        write_u32(w, self.last_seq.map(|s| s.0))?;
-        write_u32(w, self.last_time.map(|t| t.0))?;
+        w.put_optional_u32(self.last_seq.map(|s| s.0))?;
+        w.put_optional_u32(self.last_time.map(|t| t.0))?;
         w.put(&self.tz)?;
-        write_u32(w, self.actor.map(|a| a.0))?;
+        w.put_optional_u32(self.actor.map(|a| a.0))?;
         // The location as postcard writes the enum: the variant's index, then its value.
         match self.location {
             Location::Unknown => w.put(&0u32)?,
@@ -92,23 +92,20 @@ impl DeltaState {
                 write_point(w, point)?;
             }
         }
-        match self.last_geo {
-            None => w.put(&NONE),
-            Some(point) => {
-                w.put(&SOME)?;
-                write_point(w, point)
-            }
-        }?;
-        write_u32(w, self.last_seal.map(|s| s.0))
+        w.put_tag(self.last_geo.is_some())?;
+        if let Some(point) = self.last_geo {
+            write_point(w, point)?;
+        }
+        w.put_optional_u32(self.last_seal.map(|s| s.0))
     }
 
     /// Reads a state written by [`write`](Self::write) from `fields`, failing where and as
     /// postcard's reading of the serde form fails.
     pub(crate) fn read(fields: &mut Fields<'_>) -> postcard::Result<Self> {
-        let last_seq = read_u32(fields)?.map(Seq);
-        let last_time = read_u32(fields)?.map(UtcSeconds);
+        let last_seq = fields.optional_u32()?.map(Seq);
+        let last_time = fields.optional_u32()?.map(UtcSeconds);
         let tz = fields.take::<TzOffset>()?;
-        let actor = read_u32(fields)?.map(PartyRef);
+        let actor = fields.optional_u32()?.map(PartyRef);
         let location = match fields.take::<u32>()? {
             0 => Location::Unknown,
             1 => Location::Place(PlaceRef(fields.take::<u32>()?)),
@@ -119,7 +116,7 @@ impl DeltaState {
             false => None,
             true => Some(read_point(fields)?),
         };
-        let last_seal = read_u32(fields)?.map(SealNumber);
+        let last_seal = fields.optional_u32()?.map(SealNumber);
         Ok(DeltaState {
             last_seq,
             last_time,
@@ -129,29 +126,6 @@ impl DeltaState {
             last_geo,
             last_seal,
         })
-    }
-}
-
-/// Postcard's tags of an absent and a present option.
-const NONE: u8 = 0;
-const SOME: u8 = 1;
-
-/// An optional `u32`, as postcard writes an `Option` of a type that wraps one.
-fn write_u32(w: &mut Writer<'_>, value: Option<u32>) -> Result<(), EncodeError> {
-    match value {
-        None => w.put(&NONE),
-        Some(value) => {
-            w.put(&SOME)?;
-            w.put(&value)
-        }
-    }
-}
-
-/// An optional `u32` written by [`write_u32`].
-fn read_u32(fields: &mut Fields<'_>) -> postcard::Result<Option<u32>> {
-    match fields.tag()? {
-        false => Ok(None),
-        true => fields.take::<u32>().map(Some),
     }
 }
 

@@ -104,22 +104,13 @@ pub(crate) fn encode_segment_header(out: &mut [u8], header: &SegmentHeader) -> O
 
 fn write_segment_body(w: &mut Writer<'_>, header: &SegmentHeader) -> Result<(), EncodeError> {
     w.put(&header.epoch)?;
-    match &header.start {
-        None => w.put(&0u8)?,
-        Some(start) => {
-            w.put(&1u8)?;
-            start.state.write(w)?;
-            w.put(&start.chain_count)?;
-            w.put_bytes(start.chain_head.as_array())?;
-        }
+    w.put_tag(header.start.is_some())?;
+    if let Some(start) = &header.start {
+        start.state.write(w)?;
+        w.put(&start.chain_count)?;
+        w.put_bytes(start.chain_head.as_array())?;
     }
-    match header.prev_end {
-        None => w.put(&0u8),
-        Some(end) => {
-            w.put(&1u8)?;
-            w.put(&end)
-        }
-    }
+    w.put_optional_u32(header.prev_end)
 }
 
 /// The body of a segment header, read as [`encode_segment_header`] writes it; `None` where
@@ -140,10 +131,7 @@ fn read_segment_fields(fields: &mut Fields<'_>) -> postcard::Result<SegmentHeade
             chain_head: read_digest(fields)?,
         }),
     };
-    let prev_end = match fields.tag()? {
-        false => None,
-        true => Some(fields.take::<u32>()?),
-    };
+    let prev_end = fields.optional_u32()?;
     Ok(SegmentHeader {
         epoch,
         start,

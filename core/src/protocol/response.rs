@@ -72,13 +72,10 @@ fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> 
     w.put(&status.free_bytes)?;
     w.put(&status.capacity)?;
     w.put(&status.damage)?;
-    match status.time {
-        None => w.put(&0u8)?,
-        Some(time) => {
-            w.put(&1u8)?;
-            w.put(&time.at.0)?;
-            w.put(&(time.quality as u32))?;
-        }
+    w.put_tag(status.time.is_some())?;
+    if let Some(time) = status.time {
+        w.put(&time.at.0)?;
+        w.put(&(time.quality as u32))?;
     }
     match status.fix {
         FixState::None => w.put(&0u32),
@@ -92,13 +89,7 @@ fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> 
 
 fn write_damage(w: &mut Writer<'_>, damage: &Damage) -> Result<(), EncodeError> {
     w.put(&damage.offset)?;
-    match damage.seq {
-        None => w.put(&0u8)?,
-        Some(seq) => {
-            w.put(&1u8)?;
-            w.put(&seq.0)?;
-        }
-    }
+    w.put_optional_u32(damage.seq.map(|seq| seq.0))?;
     match damage.reason {
         DamageReason::BitFlipRepaired { bit } => {
             w.put(&0u32)?;
