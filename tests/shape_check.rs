@@ -147,7 +147,8 @@ proptest! {
         }
     }
 
-    /// Bodies made by the constructors a tag uses are those `new` makes.
+    /// Bodies made by the constructors a tag uses are those `new` makes: for a checkpoint,
+    /// the bytes of its serde form, which the tag writes by hand.
     #[test]
     fn custody_and_checkpoint_bodies_are_made_alike(
         custody in arbitrary::custody(),

@@ -72,37 +72,37 @@ pub(crate) const SEAL_NEW_NUMBER: u32 = 2;
 /// [`StoredBody`](super::StoredBody) holds, which the encoder then codes against its state.
 pub(crate) fn write_free(w: &mut Writer<'_>, body: &Body) -> Result<SealFound, EncodeError> {
     match body {
-        Body::Commission(b) => w.put(b),
+        Body::Commission(b) => w.put_serde(b),
         Body::Custody(b) => return write_custody(w, b),
-        Body::Aggregate(b) => w.put(b),
-        Body::Sample(b) => w.put(b),
-        Body::Link(b) => w.put(b),
-        Body::Inspect(b) => w.put(b),
-        Body::Identification(b) => w.put(b),
-        Body::Correction(b) => w.put(b),
-        Body::Checkpoint(b) => w.put(b),
+        Body::Aggregate(b) => w.put_serde(b),
+        Body::Sample(b) => w.put_serde(b),
+        Body::Link(b) => w.put_serde(b),
+        Body::Inspect(b) => w.put_serde(b),
+        Body::Identification(b) => w.put_serde(b),
+        Body::Correction(b) => w.put_serde(b),
+        Body::Checkpoint(b) => w.put_serde(b),
     }?;
     Ok(SealFound::Absent)
 }
 
 /// Writes a custody body with its seal number in full, and says where the seal is.
 pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound, EncodeError> {
-    w.put(&b.step)?;
-    w.put(&b.disposition)?;
-    // References go as the `u32`s they wrap: the same varint, one copy of its writer.
-    w.put(&b.from.0)?;
-    w.put(&b.to.0)?;
+    // Enums go as their variant index, references as the `u32`s they wrap.
+    w.put_u32(b.step as u32)?;
+    w.put_u32(b.disposition as u32)?;
+    w.put_u32(b.from.0)?;
+    w.put_u32(b.to.0)?;
     let seal = match b.seal {
         None => {
-            w.put(&SEAL_NONE)?;
+            w.put_u32(SEAL_NONE)?;
             SealFound::Absent
         }
         Some(seal) => {
             let at = w.position();
-            w.put(&SEAL_NEW_NUMBER)?;
-            w.put(&seal.number.0)?;
+            w.put_u32(SEAL_NEW_NUMBER)?;
+            w.put_u32(seal.number.0)?;
             let state_at = w.position();
-            w.put(&seal.state)?;
+            w.put_u32(seal.state as u32)?;
             SealFound::New {
                 number: seal.number,
                 at,
@@ -110,8 +110,22 @@ pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound
             }
         }
     };
-    w.put(&b.condition)?;
+    w.put_u32(b.condition as u32)?;
     Ok(seal)
+}
+
+/// Writes a checkpoint body as postcard writes its serde form: the count, the head, and the
+/// list of signatures (its length, then each key, role and signature).
+pub(crate) fn write_checkpoint(w: &mut Writer<'_>, b: &Checkpoint) -> Result<(), EncodeError> {
+    w.put_u32(b.count)?;
+    w.put_bytes(b.head.as_array())?;
+    w.put_u32(b.signatures.len() as u32)?;
+    for signature in b.signatures.iter() {
+        w.put_u32(signature.key.0)?;
+        w.put_u32(u32::from(signature.role.code()))?;
+        w.put_bytes(signature.signature.as_array())?;
+    }
+    Ok(())
 }
 
 /// Writes the stored body `bytes` coded against `state`: a custody seal whose number repeats
@@ -129,7 +143,7 @@ pub(crate) fn write_coded(
             state_at,
         } if state.last_seal == Some(number) => {
             w.put_bytes(bytes.get(..at).unwrap_or_default())?;
-            w.put(&SEAL_SAME_NUMBER)?;
+            w.put_u32(SEAL_SAME_NUMBER)?;
             w.put_bytes(bytes.get(state_at..).unwrap_or_default())
         }
         _ => w.put_bytes(bytes),

@@ -221,7 +221,13 @@ const SOME: u8 = 1;
 /// list longer than its capacity, a value out of range).
 pub(crate) const REFUSED: postcard::Error = postcard::Error::SerdeDeCustom;
 
-/// Writes postcard values into a byte slice.
+/// Writes postcard values into a byte slice, as postcard's serializer writes their serde form.
+///
+/// Numbers, tags and bytes are written here, by one copy of one varint writer: postcard's
+/// serializer indexes its varint buffers with bounds checks whose panics would bring the whole
+/// of `core::fmt` into a Cortex-M0's image, and each number type gets its own copy.
+/// [`put_serde`](Self::put_serde) writes the bodies a tag never makes. Tests hold every
+/// writer to the serde form (`tests/wire_by_hand.rs`, the golden vectors).
 pub(crate) struct Writer<'a> {
     buf: &'a mut [u8],
     pos: usize,
@@ -242,40 +248,85 @@ impl<'a> Writer<'a> {
         self.pos
     }
 
-    pub(crate) fn put<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        let full = EncodeError::BufferTooSmall {
+    fn full(&self) -> EncodeError {
+        EncodeError::BufferTooSmall {
             needed: self.needed,
-        };
+        }
+    }
+
+    /// Writes `value` with serde: for the bodies only readers make.
+    pub(crate) fn put_serde<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        let full = self.full();
         let rest = self.buf.get_mut(self.pos..).ok_or(full)?;
         let used = postcard::to_slice(value, rest).map_err(|_| full)?.len();
         self.pos += used;
         Ok(())
     }
 
+    /// Writes one byte as it is: a `u8`, an `i8`, or an option's tag.
+    pub(crate) fn put_byte(&mut self, byte: u8) -> Result<(), EncodeError> {
+        let full = self.full();
+        *self.buf.get_mut(self.pos).ok_or(full)? = byte;
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Writes an unsigned number as postcard's varint: seven bits a byte, least significant
+    /// first, the high bit set on every byte but the last. Postcard writes `u16`, `u32`,
+    /// `u64`, `usize` and an enum's variant index so.
+    pub(crate) fn put_u64(&mut self, mut value: u64) -> Result<(), EncodeError> {
+        while value >= 0x80 {
+            self.put_byte(value as u8 | 0x80)?;
+            value >>= 7;
+        }
+        self.put_byte(value as u8)
+    }
+
+    /// Writes a `u32` (or a type that wraps one, or an enum's variant index).
+    pub(crate) fn put_u32(&mut self, value: u32) -> Result<(), EncodeError> {
+        self.put_u64(u64::from(value))
+    }
+
+    /// Writes a signed number as postcard does: zigzag (0, -1, 1, -2, … as 0, 1, 2, 3, …),
+    /// then the varint. The same for an `i32` and an `i64` of the same value.
+    pub(crate) fn put_i64(&mut self, value: i64) -> Result<(), EncodeError> {
+        self.put_u64(((value << 1) ^ (value >> 63)) as u64)
+    }
+
     /// Writes an option's tag, as postcard writes it: whether a value follows.
     pub(crate) fn put_tag(&mut self, some: bool) -> Result<(), EncodeError> {
-        self.put(&if some { SOME } else { NONE })
+        self.put_byte(if some { SOME } else { NONE })
     }
 
     /// Writes an optional `u32` (or a type that wraps one), as postcard writes an `Option`.
     pub(crate) fn put_optional_u32(&mut self, value: Option<u32>) -> Result<(), EncodeError> {
         self.put_tag(value.is_some())?;
         match value {
-            Some(value) => self.put(&value),
+            Some(value) => self.put_u32(value),
             None => Ok(()),
         }
     }
 
     /// Writes `bytes` as they are.
     pub(crate) fn put_bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        let end = self.pos + bytes.len();
-        self.buf
-            .get_mut(self.pos..end)
-            .ok_or(EncodeError::BufferTooSmall {
-                needed: self.needed,
-            })?
-            .copy_from_slice(bytes);
-        self.pos = end;
+        let full = self.full();
+        let rest = self.buf.get_mut(self.pos..).ok_or(full)?;
+        copy_into(rest, bytes).ok_or(full)?;
+        self.pos += bytes.len();
         Ok(())
     }
+}
+
+/// Copies `src` to the start of `dst`; `None` when it does not fit. Element by element, which
+/// compiles to a memory copy: `copy_from_slice` checks again lengths that the compiler
+/// cannot always prove equal, with a panic.
+pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) -> Option<()> {
+    let dst = dst.get_mut(..src.len())?;
+    for (to, from) in dst.iter_mut().zip(src) {
+        *to = *from;
+    }
+    Some(())
 }

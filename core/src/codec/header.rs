@@ -69,20 +69,20 @@ pub(crate) fn write(
     }
 
     // Numbers that wrap a `u32` go as `u32`s: the same varint, and one copy of its writer.
-    w.put(&flags)?;
+    w.put_byte(flags)?;
     if explicit_seq {
-        w.put(&header.seq.0)?;
+        w.put_u32(header.seq.0)?;
     }
     match (header.time, time_delta) {
-        (Some(_), Some(delta)) => w.put(&delta)?,
-        (Some(t), None) => w.put(&t.at.0)?,
+        (Some(_), Some(delta)) => w.put_i64(delta)?,
+        (Some(t), None) => w.put_u32(t.at.0)?,
         (None, _) => {}
     }
     if tz {
-        w.put(&header.tz)?;
+        w.put_byte(header.tz.quarter_hours() as u8)?;
     }
     if actor {
-        w.put(&header.actor.0)?;
+        w.put_u32(header.actor.0)?;
     }
     if location {
         write_location(w, header.location, state)?;
@@ -96,18 +96,18 @@ fn write_location(
     state: &DeltaState,
 ) -> Result<(), EncodeError> {
     match location {
-        Location::Unknown => w.put(&LOCATION_UNKNOWN),
-        Location::Place(place) => w.put(&(PLACE_BASE + u64::from(place.0))),
+        Location::Unknown => w.put_u64(LOCATION_UNKNOWN),
+        Location::Place(place) => w.put_u64(PLACE_BASE + u64::from(place.0)),
         Location::Geo(point) => match state.last_geo {
             Some(base) => {
-                w.put(&LOCATION_GEO_DELTA)?;
-                w.put(&(point.lat_microdeg() - base.lat_microdeg()))?;
-                w.put(&(point.lon_microdeg() - base.lon_microdeg()))
+                w.put_u64(LOCATION_GEO_DELTA)?;
+                w.put_i64((point.lat_microdeg() - base.lat_microdeg()).into())?;
+                w.put_i64((point.lon_microdeg() - base.lon_microdeg()).into())
             }
             None => {
-                w.put(&LOCATION_GEO_ABSOLUTE)?;
-                w.put(&point.lat_microdeg())?;
-                w.put(&point.lon_microdeg())
+                w.put_u64(LOCATION_GEO_ABSOLUTE)?;
+                w.put_i64(point.lat_microdeg().into())?;
+                w.put_i64(point.lon_microdeg().into())
             }
         },
     }

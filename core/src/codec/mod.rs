@@ -12,7 +12,9 @@
 
 mod body;
 mod cursor;
-pub(crate) use cursor::{Fields, REFUSED, Writer, list_items, read_digest, take_postcard};
+pub(crate) use cursor::{
+    Fields, REFUSED, Writer, copy_into, list_items, read_digest, take_postcard,
+};
 mod error;
 pub mod frame;
 mod header;
@@ -139,14 +141,17 @@ pub fn encode_parts(
     let content_len = w.position();
 
     let mut len_bytes = [0u8; 2];
+    let mut len_writer = Writer::new(&mut len_bytes, MAX_RECORD_LEN);
     // Cannot fail: content_len < 2^14 fits a two-byte varint.
-    let len_len = postcard::to_slice(&(content_len as u32), &mut len_bytes)
-        .map(|s| s.len())
-        .map_err(|_| too_small)?;
-    rest.copy_within(2..2 + content_len, len_len);
-    rest.get_mut(..len_len)
-        .ok_or(too_small)?
-        .copy_from_slice(len_bytes.get(..len_len).ok_or(too_small)?);
+    len_writer.put_u32(content_len as u32)?;
+    let len_len = len_writer.position();
+    // Moves the content left over the unused byte of the slot, a byte at a time (`copy_within`
+    // would check its range with a panic).
+    for at in 2..2 + content_len {
+        let byte = *rest.get(at).ok_or(too_small)?;
+        *rest.get_mut(at + len_len - 2).ok_or(too_small)? = byte;
+    }
+    cursor::copy_into(rest, len_bytes.get(..len_len).ok_or(too_small)?).ok_or(too_small)?;
 
     let crc_at = 1 + len_len + content_len;
     let crc = checksum(out.get(..crc_at).ok_or(too_small)?);
@@ -187,7 +192,7 @@ impl<'a> StoredBody<'a> {
     /// A checkpoint body, as [`custody`](Self::custody) is made.
     pub fn checkpoint(checkpoint: &Checkpoint, buf: &'a mut BodyBuf) -> Result<Self, EncodeError> {
         Self::write(RecordType::Checkpoint, buf, |w| {
-            w.put(checkpoint).map(|()| SealFound::Absent)
+            body::write_checkpoint(w, checkpoint).map(|()| SealFound::Absent)
         })
     }
 

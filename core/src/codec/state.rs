@@ -78,17 +78,17 @@ impl DeltaState {
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
         w.put_optional_u32(self.last_seq.map(|s| s.0))?;
         w.put_optional_u32(self.last_time.map(|t| t.0))?;
-        w.put(&self.tz)?;
+        w.put_byte(self.tz.quarter_hours() as u8)?;
         w.put_optional_u32(self.actor.map(|a| a.0))?;
         // The location as postcard writes the enum: the variant's index, then its value.
         match self.location {
-            Location::Unknown => w.put(&0u32)?,
+            Location::Unknown => w.put_u32(0)?,
             Location::Place(place) => {
-                w.put(&1u32)?;
-                w.put(&place.0)?;
+                w.put_u32(1)?;
+                w.put_u32(place.0)?;
             }
             Location::Geo(point) => {
-                w.put(&2u32)?;
+                w.put_u32(2)?;
                 write_point(w, point)?;
             }
         }
@@ -131,8 +131,8 @@ impl DeltaState {
 
 /// A position as its serde form writes it: latitude, then longitude.
 fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
-    w.put(&point.lat_microdeg())?;
-    w.put(&point.lon_microdeg())
+    w.put_i64(point.lat_microdeg().into())?;
+    w.put_i64(point.lon_microdeg().into())
 }
 
 fn read_point(fields: &mut Fields<'_>) -> postcard::Result<GeoPoint> {

@@ -29,7 +29,7 @@ pub(crate) fn encode_identity(out: &mut [u8], generation: u32, record: &[u8]) ->
     out.get_mut(..2)?.copy_from_slice(&IDENTITY_MAGIC);
     out.get_mut(2..6)?
         .copy_from_slice(&generation.to_le_bytes());
-    out.get_mut(6..crc_at)?.copy_from_slice(record);
+    codec::copy_into(out.get_mut(6..)?, record)?;
     let crc = codec::checksum(out.get(..crc_at)?);
     out.get_mut(crc_at..)?.copy_from_slice(&crc.to_le_bytes());
     Some(total)
@@ -103,11 +103,11 @@ pub(crate) fn encode_segment_header(out: &mut [u8], header: &SegmentHeader) -> O
 }
 
 fn write_segment_body(w: &mut Writer<'_>, header: &SegmentHeader) -> Result<(), EncodeError> {
-    w.put(&header.epoch)?;
+    w.put_u32(header.epoch)?;
     w.put_tag(header.start.is_some())?;
     if let Some(start) = &header.start {
         start.state.write(w)?;
-        w.put(&start.chain_count)?;
+        w.put_u32(start.chain_count)?;
         w.put_bytes(start.chain_head.as_array())?;
     }
     w.put_optional_u32(header.prev_end)

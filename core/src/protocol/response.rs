@@ -15,16 +15,16 @@ pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Result<(), Encod
     // Each variant as postcard writes an enum: its index, then its fields.
     match response {
         Response::Welcome { version, status } => {
-            w.put(&0u32)?;
-            w.put(version)?;
+            w.put_u32(0)?;
+            w.put_byte(*version)?;
             write_status(w, status)
         }
         Response::Identity { stored } => {
-            w.put(&1u32)?;
+            w.put_u32(1)?;
             write_stored(w, stored)
         }
         Response::Status(status) => {
-            w.put(&2u32)?;
+            w.put_u32(2)?;
             write_status(w, status)
         }
         Response::Record {
@@ -32,24 +32,24 @@ pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Result<(), Encod
             state,
             stored,
         } => {
-            w.put(&3u32)?;
-            w.put(offset)?;
+            w.put_u32(3)?;
+            w.put_u32(*offset)?;
             state.write(w)?;
             write_stored(w, stored)
         }
         Response::Damage(damage) => {
-            w.put(&4u32)?;
+            w.put_u32(4)?;
             write_damage(w, damage)
         }
-        Response::End => w.put(&5u32),
+        Response::End => w.put_u32(5),
         Response::Appended { seq, head } => {
-            w.put(&6u32)?;
-            w.put(&seq.0)?;
+            w.put_u32(6)?;
+            w.put_u32(seq.0)?;
             write_digest(w, head)
         }
-        Response::Done => w.put(&7u32),
+        Response::Done => w.put_u32(7),
         Response::Error(fault) => {
-            w.put(&8u32)?;
+            w.put_u32(8)?;
             write_fault(w, fault)
         }
     }
@@ -57,7 +57,7 @@ pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Result<(), Encod
 
 /// A record's stored bytes, as postcard writes a list of bytes: its length, then the bytes.
 fn write_stored(w: &mut Writer<'_>, stored: &[u8]) -> Result<(), EncodeError> {
-    w.put(&(stored.len() as u32))?;
+    w.put_u32(stored.len() as u32)?;
     w.put_bytes(stored)
 }
 
@@ -66,43 +66,43 @@ fn write_digest(w: &mut Writer<'_>, digest: &Digest) -> Result<(), EncodeError> 
 }
 
 fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> {
-    w.put(&(status.indication as u32))?;
-    w.put(&status.count)?;
+    w.put_u32(status.indication as u32)?;
+    w.put_u32(status.count)?;
     write_digest(w, &status.head)?;
-    w.put(&status.free_bytes)?;
-    w.put(&status.capacity)?;
-    w.put(&status.damage)?;
+    w.put_u32(status.free_bytes)?;
+    w.put_u32(status.capacity)?;
+    w.put_u32(status.damage)?;
     w.put_tag(status.time.is_some())?;
     if let Some(time) = status.time {
-        w.put(&time.at.0)?;
-        w.put(&(time.quality as u32))?;
+        w.put_u32(time.at.0)?;
+        w.put_u32(time.quality as u32)?;
     }
     match status.fix {
-        FixState::None => w.put(&0u32),
-        FixState::Fresh => w.put(&1u32),
+        FixState::None => w.put_u32(0),
+        FixState::Fresh => w.put_u32(1),
         FixState::Stale { age_s } => {
-            w.put(&2u32)?;
-            w.put(&age_s)
+            w.put_u32(2)?;
+            w.put_u32(age_s)
         }
     }
 }
 
 fn write_damage(w: &mut Writer<'_>, damage: &Damage) -> Result<(), EncodeError> {
-    w.put(&damage.offset)?;
+    w.put_u32(damage.offset)?;
     w.put_optional_u32(damage.seq.map(|seq| seq.0))?;
     match damage.reason {
         DamageReason::BitFlipRepaired { bit } => {
-            w.put(&0u32)?;
-            w.put(&bit)
+            w.put_u32(0)?;
+            w.put_u32(bit)
         }
         DamageReason::Unreadable(kind) => {
-            w.put(&1u32)?;
+            w.put_u32(1)?;
             write_decode_error(w, &kind)
         }
-        DamageReason::MissingRecords => w.put(&2u32),
-        DamageReason::SegmentHeader => w.put(&3u32),
-        DamageReason::IdentityCopy => w.put(&4u32),
-        DamageReason::TornAppend => w.put(&5u32),
+        DamageReason::MissingRecords => w.put_u32(2),
+        DamageReason::SegmentHeader => w.put_u32(3),
+        DamageReason::IdentityCopy => w.put_u32(4),
+        DamageReason::TornAppend => w.put_u32(5),
     }
 }
 
@@ -110,72 +110,72 @@ fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) -> Result<(), 
     match *kind {
         // Serde writes a `usize` as a `u64`; its varint is the same for any value.
         DecodeErrorKind::Truncated { needed } => {
-            w.put(&0u32)?;
-            w.put(&(needed as u64))
+            w.put_u32(0)?;
+            w.put_u64(needed as u64)
         }
         DecodeErrorKind::UnsupportedVersion(version) => {
-            w.put(&1u32)?;
-            w.put(&version)
+            w.put_u32(1)?;
+            w.put_byte(version)
         }
         DecodeErrorKind::UnknownRecordType(code) => {
-            w.put(&2u32)?;
-            w.put(&code)
+            w.put_u32(2)?;
+            w.put_byte(code)
         }
         DecodeErrorKind::LengthOutOfRange(len) => {
-            w.put(&3u32)?;
-            w.put(&len)
+            w.put_u32(3)?;
+            w.put_u32(len)
         }
         DecodeErrorKind::CrcMismatch { stored, computed } => {
-            w.put(&4u32)?;
-            w.put(&stored)?;
-            w.put(&computed)
+            w.put_u32(4)?;
+            w.put_u32(stored)?;
+            w.put_u32(computed)
         }
         DecodeErrorKind::BadFlags(flags) => {
-            w.put(&5u32)?;
-            w.put(&flags)
+            w.put_u32(5)?;
+            w.put_byte(flags)
         }
         DecodeErrorKind::Field { field, problem } => {
-            w.put(&6u32)?;
-            w.put(&(field as u32))?;
-            w.put(&(problem as u32))
+            w.put_u32(6)?;
+            w.put_u32(field as u32)?;
+            w.put_u32(problem as u32)
         }
         DecodeErrorKind::MissingContext(field) => {
-            w.put(&7u32)?;
-            w.put(&(field as u32))
+            w.put_u32(7)?;
+            w.put_u32(field as u32)
         }
         DecodeErrorKind::TrailingBytes(n) => {
-            w.put(&8u32)?;
-            w.put(&(n as u64))
+            w.put_u32(8)?;
+            w.put_u64(n as u64)
         }
     }
 }
 
 fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Result<(), EncodeError> {
-    let index = |w: &mut Writer<'_>, i: u32| w.put(&i);
+    let index = Writer::put_u32;
     match *fault {
         Fault::BadFrame => index(w, 0),
         Fault::BadCrc => index(w, 1),
         Fault::Truncated => index(w, 2),
         Fault::Oversized { limit } => {
             index(w, 3)?;
-            w.put(&limit)
+            w.put_u32(limit.into())
         }
         Fault::UnsupportedVersion { got, supported } => {
             index(w, 4)?;
-            w.put(&got)?;
-            w.put(&supported)
+            w.put_byte(got)?;
+            w.put_byte(supported)
         }
         Fault::UnknownMessage { code } => {
             index(w, 5)?;
-            w.put(&code)
+            w.put_u32(code)
         }
         Fault::Malformed { code } => {
             index(w, 6)?;
-            w.put(&code)
+            w.put_u32(code)
         }
         Fault::OutOfOrder { needs } => {
             index(w, 7)?;
-            w.put(&match needs {
+            w.put_u32(match needs {
                 Needs::Hello => 0u32,
                 Needs::Read => 1,
             })
@@ -186,12 +186,12 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Result<(), EncodeError> {
         Fault::NotAllowed => index(w, 11),
         Fault::WrongSeq { expected, got } => {
             index(w, 12)?;
-            w.put(&expected.0)?;
-            w.put(&got.0)
+            w.put_u32(expected.0)?;
+            w.put_u32(got.0)
         }
         Fault::CheckpointMismatch { count, head } => {
             index(w, 13)?;
-            w.put(&count)?;
+            w.put_u32(count)?;
             write_digest(w, &head)
         }
         Fault::Unsigned => index(w, 14),
@@ -203,7 +203,7 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Result<(), EncodeError> {
         Fault::Clock => index(w, 20),
         Fault::Undecodable { at, kind } => {
             index(w, 21)?;
-            w.put(&at)?;
+            w.put_u32(at.into())?;
             write_decode_error(w, &kind)
         }
     }

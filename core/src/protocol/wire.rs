@@ -111,7 +111,7 @@ fn decode_with<T>(
     let Some(crc_at) = n.checked_sub(CRC_LEN).filter(|at| *at >= 2) else {
         return Err(Fault::Truncated);
     };
-    let (covered, crc) = payload.split_at(crc_at);
+    let (covered, crc) = payload.split_at_checked(crc_at).ok_or(Fault::Truncated)?;
     let crc = crc
         .try_into()
         .map(u32::from_le_bytes)

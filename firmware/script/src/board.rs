@@ -44,9 +44,9 @@ pub struct World {
     button_down: Cell<bool>,
     led_on: Cell<bool>,
     blinks: Cell<u32>,
-    gnss: RefCell<Deque<u8, GNSS_QUEUE>>,
-    to_tag: RefCell<Deque<u8, MAX_FRAME_LEN>>,
-    from_tag: RefCell<Deque<u8, MAX_FRAME_LEN>>,
+    gnss: ByteQueue<GNSS_QUEUE>,
+    to_tag: ByteQueue<MAX_FRAME_LEN>,
+    from_tag: ByteQueue<MAX_FRAME_LEN>,
 }
 
 impl Default for World {
@@ -65,9 +65,9 @@ impl World {
             button_down: Cell::new(false),
             led_on: Cell::new(false),
             blinks: Cell::new(0),
-            gnss: RefCell::new(Deque::new()),
-            to_tag: RefCell::new(Deque::new()),
-            from_tag: RefCell::new(Deque::new()),
+            gnss: ByteQueue::new(),
+            to_tag: ByteQueue::new(),
+            from_tag: ByteQueue::new(),
         }
     }
 
@@ -115,17 +115,17 @@ impl World {
 
     /// Queues `bytes` on the GNSS receiver's UART; returns how many fit.
     pub fn send_gnss(&self, bytes: &[u8]) -> usize {
-        push_all(&mut self.gnss.borrow_mut(), bytes)
+        self.gnss.push_all(bytes)
     }
 
     /// Queues `bytes` on the reader link towards the tag; returns how many fit.
     pub fn send_to_tag(&self, bytes: &[u8]) -> usize {
-        push_all(&mut self.to_tag.borrow_mut(), bytes)
+        self.to_tag.push_all(bytes)
     }
 
     /// Takes the next byte the tag sent on the reader link.
     pub fn take_from_tag(&self) -> Option<u8> {
-        self.from_tag.borrow_mut().pop_front()
+        self.from_tag.with(None, Deque::pop_front)
     }
 
     /// UTC now as the real-time clock counts it.
@@ -140,23 +140,54 @@ impl World {
     }
 }
 
-fn push_all<const N: usize>(queue: &mut Deque<u8, N>, bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .take_while(|&&b| queue.push_back(b).is_ok())
-        .count()
-}
+/// A queue of bytes between the script and the tag's UARTs.
+///
+/// One core and no interrupt handler use it, so borrows never overlap; one that did would
+/// find the queue empty or full, as a UART can, instead of panicking (which would put the
+/// panic machinery of `RefCell` into images that measure the tag).
+struct ByteQueue<const N: usize>(RefCell<Deque<u8, N>>);
 
-fn pop_into<const N: usize>(queue: &mut Deque<u8, N>, buf: &mut [u8]) -> usize {
-    let mut n = 0;
-    for slot in buf.iter_mut() {
-        let Some(byte) = queue.pop_front() else {
-            break;
-        };
-        *slot = byte;
-        n += 1;
+impl<const N: usize> ByteQueue<N> {
+    const fn new() -> Self {
+        ByteQueue(RefCell::new(Deque::new()))
     }
-    n
+
+    /// What `f` makes of the queue, or `otherwise` when it is already borrowed.
+    fn with<R>(&self, otherwise: R, f: impl FnOnce(&mut Deque<u8, N>) -> R) -> R {
+        match self.0.try_borrow_mut() {
+            Ok(mut queue) => f(&mut queue),
+            Err(_) => otherwise,
+        }
+    }
+
+    /// Queues what fits of `bytes`; returns how many did.
+    fn push_all(&self, bytes: &[u8]) -> usize {
+        self.with(0, |queue| {
+            bytes
+                .iter()
+                .take_while(|&&b| queue.push_back(b).is_ok())
+                .count()
+        })
+    }
+
+    /// Moves queued bytes into `buf`; returns how many.
+    fn pop_into(&self, buf: &mut [u8]) -> usize {
+        self.with(0, |queue| {
+            let mut n = 0;
+            for slot in buf.iter_mut() {
+                let Some(byte) = queue.pop_front() else {
+                    break;
+                };
+                *slot = byte;
+                n += 1;
+            }
+            n
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.with(true, |queue| queue.is_empty())
+    }
 }
 
 /// NOR flash over a slice of RAM: erasing sets bytes to `0xFF`, programming can only clear
@@ -196,7 +227,12 @@ impl ReadNorFlash for RamFlash<'_> {
     const READ_SIZE: usize = 1;
 
     fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
-        bytes.copy_from_slice(self.range(offset, bytes.len())?);
+        // By element: `range` has the length of `bytes`, which `copy_from_slice` would check
+        // again with a panic.
+        let cells = self.range(offset, bytes.len())?;
+        for (byte, cell) in bytes.iter_mut().zip(cells) {
+            *byte = *cell;
+        }
         Ok(())
     }
 
@@ -250,13 +286,13 @@ impl ErrorType for ScriptGnss<'_> {
 
 impl Read for ScriptGnss<'_> {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
-        Ok(pop_into(&mut self.0.gnss.borrow_mut(), buf))
+        Ok(self.0.gnss.pop_into(buf))
     }
 }
 
 impl ReadReady for ScriptGnss<'_> {
     fn read_ready(&mut self) -> Result<bool, Infallible> {
-        Ok(!self.0.gnss.borrow().is_empty())
+        Ok(!self.0.gnss.is_empty())
     }
 }
 
@@ -269,20 +305,20 @@ impl ErrorType for ScriptLink<'_> {
 
 impl Read for ScriptLink<'_> {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Infallible> {
-        Ok(pop_into(&mut self.0.to_tag.borrow_mut(), buf))
+        Ok(self.0.to_tag.pop_into(buf))
     }
 }
 
 impl ReadReady for ScriptLink<'_> {
     fn read_ready(&mut self) -> Result<bool, Infallible> {
-        Ok(!self.0.to_tag.borrow().is_empty())
+        Ok(!self.0.to_tag.is_empty())
     }
 }
 
 impl Write for ScriptLink<'_> {
     fn write(&mut self, buf: &[u8]) -> Result<usize, Infallible> {
         // A reader that does not keep up loses bytes, as on a UART.
-        push_all(&mut self.0.from_tag.borrow_mut(), buf);
+        self.0.from_tag.push_all(buf);
         Ok(buf.len())
     }
 
