@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 use super::shape::{self, SealFound, Shape};
-use crate::model::Digest;
+use crate::model::{Digest, TzOffset};
 
 /// Reads postcard values from a byte slice and remembers how far it got.
 pub(crate) struct Reader<'a> {
@@ -35,11 +35,24 @@ impl<'a> Reader<'a> {
         self.bytes.len().saturating_sub(self.pos)
     }
 
-    /// Reads one value of `field`. On failure the error names the byte where reading stopped.
+    /// Reads one value of `field` with serde, for the bodies only readers make. On failure the
+    /// error names the byte where reading stopped.
     pub(crate) fn take<T: DeserializeOwned>(&mut self, field: Field) -> Result<T, DecodeError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let (result, used) = take_postcard::<T>(rest);
         self.advance(field, result, used)
+    }
+
+    /// Reads one value of `field` with `read`, one of [`Fields`]' readers. On failure the
+    /// error names the byte where reading stopped.
+    pub(crate) fn read<T>(
+        &mut self,
+        field: Field,
+        read: impl FnOnce(&mut Fields<'a>) -> postcard::Result<T>,
+    ) -> Result<T, DecodeError> {
+        let mut fields = Fields::new(self.bytes.get(self.pos..).unwrap_or_default());
+        let result = read(&mut fields);
+        self.advance(field, result, fields.used())
     }
 
     /// Checks one body of `shape`, as [`take`](Self::take) would read it, and says what it
@@ -130,13 +143,39 @@ impl<'t, 'de: 't> Flavor<'t> for TrackedRef<'t, 'de> {
     }
 }
 
-/// Reads postcard values one after another, as postcard's deserializer reads them: each error
-/// is the one postcard reports, and [`used`](Self::used) counts the bytes it had consumed when
-/// it stopped. For what a tag reads by hand instead of through serde's derives.
+/// Reads postcard values one after another, as postcard's deserializer reads the serde form of
+/// the model's types: each error is the one postcard reports, and [`used`](Self::used) counts
+/// the bytes it had consumed when it stopped. For what a tag reads by hand instead of through
+/// serde's derives, with one copy of one varint reader (postcard's deserializer is generic
+/// over each type and its visitor). Tests hold every reader to the derives
+/// (`tests/wire_by_hand.rs`, `tests/shape_check.rs`, the log's own tests).
 pub(crate) struct Fields<'a> {
     bytes: &'a [u8],
     used: usize,
 }
+
+/// The most bytes of the varint of an unsigned number, and the largest last byte it may have
+/// (the bits of the number left for it): postcard refuses longer varints and larger ones.
+#[derive(Clone, Copy)]
+struct Width {
+    max_len: u32,
+    max_last: u8,
+}
+
+impl Width {
+    const fn of_bits(bits: u32) -> Self {
+        Width {
+            max_len: bits.div_ceil(7),
+            max_last: (1u8 << (bits % 7)).wrapping_sub(1),
+        }
+    }
+}
+
+const U16: Width = Width::of_bits(16);
+const U32: Width = Width::of_bits(32);
+const U64: Width = Width::of_bits(64);
+/// A list's length: postcard reads a `usize` as a number of the target's pointer width.
+const USIZE: Width = Width::of_bits(usize::BITS);
 
 impl<'a> Fields<'a> {
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
@@ -146,13 +185,6 @@ impl<'a> Fields<'a> {
     /// How many bytes have been read, up to and including a failure.
     pub(crate) fn used(&self) -> usize {
         self.used
-    }
-
-    /// A value of type `T`, read by postcard.
-    pub(crate) fn take<T: DeserializeOwned>(&mut self) -> postcard::Result<T> {
-        let (value, used) = take_postcard::<T>(self.bytes.get(self.used..).unwrap_or_default());
-        self.used += used;
-        value
     }
 
     /// `n` bytes as they are. Bytes that end early are all read, as postcard reads them one
@@ -171,11 +203,74 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// One byte as it is: a `u8`, an `i8`.
+    pub(crate) fn byte(&mut self) -> postcard::Result<u8> {
+        let byte = *self
+            .bytes
+            .get(self.used)
+            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
+        self.used += 1;
+        Ok(byte)
+    }
+
+    /// The varint of an unsigned number of `width`: seven bits a byte, least significant
+    /// first, the high bit set on every byte but the last.
+    fn varint(&mut self, width: Width) -> postcard::Result<u64> {
+        let mut value = 0u64;
+        for i in 0..width.max_len {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7F) << (7 * i);
+            if byte & 0x80 == 0 {
+                if i + 1 == width.max_len && byte > width.max_last {
+                    break;
+                }
+                return Ok(value);
+            }
+        }
+        Err(postcard::Error::DeserializeBadVarint)
+    }
+
+    /// A `u16`.
+    pub(crate) fn u16(&mut self) -> postcard::Result<u16> {
+        self.varint(U16).map(|v| v as u16)
+    }
+
+    /// A `u32` (or a type that wraps one).
+    pub(crate) fn u32(&mut self) -> postcard::Result<u32> {
+        self.varint(U32).map(|v| v as u32)
+    }
+
+    /// A `u64`.
+    pub(crate) fn u64(&mut self) -> postcard::Result<u64> {
+        self.varint(U64)
+    }
+
+    /// A list's length.
+    pub(crate) fn list_len(&mut self) -> postcard::Result<usize> {
+        self.varint(USIZE).map(|v| v as usize)
+    }
+
+    /// An `i32`: zigzag (0, -1, 1, -2, … as 0, 1, 2, 3, …) in the varint of a `u32`.
+    pub(crate) fn i32(&mut self) -> postcard::Result<i32> {
+        self.u32().map(|v| (v >> 1) as i32 ^ -((v & 1) as i32))
+    }
+
+    /// An `i64`: zigzag in the varint of a `u64`.
+    pub(crate) fn i64(&mut self) -> postcard::Result<i64> {
+        self.u64().map(|v| (v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    /// A unit variant of an enum whose variants, in their serde order, are `all`: its index.
+    pub(crate) fn variant<T: Copy>(&mut self, all: &[T]) -> postcard::Result<T> {
+        let index = self.u32()?;
+        all.get(index as usize).copied().ok_or(REFUSED)
+    }
+
     /// An option's tag: whether a value follows.
     pub(crate) fn tag(&mut self) -> postcard::Result<bool> {
-        match self.raw(1)? {
-            [NONE] => Ok(false),
-            [SOME] => Ok(true),
+        match self.byte()? {
+            NONE => Ok(false),
+            SOME => Ok(true),
             _ => Err(postcard::Error::DeserializeBadOption),
         }
     }
@@ -184,7 +279,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn optional_u32(&mut self) -> postcard::Result<Option<u32>> {
         match self.tag()? {
             false => Ok(None),
-            true => self.take::<u32>().map(Some),
+            true => self.u32().map(Some),
         }
     }
 }
@@ -195,6 +290,12 @@ pub(crate) fn read_digest(fields: &mut Fields<'_>) -> postcard::Result<Digest> {
     <[u8; 32]>::try_from(bytes)
         .map(Digest::from)
         .map_err(|_| postcard::Error::DeserializeUnexpectedEnd)
+}
+
+/// A time-zone offset: an `i8` that [`TzOffset`] accepts.
+pub(crate) fn read_tz(fields: &mut Fields<'_>) -> postcard::Result<TzOffset> {
+    let quarters = fields.byte()? as i8;
+    TzOffset::from_quarter_hours(quarters).ok_or(REFUSED)
 }
 
 /// Reads the `len` items of a list of at most `max` with `item`, as serde's list reads them:

@@ -1,12 +1,11 @@
 //! The record header on the wire: a flags byte, then only the fields that differ from what the
 //! previous record implies.
 
-use super::cursor::{Reader, Writer};
+use super::cursor::{Fields, Reader, Writer, read_tz};
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 use super::state::DeltaState;
 use crate::model::{
-    GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, TzOffset,
-    UtcSeconds,
+    GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, UtcSeconds,
 };
 
 /// Bits 0-1: the time quality, when a time is present.
@@ -116,7 +115,7 @@ fn write_location(
 /// Reads a header coded against `state`.
 pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, DecodeError> {
     let flags_at = r.offset();
-    let flags: u8 = r.take(Field::Flags)?;
+    let flags = r.read(Field::Flags, Fields::byte)?;
     let has_time = flags & (TIME_ABSOLUTE | TIME_DELTA) != 0;
     let both_times = flags & (TIME_ABSOLUTE | TIME_DELTA) == TIME_ABSOLUTE | TIME_DELTA;
     if both_times || (!has_time && flags & QUALITY_MASK != 0) {
@@ -125,7 +124,7 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
 
     // Numbers that wrap a `u32` are read as `u32`s: the same varint, and one copy of its reader.
     let seq = if flags & SEQ != 0 {
-        Seq(r.take::<u32>(Field::Seq)?)
+        Seq(r.read(Field::Seq, Fields::u32)?)
     } else {
         state.implicit_seq().ok_or(DecodeError::new(
             flags_at,
@@ -141,11 +140,11 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
         .copied()
         .unwrap_or(TimeQuality::Gnss);
     let time = if flags & TIME_ABSOLUTE != 0 {
-        let at = UtcSeconds(r.take::<u32>(Field::Time)?);
+        let at = UtcSeconds(r.read(Field::Time, Fields::u32)?);
         Some(Timestamp { at, quality })
     } else if flags & TIME_DELTA != 0 {
         let at = r.offset();
-        let delta: i64 = r.take(Field::Time)?;
+        let delta = r.read(Field::Time, Fields::i64)?;
         let base = state.last_time.ok_or(DecodeError::new(
             at,
             DecodeErrorKind::MissingContext(Field::Time),
@@ -163,13 +162,13 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
     };
 
     let tz = if flags & TZ != 0 {
-        r.take::<TzOffset>(Field::TzOffset)?
+        r.read(Field::TzOffset, read_tz)?
     } else {
         state.tz
     };
 
     let actor = if flags & ACTOR != 0 {
-        PartyRef(r.take::<u32>(Field::Actor)?)
+        PartyRef(r.read(Field::Actor, Fields::u32)?)
     } else {
         state.actor.ok_or(DecodeError::new(
             flags_at,
@@ -194,12 +193,12 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
 
 fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, DecodeError> {
     let at = r.offset();
-    let selector: u64 = r.take(Field::Location)?;
+    let selector = r.read(Field::Location, Fields::u64)?;
     match selector {
         LOCATION_UNKNOWN => Ok(Location::Unknown),
         LOCATION_GEO_ABSOLUTE => {
-            let lat: i32 = r.take(Field::Location)?;
-            let lon: i32 = r.take(Field::Location)?;
+            let lat = r.read(Field::Location, Fields::i32)?;
+            let lon = r.read(Field::Location, Fields::i32)?;
             // Refused at the last byte of the pair, where a decoder of the pair refuses it.
             GeoPoint::from_microdegrees(lat, lon)
                 .map(Location::Geo)
@@ -209,8 +208,8 @@ fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, Dec
                 ))
         }
         LOCATION_GEO_DELTA => {
-            let d_lat: i32 = r.take(Field::Location)?;
-            let d_lon: i32 = r.take(Field::Location)?;
+            let d_lat = r.read(Field::Location, Fields::i32)?;
+            let d_lon = r.read(Field::Location, Fields::i32)?;
             let base = state.last_geo.ok_or(DecodeError::new(
                 at,
                 DecodeErrorKind::MissingContext(Field::Location),

@@ -13,7 +13,7 @@
 mod body;
 mod cursor;
 pub(crate) use cursor::{
-    Fields, REFUSED, Writer, copy_into, list_items, read_digest, take_postcard,
+    Fields, REFUSED, Writer, copy_into, list_items, read_digest, read_tz, take_postcard,
 };
 mod error;
 pub mod frame;
@@ -320,13 +320,15 @@ fn read_length(bytes: &[u8]) -> Result<(usize, usize), DecodeError> {
         ));
     }
     let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
-    let content_len: u32 = r.take(Field::Length).map_err(|e| match e.kind {
-        DecodeErrorKind::Field {
-            problem: Problem::UnexpectedEnd,
-            ..
-        } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
-        _ => e,
-    })?;
+    let content_len = r
+        .read(Field::Length, Fields::u32)
+        .map_err(|e| match e.kind {
+            DecodeErrorKind::Field {
+                problem: Problem::UnexpectedEnd,
+                ..
+            } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
+            _ => e,
+        })?;
     if content_len as usize > MAX_CONTENT_LEN {
         return Err(DecodeError::new(
             1,

@@ -228,11 +228,11 @@ impl Walker<'_> {
     fn value(&mut self, shape: &Shape) -> Result<(), Error> {
         match shape {
             Shape::U16(valid) => {
-                let value = self.fields.take::<u16>()?;
+                let value = self.fields.u16()?;
                 accept(valid(value))
             }
-            Shape::U32 => self.fields.take::<u32>().map(drop),
-            Shape::I32 => self.fields.take::<i32>().map(drop),
+            Shape::U32 => self.fields.u32().map(drop),
+            Shape::I32 => self.fields.i32().map(drop),
             Shape::Raw(n, valid) => {
                 let bytes = self.fields.raw(*n)?;
                 accept(valid.is_none_or(|valid| valid(bytes)))
@@ -242,15 +242,15 @@ impl Walker<'_> {
                 true => self.value(inner),
             },
             Shape::List(max, item) => {
-                let len = self.fields.take::<usize>()?;
+                let len = self.fields.list_len()?;
                 list_items(len, *max, || self.value(item))
             }
             Shape::Unit(n) => {
-                let index = self.fields.take::<u32>()?;
+                let index = self.fields.u32()?;
                 accept(index < *n)
             }
             Shape::Enum(variants) => {
-                let index = self.fields.take::<u32>()?;
+                let index = self.fields.u32()?;
                 let fields = variants.get(index as usize).ok_or(REFUSED)?;
                 self.all(fields)
             }
@@ -266,7 +266,7 @@ impl Walker<'_> {
     /// `None`, `SameNumber(state)` or `NewNumber(number, state)`.
     fn seal(&mut self) -> Result<(), Error> {
         let at = self.fields.used();
-        match self.fields.take::<u32>()? {
+        match self.fields.u32()? {
             0 => Ok(()),
             1 => {
                 self.value(&SEAL_STATE)?;
@@ -274,7 +274,7 @@ impl Walker<'_> {
                 Ok(())
             }
             2 => {
-                let number = SealNumber(self.fields.take::<u32>()?);
+                let number = SealNumber(self.fields.u32()?);
                 let state_at = self.fields.used();
                 self.value(&SEAL_STATE)?;
                 self.seal = SealFound::New {

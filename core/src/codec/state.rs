@@ -3,7 +3,7 @@
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
-use super::cursor::{Fields, REFUSED, Writer};
+use super::cursor::{Fields, REFUSED, Writer, read_tz};
 use super::error::EncodeError;
 use crate::model::{
     Body, Custody, GeoPoint, Header, Location, PartyRef, PlaceRef, Record, SealNumber, Seq,
@@ -104,11 +104,11 @@ impl DeltaState {
     pub(crate) fn read(fields: &mut Fields<'_>) -> postcard::Result<Self> {
         let last_seq = fields.optional_u32()?.map(Seq);
         let last_time = fields.optional_u32()?.map(UtcSeconds);
-        let tz = fields.take::<TzOffset>()?;
+        let tz = read_tz(fields)?;
         let actor = fields.optional_u32()?.map(PartyRef);
-        let location = match fields.take::<u32>()? {
+        let location = match fields.u32()? {
             0 => Location::Unknown,
-            1 => Location::Place(PlaceRef(fields.take::<u32>()?)),
+            1 => Location::Place(PlaceRef(fields.u32()?)),
             2 => Location::Geo(read_point(fields)?),
             _ => return Err(REFUSED),
         };
@@ -136,7 +136,7 @@ fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
 }
 
 fn read_point(fields: &mut Fields<'_>) -> postcard::Result<GeoPoint> {
-    let lat = fields.take::<i32>()?;
-    let lon = fields.take::<i32>()?;
+    let lat = fields.i32()?;
+    let lon = fields.i32()?;
     GeoPoint::from_microdegrees(lat, lon).ok_or(REFUSED)
 }

@@ -122,12 +122,12 @@ fn read_segment_body(body: &[u8]) -> Option<SegmentHeader> {
 }
 
 fn read_segment_fields(fields: &mut Fields<'_>) -> postcard::Result<SegmentHeader> {
-    let epoch = fields.take::<u32>()?;
+    let epoch = fields.u32()?;
     let start = match fields.tag()? {
         false => None,
         true => Some(SegmentStart {
             state: DeltaState::read(fields)?,
-            chain_count: fields.take::<u32>()?,
+            chain_count: fields.u32()?,
             chain_head: read_digest(fields)?,
         }),
     };

@@ -7,10 +7,10 @@
 use postcard::Error;
 
 use super::message::{ButtonAction, Request};
-use crate::codec::{Fields, MAX_RECORD_LEN, REFUSED, RecordBuf, list_items, read_digest};
+use crate::codec::{Fields, MAX_RECORD_LEN, REFUSED, RecordBuf, list_items, read_digest, read_tz};
 use crate::model::{
     BizStep, Checkpoint, Condition, Custody, Disposition, KeyId, List, PartyRef, Seal, SealNumber,
-    SealState, Seq, Signature, SignatureBytes, SignerRole, Timestamp, TzOffset, UtcSeconds,
+    SealState, Seq, Signature, SignatureBytes, SignerRole, TimeQuality, Timestamp, UtcSeconds,
 };
 
 /// Reads a request from the start of `body`; returns it, or postcard's error, and how many
@@ -23,14 +23,14 @@ pub(super) fn read(body: &[u8]) -> (Result<Request, Error>, usize) {
 
 fn request(f: &mut Fields<'_>) -> Result<Request, Error> {
     // The variant's index, then its fields.
-    Ok(match f.take::<u32>()? {
+    Ok(match f.u32()? {
         0 => Request::Hello {
-            actor: PartyRef(f.take()?),
+            actor: PartyRef(f.u32()?),
         },
         1 => Request::Identity,
         2 => Request::Status,
         3 => Request::Read {
-            from: Seq(f.take()?),
+            from: Seq(f.u32()?),
         },
         4 => Request::ReadNext,
         5 => Request::Append { stored: stored(f)? },
@@ -40,14 +40,14 @@ fn request(f: &mut Fields<'_>) -> Result<Request, Error> {
         7 => Request::Commission { stored: stored(f)? },
         8 => Request::SetClock {
             time: Timestamp {
-                at: UtcSeconds(f.take()?),
-                quality: f.take()?,
+                at: UtcSeconds(f.u32()?),
+                quality: f.variant(&TimeQuality::ALL)?,
             },
-            tz: f.take::<TzOffset>()?,
+            tz: read_tz(f)?,
         },
         9 => Request::SetButton {
             action: ButtonAction {
-                actor: PartyRef(f.take()?),
+                actor: PartyRef(f.u32()?),
                 custody: custody(f)?,
             },
         },
@@ -58,23 +58,23 @@ fn request(f: &mut Fields<'_>) -> Result<Request, Error> {
 
 /// A record's stored bytes: a list of bytes.
 fn stored(f: &mut Fields<'_>) -> Result<RecordBuf, Error> {
-    let len = f.take::<usize>()?;
+    let len = f.list_len()?;
     let mut stored = RecordBuf::new();
     list_items(len, MAX_RECORD_LEN, || {
-        let byte = *f.raw(1)?.first().ok_or(Error::DeserializeUnexpectedEnd)?;
+        let byte = f.byte()?;
         stored.push(byte).map_err(|_| REFUSED)
     })?;
     Ok(stored)
 }
 
 fn checkpoint(f: &mut Fields<'_>) -> Result<Checkpoint, Error> {
-    let count = f.take::<u32>()?;
+    let count = f.u32()?;
     let head = read_digest(f)?;
-    let len = f.take::<usize>()?;
+    let len = f.list_len()?;
     let mut signatures = List::new();
     list_items(len, 2, || {
-        let key = KeyId(f.take()?);
-        let role = f.take::<SignerRole>()?;
+        let key = KeyId(f.u32()?);
+        let role = f.variant(&SignerRole::ALL)?;
         let signature = <[u8; 64]>::try_from(f.raw(64)?).map_err(|_| REFUSED)?;
         signatures
             .push(Signature {
@@ -93,17 +93,17 @@ fn checkpoint(f: &mut Fields<'_>) -> Result<Checkpoint, Error> {
 
 fn custody(f: &mut Fields<'_>) -> Result<Custody, Error> {
     Ok(Custody {
-        step: f.take::<BizStep>()?,
-        disposition: f.take::<Disposition>()?,
-        from: PartyRef(f.take()?),
-        to: PartyRef(f.take()?),
+        step: f.variant(BizStep::ALL)?,
+        disposition: f.variant(Disposition::ALL)?,
+        from: PartyRef(f.u32()?),
+        to: PartyRef(f.u32()?),
         seal: match f.tag()? {
             false => None,
             true => Some(Seal {
-                number: SealNumber(f.take()?),
-                state: f.take::<SealState>()?,
+                number: SealNumber(f.u32()?),
+                state: f.variant(&SealState::ALL)?,
             }),
         },
-        condition: f.take::<Condition>()?,
+        condition: f.variant(&Condition::ALL)?,
     })
 }

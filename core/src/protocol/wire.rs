@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::message::{Fault, Request, Response};
-use crate::codec::{self, Writer, frame};
+use crate::codec::{self, Fields, Writer, frame};
 
 /// The protocol version this crate speaks.
 pub const VERSION: u8 = 2;
@@ -128,8 +128,8 @@ fn decode_with<T>(
             supported: VERSION,
         });
     }
-    let code = match postcard::take_from_bytes::<u32>(body) {
-        Ok((code, _)) => code,
+    let code = match Fields::new(body).u32() {
+        Ok(code) => code,
         Err(postcard::Error::DeserializeUnexpectedEnd) => return Err(Fault::Truncated),
         Err(_) => return Err(Fault::UnknownMessage { code: u32::MAX }),
     };

@@ -73,6 +73,14 @@ pub enum SignerRole {
 }
 
 impl SignerRole {
+    /// Every role, in wire order.
+    pub const ALL: [SignerRole; 4] = [
+        Self::Releasing,
+        Self::Receiving,
+        Self::Custodian,
+        Self::Auditor,
+    ];
+
     /// The byte that stands for the role in a signed checkpoint statement (the same as its
     /// wire index).
     pub const fn code(self) -> u8 {

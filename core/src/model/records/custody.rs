@@ -52,6 +52,17 @@ pub enum SealState {
     Removed,
 }
 
+impl SealState {
+    /// Every state, in wire order.
+    pub const ALL: [SealState; 5] = [
+        Self::Applied,
+        Self::Intact,
+        Self::Broken,
+        Self::Missing,
+        Self::Removed,
+    ];
+}
+
 /// The condition of a container.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -66,6 +77,17 @@ pub enum Condition {
     Opened,
     /// Not observed.
     NotObserved,
+}
+
+impl Condition {
+    /// Every condition, in wire order.
+    pub const ALL: [Condition; 5] = [
+        Self::Good,
+        Self::Damaged,
+        Self::Wet,
+        Self::Opened,
+        Self::NotObserved,
+    ];
 }
 
 /// A container placed into, or taken out of, a larger one.
