@@ -70,7 +70,7 @@ impl Layout {
             });
         let rest = info.capacity.saturating_sub(2 * slot);
         let segment = config.segment_len.unwrap_or(match info.erase_size {
-            Some(erase) => MIN_SEGMENT_LEN.div_ceil(erase) * erase,
+            Some(erase) => MIN_SEGMENT_LEN.div_ceil(erase.max(1)) * erase,
             None if info.capacity < 2048 => rest - rest % info.write_size,
             None => 1024,
         });
@@ -110,11 +110,23 @@ impl Layout {
 
     /// The physical segment that holds epoch `epoch`: segments are used in rotation.
     pub fn physical(&self, epoch: u32) -> u32 {
-        epoch % self.segments
+        self.ring(epoch)
     }
 
-    /// `n` rounded up to the write size.
+    /// The segment after `physical` in rotation.
+    pub fn next(&self, physical: u32) -> u32 {
+        self.ring(physical + 1)
+    }
+
+    /// `n` modulo the number of segments. A layout always has a segment; `max(1)` keeps a
+    /// panic for dividing by zero out of the code all the same.
+    pub(crate) fn ring(&self, n: u32) -> u32 {
+        n % self.segments.max(1)
+    }
+
+    /// `n` rounded up to the write size (never zero either).
     pub fn align(&self, n: u32) -> u32 {
-        n.div_ceil(self.write_size) * self.write_size
+        let write_size = self.write_size.max(1);
+        n.div_ceil(write_size) * write_size
     }
 }

@@ -326,9 +326,10 @@ impl<M: Medium> Log<M> {
         // Segments are used in rotation, so those in use form one run from the oldest to the
         // newest. An unreadable header outside the run is a segment opening or freeing that
         // was cut; inside the run it is damage.
+        let layout = self.layout;
         let in_run = |p: u32| match (&oldest, &newest) {
             (Some((_, first)), Some((nw, _))) => {
-                (p + n - first) % n <= (nw.physical + n - first) % n
+                layout.ring(p + n - first) <= layout.ring(nw.physical + n - first)
             }
             _ => false,
         };
@@ -562,11 +563,10 @@ impl<M: Medium> Log<M> {
 
     /// Opens the next segment in rotation; `LogFull` if it is still in use.
     fn open_segment(&mut self) -> Result<(), LogError<M::Error>> {
-        let n = self.layout.segments;
         let (epoch, physical, prev_end, start) = match self.newest {
             None => (0, 0, None, None),
             Some(nw) => {
-                let physical = (nw.physical + 1) % n;
+                let physical = self.layout.next(nw.physical);
                 if self.read_slot(physical)?.header().is_some() {
                     return Err(LogError::LogFull);
                 }
@@ -770,7 +770,7 @@ impl<M: Medium> Log<M> {
             if self.read_slot(physical)?.header().is_none() {
                 return Err(LogError::ReclaimRefused("a segment header is unreadable"));
             }
-            let next_physical = (physical + 1) % self.layout.segments;
+            let next_physical = self.layout.next(physical);
             let Some(next) = self.read_slot(next_physical)?.header() else {
                 return Err(LogError::ReclaimRefused("a segment header is unreadable"));
             };
@@ -795,7 +795,7 @@ impl<M: Medium> Log<M> {
         let nw = self.newest?;
         let n = self.layout.segments;
         let back = nw.epoch.checked_sub(epoch)?;
-        (back < n).then_some((nw.physical + n - back) % n)
+        (back < n).then_some(self.layout.ring(nw.physical + n - back))
     }
 
     /// Checks that `seq` is a checkpoint over every record before it, whose head is the chain
@@ -1257,7 +1257,7 @@ impl<M: Medium> Log<M> {
             *phase = Phase::Done;
             return Ok(());
         }
-        self.open_read(phase, epoch + 1, (physical + 1) % self.layout.segments)
+        self.open_read(phase, epoch + 1, self.layout.next(physical))
     }
 
     /// Moves `phase` to the start of segment `epoch`, at `physical`.
@@ -1278,10 +1278,7 @@ impl<M: Medium> Log<M> {
         };
         let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
         let successor = if epoch < nw {
-            match self
-                .read_slot((physical + 1) % self.layout.segments)?
-                .header()
-            {
+            match self.read_slot(self.layout.next(physical))?.header() {
                 Some(next) if next.epoch == epoch + 1 => next.prev_end,
                 _ => None,
             }
