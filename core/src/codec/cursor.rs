@@ -431,3 +431,95 @@ pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) -> Option<()> {
     }
     Some(())
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::vec::Vec;
+
+    use proptest::prelude::*;
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+
+    /// What postcard reads of a `T` at the start of `bytes`, and how many bytes it took.
+    fn by_postcard<T: DeserializeOwned>(bytes: &[u8]) -> (postcard::Result<T>, usize) {
+        take_postcard::<T>(bytes)
+    }
+
+    /// What `read` reads at the start of `bytes`, and how many bytes it took.
+    fn by_hand<'a, T>(
+        bytes: &'a [u8],
+        read: impl FnOnce(&mut Fields<'a>) -> postcard::Result<T>,
+    ) -> (postcard::Result<T>, usize) {
+        let mut fields = Fields::new(bytes);
+        let value = read(&mut fields);
+        (value, fields.used())
+    }
+
+    /// Bytes that are mostly varints near the edges of each width: runs of continuation
+    /// bytes, then a last byte of any value.
+    fn varint_like() -> impl Strategy<Value = Vec<u8>> {
+        (
+            0usize..12,
+            any::<u8>(),
+            proptest::collection::vec(any::<u8>(), 0..3),
+        )
+            .prop_map(|(run, last, tail)| {
+                let mut bytes: Vec<u8> = (0..run).map(|i| 0x80 | (i as u8 * 37)).collect();
+                bytes.push(last);
+                bytes.extend(tail);
+                bytes
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4_000))]
+
+        /// Every reader of numbers reads what postcard reads, or fails as it fails, after the
+        /// same number of bytes.
+        #[test]
+        fn numbers_are_read_as_postcard_reads_them(bytes in varint_like()) {
+            prop_assert_eq!(by_hand(&bytes, Fields::u16), by_postcard::<u16>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::u32), by_postcard::<u32>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::u64), by_postcard::<u64>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::list_len), by_postcard::<usize>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::i32), by_postcard::<i32>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::i64), by_postcard::<i64>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::byte), by_postcard::<u8>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, read_tz), by_postcard::<TzOffset>(&bytes));
+        }
+
+        /// Every writer of numbers writes the bytes postcard writes.
+        #[test]
+        fn numbers_are_written_as_postcard_writes_them(n in any::<u64>(), shift in 0u32..64) {
+            let n = n >> shift;
+            prop_assert_eq!(written(|w| w.put_u64(n)), postcard::to_allocvec(&n).ok());
+            prop_assert_eq!(
+                written(|w| w.put_u32(n as u32)),
+                postcard::to_allocvec(&(n as u32)).ok()
+            );
+            prop_assert_eq!(
+                written(|w| w.put_i64(n as i64)),
+                postcard::to_allocvec(&(n as i64)).ok()
+            );
+            prop_assert_eq!(
+                written(|w| w.put_i64((n as i32).into())),
+                postcard::to_allocvec(&(n as i32)).ok()
+            );
+            prop_assert_eq!(
+                written(|w| w.put_byte(n as u8)),
+                postcard::to_allocvec(&(n as u8)).ok()
+            );
+        }
+    }
+
+    /// The bytes `put` writes.
+    fn written(put: impl FnOnce(&mut Writer<'_>) -> Result<(), EncodeError>) -> Option<Vec<u8>> {
+        let mut buf = [0u8; 16];
+        let mut w = Writer::new(&mut buf, 16);
+        put(&mut w).ok()?;
+        let len = w.position();
+        Some(buf[..len].to_vec())
+    }
+}
