@@ -147,8 +147,8 @@ impl<'t, 'de: 't> Flavor<'t> for TrackedRef<'t, 'de> {
 /// the model's types: each error is the one postcard reports, and [`used`](Self::used) counts
 /// the bytes it had consumed when it stopped. For what a tag reads by hand instead of through
 /// serde's derives, with one copy of one varint reader (postcard's deserializer is generic
-/// over each type and its visitor). Tests hold every reader to the derives
-/// (`tests/wire_by_hand.rs`, `tests/shape_check.rs`, the log's own tests).
+/// over each type and its visitor). Tests hold every reader to postcard (the tests below) and
+/// to the derives (`tests/wire_by_hand.rs`, `tests/shape_check.rs`, the log's own tests).
 pub(crate) struct Fields<'a> {
     bytes: &'a [u8],
     used: usize,
@@ -328,7 +328,8 @@ pub(crate) const REFUSED: postcard::Error = postcard::Error::SerdeDeCustom;
 /// serializer indexes its varint buffers with bounds checks whose panics would bring the whole
 /// of `core::fmt` into a Cortex-M0's image, and each number type gets its own copy.
 /// [`put_serde`](Self::put_serde) writes the bodies a tag never makes. Tests hold every
-/// writer to the serde form (`tests/wire_by_hand.rs`, the golden vectors).
+/// writer to postcard (the tests below) and to the serde form (`tests/wire_by_hand.rs`, the
+/// golden vectors).
 pub(crate) struct Writer<'a> {
     buf: &'a mut [u8],
     pos: usize,
