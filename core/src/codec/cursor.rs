@@ -91,50 +91,36 @@ impl<'a> Reader<'a> {
 /// Reads one postcard value from the start of `bytes` with the same deserializer the codec
 /// uses, so that each type's decoder exists once. Returns the value and the bytes it took.
 pub(crate) fn take_postcard<T: DeserializeOwned>(bytes: &[u8]) -> (postcard::Result<T>, usize) {
-    let mut tracked = Tracked {
-        rest: bytes,
-        used: 0,
-    };
-    let result = T::deserialize(&mut postcard::Deserializer::from_flavor(TrackedRef(
-        &mut tracked,
-    )));
-    (result, tracked.used)
+    let mut fields = Fields::new(bytes);
+    let result = T::deserialize(&mut postcard::Deserializer::from_flavor(Lent(&mut fields)));
+    (result, fields.used())
 }
 
-/// The unread part of the input and how much of it the deserializer has consumed.
-struct Tracked<'de> {
-    rest: &'de [u8],
-    used: usize,
-}
+/// Postcard's deserializer owns its flavor; lending it the codec's fields lets the count of
+/// bytes used survive it.
+struct Lent<'t, 'de>(&'t mut Fields<'de>);
 
-/// Postcard's deserializer owns its flavor; lending it a reference lets the count survive.
-struct TrackedRef<'t, 'de>(&'t mut Tracked<'de>);
-
-impl<'t, 'de: 't> Flavor<'t> for TrackedRef<'t, 'de> {
+impl<'t, 'de: 't> Flavor<'t> for Lent<'t, 'de> {
     type Remainder = ();
     type Source = ();
 
     fn pop(&mut self) -> postcard::Result<u8> {
-        let t = &mut *self.0;
-        let byte = *t
-            .rest
-            .get(t.used)
-            .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
-        t.used += 1;
-        Ok(byte)
+        self.0.byte()
     }
 
+    /// Unlike [`Fields::raw`], takes nothing when fewer than `ct` bytes are left, as
+    /// postcard's own slice flavor does.
     fn try_take_n(&mut self, ct: usize) -> postcard::Result<&'t [u8]> {
-        let t = &mut *self.0;
-        let end = t
+        let fields = &mut *self.0;
+        let end = fields
             .used
             .checked_add(ct)
             .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
-        let taken = t
-            .rest
-            .get(t.used..end)
+        let taken = fields
+            .bytes
+            .get(fields.used..end)
             .ok_or(postcard::Error::DeserializeUnexpectedEnd)?;
-        t.used = end;
+        fields.used = end;
         Ok(taken)
     }
 
@@ -396,6 +382,11 @@ impl<'a> Writer<'a> {
     /// then the varint. The same for an `i32` and an `i64` of the same value.
     pub(crate) fn put_i64(&mut self, value: i64) -> Result<(), EncodeError> {
         self.put_u64(((value << 1) ^ (value >> 63)) as u64)
+    }
+
+    /// Writes a time-zone offset: its quarter hours, an `i8`.
+    pub(crate) fn put_tz(&mut self, tz: TzOffset) -> Result<(), EncodeError> {
+        self.put_byte(tz.quarter_hours() as u8)
     }
 
     /// Writes an option's tag, as postcard writes it: whether a value follows.

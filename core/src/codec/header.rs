@@ -3,7 +3,7 @@
 
 use super::cursor::{Fields, Reader, Writer, read_tz};
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
-use super::state::DeltaState;
+use super::state::{DeltaState, write_point};
 use crate::model::{
     GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, UtcSeconds,
 };
@@ -78,7 +78,7 @@ pub(crate) fn write(
         (None, _) => {}
     }
     if tz {
-        w.put_byte(header.tz.quarter_hours() as u8)?;
+        w.put_tz(header.tz)?;
     }
     if actor {
         w.put_u32(header.actor.0)?;
@@ -105,8 +105,7 @@ fn write_location(
             }
             None => {
                 w.put_u64(LOCATION_GEO_ABSOLUTE)?;
-                w.put_i64(point.lat_microdeg().into())?;
-                w.put_i64(point.lon_microdeg().into())
+                write_point(w, point)
             }
         },
     }

@@ -78,7 +78,7 @@ impl DeltaState {
     pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
         w.put_optional_u32(self.last_seq.map(|s| s.0))?;
         w.put_optional_u32(self.last_time.map(|t| t.0))?;
-        w.put_byte(self.tz.quarter_hours() as u8)?;
+        w.put_tz(self.tz)?;
         w.put_optional_u32(self.actor.map(|a| a.0))?;
         // The location as postcard writes the enum: the variant's index, then its value.
         match self.location {
@@ -130,7 +130,7 @@ impl DeltaState {
 }
 
 /// A position as its serde form writes it: latitude, then longitude.
-fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
+pub(super) fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
     w.put_i64(point.lat_microdeg().into())?;
     w.put_i64(point.lon_microdeg().into())
 }
