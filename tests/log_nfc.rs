@@ -2,7 +2,7 @@
 //! bytes. A power cut at every byte-step of every write, as in P1.
 
 use remtag::log::medium::RewritableMedium;
-use remtag::log::{LayoutConfig, Log, LogError};
+use remtag::log::{LayoutConfig, LayoutProblem, Log, LogError};
 use remtag_sim::memory::ntag::SimTagMemory;
 use remtag_tests::journey::custody_journey;
 use remtag_tests::targets::Tag;
@@ -50,7 +50,7 @@ fn ntag213_is_refused_with_a_reason_and_left_untouched() {
         segment_len: None,
     };
     match Log::format(RewritableMedium::new(&mut tag, 4), config, &records[0]) {
-        Err(LogError::BadLayout(why)) => assert!(why.contains("small"), "{why}"),
+        Err(LogError::BadLayout(why)) => assert_eq!(why, LayoutProblem::SegmentsTooSmall, "{why}"),
         Err(e) => panic!("unexpected error: {e}"),
         Ok(_) => panic!("an NTAG213 cannot hold a log"),
     }

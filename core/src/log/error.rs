@@ -20,7 +20,7 @@ pub enum LogError<E> {
     /// The identity record is intact but is not a commission record with sequence number 0.
     BadIdentity,
     /// The memory and the configuration do not make a layout; says why.
-    BadLayout(&'static str),
+    BadLayout(LayoutProblem),
     /// No segment is free: the log refuses the append. Nothing is ever overwritten.
     LogFull,
     /// The record cannot fit even an empty segment of this layout.
@@ -40,6 +40,45 @@ pub enum LogError<E> {
     ReclaimRefused(&'static str),
     /// Damage stops this read; the damage says where.
     Damaged(Damage),
+}
+
+/// Why a memory and a configuration do not make a layout. A code rather than a message, so
+/// that a tag's flash holds no text for it; `Display` gives the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum LayoutProblem {
+    /// The medium's write size is 0 or more than 16 bytes.
+    WriteSize,
+    /// The erase size is not a multiple of the write size.
+    EraseSize,
+    /// An identity slot or a segment is not a whole number of erase blocks.
+    NotWholeBlocks,
+    /// Segments are smaller than the smallest allowed.
+    SegmentsTooSmall,
+    /// The medium cannot hold two identity slots and a segment.
+    MediumTooSmall,
+    /// The identity record does not fit its slot.
+    IdentityTooLarge,
+    /// A segment header does not fit its segment.
+    SegmentHeaderTooLarge,
+    /// A record does not fit the record buffer.
+    RecordBuffer,
+}
+
+impl fmt::Display for LayoutProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::WriteSize => "write size must be 1 to 16 bytes",
+            Self::EraseSize => "erase size must be a multiple of the write size",
+            Self::NotWholeBlocks => "slots and segments must be whole erase blocks",
+            Self::SegmentsTooSmall => "segments are too small",
+            Self::MediumTooSmall => "the medium is too small for two identity slots and a segment",
+            Self::IdentityTooLarge => "the identity record does not fit its slot",
+            Self::SegmentHeaderTooLarge => "segment header does not fit",
+            Self::RecordBuffer => "record buffer",
+        })
+    }
 }
 
 /// A place where stored bytes are not what was written: evidence, always reported.

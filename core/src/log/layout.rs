@@ -8,8 +8,8 @@
 //! alone. On rewritable memory the sizes are free; segments exist there so that space can be
 //! reclaimed in units, and a segment header lets every segment be decoded on its own.
 
-use super::LogError;
 use super::medium::MediumInfo;
+use super::{LayoutProblem, LogError};
 
 /// Sizes chosen by the application; `None` picks a default for the medium.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,11 +55,11 @@ impl Layout {
     pub fn new<E>(info: MediumInfo, config: LayoutConfig) -> Result<Layout, LogError<E>> {
         let bad = |why| Err(LogError::BadLayout(why));
         if info.write_size == 0 || info.write_size > 16 {
-            return bad("write size must be 1 to 16 bytes");
+            return bad(LayoutProblem::WriteSize);
         }
         let block = info.erase_size.unwrap_or(info.write_size);
         if block == 0 || !block.is_multiple_of(info.write_size) {
-            return bad("erase size must be a multiple of the write size");
+            return bad(LayoutProblem::EraseSize);
         }
         let slot = config
             .identity_slot_len
@@ -75,14 +75,14 @@ impl Layout {
             None => 1024,
         });
         if !slot.is_multiple_of(block) || !segment.is_multiple_of(block) {
-            return bad("slots and segments must be whole erase blocks");
+            return bad(LayoutProblem::NotWholeBlocks);
         }
         if segment < MIN_SMALL_SEGMENT_LEN || (info.capacity >= 2048 && segment < MIN_SEGMENT_LEN) {
-            return bad("segments are too small");
+            return bad(LayoutProblem::SegmentsTooSmall);
         }
         let segments = rest / segment;
         if segments == 0 {
-            return bad("the medium is too small for two identity slots and a segment");
+            return bad(LayoutProblem::MediumTooSmall);
         }
         Ok(Layout {
             identity_slot_len: slot,

@@ -21,7 +21,7 @@ mod layout;
 pub mod medium;
 
 pub use blocks::{SegmentHeader, SegmentStart};
-pub use error::{Damage, DamageReason, LogError};
+pub use error::{Damage, DamageReason, LayoutProblem, LogError};
 pub use layout::{Layout, LayoutConfig};
 pub use medium::{Medium, MediumInfo, Stats};
 
@@ -175,9 +175,7 @@ impl<M: Medium> Log<M> {
             .map_err(LogError::Encode)?;
         self.identity.truncate(len);
         if IDENTITY_PREFIX_LEN + len + codec::CRC_LEN > self.layout.identity_slot_len as usize {
-            return Err(LogError::BadLayout(
-                "the identity record does not fit its slot",
-            ));
+            return Err(LogError::BadLayout(LayoutProblem::IdentityTooLarge));
         }
         erase_and_write_identity(&mut self.medium, &self.layout, &self.identity)?;
         self.start_chain(1, state);
@@ -437,7 +435,7 @@ impl<M: Medium> Log<M> {
         let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
         encode_segment_header(&mut buf, header)
             .map(|n| n as u32)
-            .ok_or(LogError::BadLayout("segment header does not fit"))
+            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))
     }
 
     /// Reads and classifies the header of segment `physical`.
@@ -542,14 +540,14 @@ impl<M: Medium> Log<M> {
             // which tells it from damage, and old bytes can never follow a new record.
             let end = buf
                 .get(len as usize..needed as usize)
-                .ok_or(LogError::BadLayout("record buffer"))?;
+                .ok_or(LogError::BadLayout(LayoutProblem::RecordBuffer))?;
             self.medium
                 .program(nw.write_pos + len, end)
                 .map_err(LogError::Medium)?;
         }
         let write = buf
             .get(..len as usize)
-            .ok_or(LogError::BadLayout("record buffer"))?;
+            .ok_or(LogError::BadLayout(LayoutProblem::RecordBuffer))?;
         self.medium
             .program(nw.write_pos, write)
             .map_err(LogError::Medium)?;
@@ -586,7 +584,8 @@ impl<M: Medium> Log<M> {
         };
         let mut buf = [0xffu8; MAX_SEGMENT_HEADER_LEN + 16];
         let len = encode_segment_header(&mut buf, &header)
-            .ok_or(LogError::BadLayout("segment header does not fit"))? as u32;
+            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?
+            as u32;
         let seg = self.layout.segment_start(physical);
         let records_at = seg + self.layout.align(len);
         if self.layout.erase_before_write {
@@ -609,7 +608,7 @@ impl<M: Medium> Log<M> {
         }
         let header_bytes = buf
             .get(..self.layout.align(len) as usize)
-            .ok_or(LogError::BadLayout("segment header does not fit"))?;
+            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         self.medium
             .program(seg, header_bytes)
             .map_err(LogError::Medium)?;
@@ -836,9 +835,8 @@ fn write_identity<M: Medium>(
     record: &[u8],
 ) -> Result<(), LogError<M::Error>> {
     let mut buf = [0xffu8; MAX_IDENTITY_LEN + 16];
-    let len = encode_identity(&mut buf, generation, record).ok_or(LogError::BadLayout(
-        "the identity record does not fit its slot",
-    ))? as u32;
+    let len = encode_identity(&mut buf, generation, record)
+        .ok_or(LogError::BadLayout(LayoutProblem::IdentityTooLarge))? as u32;
     let at = layout.identity_slot(copy);
     if layout.erase_before_write {
         medium
@@ -847,9 +845,7 @@ fn write_identity<M: Medium>(
     }
     let bytes = buf
         .get(..layout.align(len) as usize)
-        .ok_or(LogError::BadLayout(
-            "the identity record does not fit its slot",
-        ))?;
+        .ok_or(LogError::BadLayout(LayoutProblem::IdentityTooLarge))?;
     medium.program(at, bytes).map_err(LogError::Medium)
 }
 
