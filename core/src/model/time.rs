@@ -32,9 +32,12 @@ impl UtcSeconds {
     /// The instant `second_of_day` seconds into the UTC day `day` days after 2000-01-01
     /// (see [`days_since_2000`]), if it lies between 2000 and 2136.
     pub fn from_day(day: i32, second_of_day: u32) -> Option<Self> {
-        u32::try_from(day)
-            .ok()?
-            .checked_mul(SECONDS_PER_DAY)?
+        // A range check before a plain product: on a Cortex-M0 a checked one is a 64-bit
+        // multiplication.
+        let day = u32::try_from(day)
+            .ok()
+            .filter(|&day| day <= u32::MAX / SECONDS_PER_DAY)?;
+        (day * SECONDS_PER_DAY)
             .checked_add(second_of_day)
             .map(UtcSeconds)
     }
@@ -57,30 +60,29 @@ const SECONDS_PER_DAY: u32 = 86_400;
 /// assert_eq!(days_since_2000(2018, 2, 29), None);
 /// ```
 pub fn days_since_2000(year: u32, month: u32, day: u32) -> Option<i32> {
-    /// Days before the first of each month in a common year.
-    const BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    if !(1..=9999).contains(&year) {
+    if year == 0 || year > 9999 || month == 0 || month > 12 || day == 0 {
         return None;
     }
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let length = match month {
-        2 if leap => 29,
-        2 => 28,
+        2 => 28 + u32::from(leap),
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     };
-    let before_month = *BEFORE_MONTH.get(month.checked_sub(1)? as usize)?;
-    if day == 0 || day > length {
+    if day > length {
         return None;
     }
-    let day_of_year = before_month + u32::from(leap && month > 2) + day - 1;
-    // Days from 0001-01-01 to the first of January of `year`.
-    let year_start = |year: u32| {
-        let before = year - 1;
-        365 * before + before / 4 - before / 100 + before / 400
+    // Years counted from March put the leap day last, and the months from March on then run
+    // 153 days to each five, which `(153 m + 2) / 5` counts with no table.
+    let (year, month) = if month > 2 {
+        (year, month - 3)
+    } else {
+        (year - 1, month + 9)
     };
-    let days = year_start(year) + day_of_year;
-    Some(days as i32 - year_start(2000) as i32)
+    let days = 365 * year + year / 4 - year / 100 + year / 400 + (153 * month + 2) / 5 + day - 1;
+    // 2000-01-01 counted the same way.
+    const EPOCH: i32 = 730_425;
+    Some(days as i32 - EPOCH)
 }
 
 /// How the tag or the reader knew the time of a record.

@@ -31,18 +31,19 @@ pub enum Sentence {
 }
 
 /// Collects a receiver's bytes into sentences.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct NmeaReader {
-    line: heapless::Vec<u8, MAX_SENTENCE_LEN>,
-    overlong: bool,
+    /// The sentence so far; a line that outgrew it is marked by a length past its end.
+    line: [u8; MAX_SENTENCE_LEN],
+    len: usize,
 }
 
 impl NmeaReader {
     /// An empty reader.
     pub const fn new() -> Self {
         NmeaReader {
-            line: heapless::Vec::new(),
-            overlong: false,
+            line: [0; MAX_SENTENCE_LEN],
+            len: 0,
         }
     }
 
@@ -50,24 +51,25 @@ impl NmeaReader {
     pub fn push(&mut self, byte: u8) -> Option<Sentence> {
         match byte {
             b'\n' => {
-                let sentence = if core::mem::take(&mut self.overlong) {
-                    Sentence::Other
-                } else {
-                    parse(trim_cr(&self.line))
-                };
-                self.line.clear();
+                // An overlong line's length lies past the buffer: no slice, no sentence.
+                let sentence = self
+                    .line
+                    .get(..self.len)
+                    .map_or(Sentence::Other, |line| parse(trim_cr(line)));
+                self.len = 0;
                 Some(sentence)
             }
-            // A new sentence starts: whatever came before was cut off.
-            b'$' => {
-                self.line.clear();
-                self.overlong = false;
-                self.line.push(byte).ok();
-                None
-            }
             _ => {
-                if self.line.push(byte).is_err() {
-                    self.overlong = true;
+                // A new sentence starts: whatever came before was cut off.
+                if byte == b'$' {
+                    self.len = 0;
+                }
+                match self.line.get_mut(self.len) {
+                    Some(slot) => {
+                        *slot = byte;
+                        self.len += 1;
+                    }
+                    None => self.len = MAX_SENTENCE_LEN + 1,
                 }
                 None
             }
@@ -75,8 +77,17 @@ impl NmeaReader {
     }
 }
 
+impl Default for NmeaReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 fn trim_cr(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\r").unwrap_or(line)
+    match line {
+        [rest @ .., b'\r'] => rest,
+        _ => line,
+    }
 }
 
 /// What one line said; a line that is not a well-formed sentence says nothing.
@@ -136,5 +147,27 @@ mod tests {
         let text = format!("garbage\n{bad_sum}{cut}{overlong}");
         assert!(feed(&mut r, &text).iter().all(|s| *s == Sentence::Other));
         assert!(matches!(feed(&mut r, &good)[..], [Sentence::Fix(_)]));
+    }
+
+    #[test]
+    fn a_line_that_fills_the_buffer_is_read_and_one_byte_more_is_not() {
+        let body = "GPRMC,093000.00,A,3909.1200,N,12729.4000,E,0.0,0.0,270718,,,A";
+        // `$`, the body, `*`, two digits and `\r` fill the buffer; trailing empty fields pad.
+        let padded = |extra: usize| {
+            let commas = MAX_SENTENCE_LEN - body.len() - 5 + extra;
+            sentence(&(String::from(body) + &",".repeat(commas)))
+        };
+        let full = padded(0);
+        assert_eq!(full.len(), MAX_SENTENCE_LEN + 1);
+        let mut r = NmeaReader::new();
+        assert!(matches!(feed(&mut r, &full)[..], [Sentence::Fix(_)]));
+        assert_eq!(feed(&mut r, &padded(1)), [Sentence::Other]);
+        // A `$` starts afresh after an overlong line, and a bare line ending says nothing.
+        let text = format!("{}{full}\n", &padded(1)[..=MAX_SENTENCE_LEN]);
+        let got = feed(&mut r, &text);
+        assert!(
+            matches!(got[..], [Sentence::Fix(_), Sentence::Other]),
+            "{got:?}"
+        );
     }
 }

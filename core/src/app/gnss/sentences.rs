@@ -10,14 +10,15 @@
 //! Cortex-M0, with software floating point, it took 53 KiB of the tag's flash, more than twice
 //! the tag's whole budget (`docs/FIRMWARE.md`). So these few fields are read here, and the
 //! tests hold them to what the crate's own RMC and GGA parsers say of the same sentences.
+//!
+//! Each reader here returns `None` for a sentence, or a field in it, that NMEA 0183 does not
+//! allow: the caller treats every such failure alike, so each check is one early return.
+
+use core::slice::Split;
 
 use super::{Fix, Sentence};
 use crate::model::time::days_since_2000;
 use crate::model::{GeoPoint, UtcSeconds};
-
-/// A sentence, or a field in it, that is not what NMEA 0183 allows there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Malformed;
 
 /// Microdegrees in a degree.
 const MICRO: u32 = 1_000_000;
@@ -27,62 +28,84 @@ const MICRO: u32 = 1_000_000;
 /// so digits after the fifth can never change a rounding to the microdegree.
 const MINUTE_DIGITS: usize = 5;
 
-/// What one line says; `line` is the sentence without its line ending.
-pub(super) fn read(line: &[u8]) -> Result<Sentence, Malformed> {
+/// A sentence's fields, split at its commas.
+type Fields<'a> = Split<'a, u8, fn(&u8) -> bool>;
+
+/// What one line says; `line` is the sentence without its line ending. `None` when it is not
+/// a well-formed sentence.
+pub(super) fn read(line: &[u8]) -> Option<Sentence> {
     let (kind, fields) = frame(line)?;
+    let mut fields: Fields<'_> = fields.split(|&b| b == b',');
     match kind {
-        b"RMC" => rmc(fields),
-        b"GGA" => gga(fields),
-        _ => Ok(Sentence::Other),
+        b"RMC" => rmc(&mut fields),
+        // GGA: `time,lat,N|S,lon,E|W,quality,…`. Quality 0, or none, is no fix; RMC carries
+        // the fixes the tag keeps, so any other quality tells it nothing new.
+        b"GGA" => match fields.nth(5)? {
+            b"" | b"0" => Some(Sentence::NoFix),
+            [digit] if digit.is_ascii_digit() => Some(Sentence::Other),
+            _ => None,
+        },
+        _ => Some(Sentence::Other),
     }
 }
 
 /// The sentence type (`RMC`) and the fields of a sentence whose checksum holds.
-fn frame(line: &[u8]) -> Result<(&[u8], &[u8]), Malformed> {
-    let body = line.strip_prefix(b"$").ok_or(Malformed)?;
-    let star = body.iter().position(|&b| b == b'*').ok_or(Malformed)?;
-    let (content, checksum) = body.split_at_checked(star).ok_or(Malformed)?;
-    let [b'*', high, low] = *checksum else {
-        return Err(Malformed);
+fn frame(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    // The first `*` must be the third byte from the end: two checksum digits follow it.
+    let [b'$', content @ .., b'*', high, low] = line else {
+        return None;
     };
-    let stated = hex(high)? << 4 | hex(low)?;
-    if !content.is_ascii() || content.iter().fold(0, |sum, b| sum ^ b) != stated {
-        return Err(Malformed);
+    let mut sum = 0;
+    for &b in content {
+        if b == b'*' || !b.is_ascii() {
+            return None;
+        }
+        sum ^= b;
     }
-    // Two characters of talker, three of type.
-    let kind = content.get(2..5).ok_or(Malformed)?;
-    let fields = content
-        .get(5..)
-        .and_then(|f| f.strip_prefix(b","))
-        .ok_or(Malformed)?;
-    Ok((kind, fields))
+    if hex(*high)? << 4 | hex(*low)? != sum {
+        return None;
+    }
+    // Two characters of talker, three of type, then a comma.
+    let kind = content.get(2..5)?;
+    let fields = content.get(5..)?.strip_prefix(b",")?;
+    Some((kind, fields))
 }
 
 /// One hexadecimal digit, either case.
-fn hex(digit: u8) -> Result<u8, Malformed> {
+fn hex(digit: u8) -> Option<u8> {
     match digit {
-        b'0'..=b'9' => Ok(digit - b'0'),
-        b'A'..=b'F' => Ok(digit - b'A' + 10),
-        b'a'..=b'f' => Ok(digit - b'a' + 10),
-        _ => Err(Malformed),
+        b'0'..=b'9' => Some(digit - b'0'),
+        // Setting bit 5 makes an upper-case letter lower case.
+        _ => match digit | 0x20 {
+            lower @ b'a'..=b'f' => Some(lower - b'a' + 10),
+            _ => None,
+        },
     }
 }
 
 /// RMC: `time,status,lat,N|S,lon,E|W,speed,course,date,…`. A fix needs status `A` or `D`,
 /// a position, a time and a date; status `V`, or a field left empty, is no fix.
-fn rmc(data: &[u8]) -> Result<Sentence, Malformed> {
-    let mut fields = data.split(|&b| b == b',');
-    let mut next = || fields.next().ok_or(Malformed);
-    let time = optional(next()?, time_of_day)?;
-    let status = next()?;
-    let (lat, north_south, lon, east_west) = (next()?, next()?, next()?, next()?);
-    let (_speed, _course) = (next()?, next()?);
-    let date = optional(next()?, date)?;
-
+fn rmc(fields: &mut Fields<'_>) -> Option<Sentence> {
+    let mut all: [&[u8]; 9] = [&[]; 9];
+    for field in &mut all {
+        *field = fields.next()?;
+    }
+    let [
+        time,
+        status,
+        lat,
+        north_south,
+        lon,
+        east_west,
+        _speed,
+        _course,
+        date,
+    ] = all;
+    let time = optional(time, time_of_day)?;
     let valid = match status {
         b"A" | b"D" => true,
         b"V" => false,
-        _ => return Err(Malformed),
+        _ => return None,
     };
     let point = if [lat, north_south, lon, east_west]
         .iter()
@@ -90,136 +113,103 @@ fn rmc(data: &[u8]) -> Result<Sentence, Malformed> {
     {
         None
     } else {
-        let lat = coordinate(lat, 2, north_south, (b"N", b"S"))?;
-        let lon = coordinate(lon, 3, east_west, (b"E", b"W"))?;
+        let lat = coordinate(lat, 2, north_south, *b"NS")?;
+        let lon = coordinate(lon, 3, east_west, *b"EW")?;
         // Out of range (more than 90° or 180°): no position.
         GeoPoint::from_microdegrees(lat, lon)
     };
     // A date before 2000 (NMEA dates go back to 1983) is no instant the tag can record.
-    let at = date
+    let at = optional(date, day)?
         .zip(time)
         .and_then(|(day, second)| UtcSeconds::from_day(day, second));
-    Ok(match (valid, at, point) {
+    Some(match (valid, at, point) {
         (true, Some(at), Some(point)) => Sentence::Fix(Fix { at, point }),
         _ => Sentence::NoFix,
     })
 }
 
-/// GGA: `time,lat,N|S,lon,E|W,quality,…`. Quality 0, or none, is no fix; RMC carries the
-/// fixes the tag keeps, so any other quality tells it nothing new.
-fn gga(data: &[u8]) -> Result<Sentence, Malformed> {
-    let quality = data.split(|&b| b == b',').nth(5).ok_or(Malformed)?;
-    match quality {
-        b"" | b"0" => Ok(Sentence::NoFix),
-        [digit] if digit.is_ascii_digit() => Ok(Sentence::Other),
-        _ => Err(Malformed),
-    }
-}
-
-/// `None` for an empty field, else what `read` makes of it.
-fn optional<T>(
-    field: &[u8],
-    read: fn(&[u8]) -> Result<T, Malformed>,
-) -> Result<Option<T>, Malformed> {
+/// `Some(None)` for an empty field, else what `read` makes of it.
+fn optional<T>(field: &[u8], read: fn(&[u8]) -> Option<T>) -> Option<Option<T>> {
     if field.is_empty() {
-        Ok(None)
+        Some(None)
     } else {
         read(field).map(Some)
     }
 }
 
 /// `hhmmss` with any fraction of a second, which is dropped, as seconds since midnight.
-fn time_of_day(field: &[u8]) -> Result<u32, Malformed> {
-    let (whole, fraction) = split_decimal(field);
-    if whole.len() != 6 || !all_digits(fraction) {
-        return Err(Malformed);
-    }
-    let [h, m, s] = pairs(whole)?;
+fn time_of_day(field: &[u8]) -> Option<u32> {
+    let [h, m, s] = pairs(decimal(field, 6)?.0);
     if h > 23 || m > 59 || s > 59 {
-        return Err(Malformed);
+        return None;
     }
-    Ok(h * 3600 + m * 60 + s)
+    Some(h * 3600 + m * 60 + s)
 }
 
 /// `ddmmyy` as days since 2000-01-01; years 83 to 99 are 1983 to 1999 (NMEA 0183 dates from
 /// 1983), the others 20yy. A date that does not exist is malformed.
-fn date(field: &[u8]) -> Result<i32, Malformed> {
+fn day(field: &[u8]) -> Option<i32> {
+    // Six digits and no point.
     if field.len() != 6 {
-        return Err(Malformed);
+        return None;
     }
-    let [d, m, y] = pairs(field)?;
+    let [d, m, y] = pairs(decimal(field, 6)?.0);
     let year = if y >= 83 { 1900 + y } else { 2000 + y };
-    days_since_2000(year, m, d).ok_or(Malformed)
+    days_since_2000(year, m, d)
 }
 
-/// Six digits as three two-digit numbers.
-fn pairs(field: &[u8]) -> Result<[u32; 3], Malformed> {
-    let pair = |at: usize| field.get(at..at + 2).and_then(digits).ok_or(Malformed);
-    Ok([pair(0)?, pair(2)?, pair(4)?])
+/// A six-digit number as its three pairs of digits.
+fn pairs(six: u32) -> [u32; 3] {
+    [six / 10_000, six / 100 % 100, six % 100]
 }
 
 /// A latitude (`ddmm.mmmm`, `degree_digits` 2) or longitude (`dddmm.mmmm`, 3) in signed
-/// microdegrees, with its hemisphere field, which is `positive` or `negative`.
+/// microdegrees, with its hemisphere field, which is `[positive, negative]`.
 fn coordinate(
     field: &[u8],
     degree_digits: usize,
     hemisphere: &[u8],
-    (positive, negative): (&[u8], &[u8]),
-) -> Result<i32, Malformed> {
-    let (whole, fraction) = split_decimal(field);
-    if whole.len() != degree_digits + 2 {
-        return Err(Malformed);
-    }
-    let degrees = whole
-        .get(..degree_digits)
-        .and_then(digits)
-        .ok_or(Malformed)?;
-    let minutes = whole
-        .get(degree_digits..)
-        .and_then(digits)
-        .ok_or(Malformed)?;
-    if minutes >= 60 || !all_digits(fraction) {
-        return Err(Malformed);
-    }
-    // Minutes in units of 0.00001 (the fraction cut or padded to five digits). A microdegree
-    // is six of them, so adding three before dividing rounds half-way up, away from zero.
-    let units = (0..MINUTE_DIGITS).fold(minutes, |units, i| {
-        let digit = fraction.get(i).map_or(0, |d| d.saturating_sub(b'0'));
-        units * 10 + u32::from(digit)
-    });
-    let micro = degrees * MICRO + (units + 3) / 6;
-    let micro = i32::try_from(micro).map_err(|_| Malformed)?;
-    match hemisphere {
-        h if h == positive => Ok(micro),
-        h if h == negative => Ok(-micro),
-        _ => Err(Malformed),
-    }
-}
-
-/// The digits before and after the decimal point (none after when there is no point).
-fn split_decimal(field: &[u8]) -> (&[u8], &[u8]) {
-    match field.iter().position(|&b| b == b'.') {
-        Some(point) => (
-            field.get(..point).unwrap_or_default(),
-            field.get(point + 1..).unwrap_or_default(),
-        ),
-        None => (field, &[]),
-    }
-}
-
-/// Whether `field` is ASCII digits only (or empty).
-fn all_digits(field: &[u8]) -> bool {
-    field.iter().all(u8::is_ascii_digit)
-}
-
-/// The value of a field of one to three ASCII digits (degrees, minutes, and the pairs of a
-/// time or a date); `None` for anything else (signs, spaces, an empty field).
-fn digits(field: &[u8]) -> Option<u32> {
-    if field.is_empty() || field.len() > 3 {
+    [positive, negative]: [u8; 2],
+) -> Option<i32> {
+    let (whole, units) = decimal(field, degree_digits + 2)?;
+    let (degrees, minutes) = (whole / 100, whole % 100);
+    if minutes >= 60 {
         return None;
     }
-    field.iter().try_fold(0u32, |value, &b| {
-        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
+    // Minutes in units of 0.00001. A microdegree is six of them, so adding three before
+    // dividing rounds half-way up, away from zero. At most 999° and 59.99999', this fits.
+    let micro = degrees * MICRO + (minutes * 100_000 + units + 3) / 6;
+    let micro = i32::try_from(micro).ok()?;
+    match *hemisphere {
+        [h] if h == positive => Some(micro),
+        [h] if h == negative => Some(-micro),
+        _ => None,
+    }
+}
+
+/// A field of exactly `whole_digits` digits, then, if there is a point, any number of digits:
+/// the whole number, and the fraction in units of 0.00001 (its digits cut or padded to five).
+fn decimal(field: &[u8], whole_digits: usize) -> Option<(u32, u32)> {
+    let (whole, fraction) = match field.iter().position(|&b| b == b'.') {
+        Some(point) => (field.get(..point)?, field.get(point + 1..)?),
+        None => (field, &[][..]),
+    };
+    if whole.len() != whole_digits {
+        return None;
+    }
+    // Every fraction digit is checked, though only the first five count.
+    number(fraction)?;
+    let mut first = [b'0'; MINUTE_DIGITS];
+    first.iter_mut().zip(fraction).for_each(|(f, d)| *f = *d);
+    Some((number(whole)?, number(&first)?))
+}
+
+/// The value of a field of ASCII digits only (empty is 0); `None` for anything else (signs,
+/// spaces). Past nine digits the value wraps, which only the unused fraction digits reach.
+fn number(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |value, &b| {
+        b.is_ascii_digit()
+            .then(|| value.wrapping_mul(10).wrapping_add(u32::from(b - b'0')))
     })
 }
 
