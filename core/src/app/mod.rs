@@ -489,14 +489,16 @@ impl<B: Board> Tag<B> {
     fn poll_link(&mut self) -> u32 {
         let mut frames = 0;
         let mut chunk = [0u8; 32];
+        // Each request is read here, in place, and answered from here: it may hold a record.
+        let mut request = Request::Goodbye;
         while let Some(n) = read_available(&mut self.link, &mut chunk) {
             for &byte in chunk.get(..n).unwrap_or_default() {
-                let request = match self.frames.push(byte) {
+                let read = match self.frames.push(byte) {
                     None => continue,
-                    Some(Ok(frame)) => decode_request(frame),
+                    Some(Ok(frame)) => decode_request(frame, &mut request),
                     Some(Err(fault)) => Err(fault),
                 };
-                self.answer_frame(&request);
+                self.answer_frame(read.map(|()| &request));
                 frames += 1;
             }
         }
@@ -505,10 +507,10 @@ impl<B: Board> Tag<B> {
 
     /// Answers one frame from the reader: the request it holds, or why it holds none.
     #[inline(never)]
-    fn answer_frame(&mut self, request: &Result<Request, Fault>) {
+    fn answer_frame(&mut self, request: Result<&Request, Fault>) {
         let response = match request {
             Ok(request) => self.handle(request),
-            Err(fault) => Response::Error(*fault),
+            Err(fault) => Response::Error(fault),
         };
         #[cfg(feature = "defmt")]
         if let Response::Error(fault) = &response {
@@ -528,10 +530,10 @@ impl<B: Board> Tag<B> {
     }
 }
 
-/// The request in a frame from the reader.
+/// Reads the request in a frame from the reader into `request`.
 #[inline(never)]
-fn decode_request(frame: &[u8]) -> Result<Request, Fault> {
-    protocol::decode_request(frame)
+fn decode_request(frame: &[u8], request: &mut Request) -> Result<(), Fault> {
+    protocol::decode_request_into(frame, request)
 }
 
 /// Reads what `port` has ready into `chunk`, without waiting; `None` when nothing is ready or

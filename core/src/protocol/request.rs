@@ -13,17 +13,19 @@ use crate::model::{
     SealState, Seq, Signature, SignatureBytes, SignerRole, TimeQuality, Timestamp, UtcSeconds,
 };
 
-/// Reads a request from the start of `body`; returns it, or postcard's error, and how many
-/// bytes were read.
-pub(super) fn read(body: &[u8]) -> (Result<Request, Error>, usize) {
+/// Reads a request from the start of `body` into `out`; returns postcard's error, if any, and
+/// how many bytes were read. On an error `out` holds some request, not a meaningful one.
+pub(super) fn read_into(body: &[u8], out: &mut Request) -> (Result<(), Error>, usize) {
     let mut fields = Fields::new(body);
-    let request = request(&mut fields);
-    (request, fields.used())
+    let result = request(&mut fields, out);
+    (result, fields.used())
 }
 
-fn request(f: &mut Fields<'_>) -> Result<Request, Error> {
+/// Reads a request into `out`. The requests with a record or a checkpoint are filled in where
+/// they lie: built and then moved, their buffers would be copied several times.
+fn request(f: &mut Fields<'_>, out: &mut Request) -> Result<(), Error> {
     // The variant's index, then its fields.
-    Ok(match f.u32()? {
+    *out = match f.u32()? {
         0 => Request::Hello {
             actor: PartyRef(f.u32()?),
         },
@@ -33,11 +35,39 @@ fn request(f: &mut Fields<'_>) -> Result<Request, Error> {
             from: Seq(f.u32()?),
         },
         4 => Request::ReadNext,
-        5 => Request::Append { stored: stored(f)? },
-        6 => Request::Checkpoint {
-            checkpoint: checkpoint(f)?,
-        },
-        7 => Request::Commission { stored: stored(f)? },
+        5 => {
+            *out = Request::Append {
+                stored: RecordBuf::new(),
+            };
+            return match out {
+                Request::Append { stored: buf } => stored(f, buf),
+                _ => Err(REFUSED),
+            };
+        }
+        6 => {
+            let count = f.u32()?;
+            let head = read_digest(f)?;
+            *out = Request::Checkpoint {
+                checkpoint: Checkpoint {
+                    count,
+                    head,
+                    signatures: List::new(),
+                },
+            };
+            return match out {
+                Request::Checkpoint { checkpoint } => signatures(f, &mut checkpoint.signatures),
+                _ => Err(REFUSED),
+            };
+        }
+        7 => {
+            *out = Request::Commission {
+                stored: RecordBuf::new(),
+            };
+            return match out {
+                Request::Commission { stored: buf } => stored(f, buf),
+                _ => Err(REFUSED),
+            };
+        }
         8 => Request::SetClock {
             time: Timestamp {
                 at: UtcSeconds(f.u32()?),
@@ -53,25 +83,22 @@ fn request(f: &mut Fields<'_>) -> Result<Request, Error> {
         },
         10 => Request::Goodbye,
         _ => return Err(REFUSED),
-    })
+    };
+    Ok(())
 }
 
-/// A record's stored bytes: a list of bytes.
-fn stored(f: &mut Fields<'_>) -> Result<RecordBuf, Error> {
+/// A record's stored bytes, a list of bytes, into the empty `stored`.
+fn stored(f: &mut Fields<'_>, stored: &mut RecordBuf) -> Result<(), Error> {
     let len = f.list_len()?;
-    let mut stored = RecordBuf::new();
     list_items(len, MAX_RECORD_LEN, || {
         let byte = f.byte()?;
         stored.push(byte).map_err(|_| REFUSED)
-    })?;
-    Ok(stored)
+    })
 }
 
-fn checkpoint(f: &mut Fields<'_>) -> Result<Checkpoint, Error> {
-    let count = f.u32()?;
-    let head = read_digest(f)?;
+/// A checkpoint's signatures, into the empty `signatures`.
+fn signatures(f: &mut Fields<'_>, signatures: &mut List<Signature, 2>) -> Result<(), Error> {
     let len = f.list_len()?;
-    let mut signatures = List::new();
     list_items(len, 2, || {
         let key = KeyId(f.u32()?);
         let role = f.variant(&SignerRole::ALL)?;
@@ -83,11 +110,6 @@ fn checkpoint(f: &mut Fields<'_>) -> Result<Checkpoint, Error> {
                 signature: SignatureBytes::from(signature),
             })
             .map_err(|_| REFUSED)
-    })?;
-    Ok(Checkpoint {
-        count,
-        head,
-        signatures,
     })
 }
 

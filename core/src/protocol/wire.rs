@@ -84,23 +84,40 @@ fn encode_with(
 pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
     // The codec's deserializer, so that the types messages share with records (checkpoints,
     // custody steps, times) are decoded by one copy of their code.
-    decode_with(frame_bytes, T::CODES, codec::take_postcard::<T>)
+    let mut message = None;
+    decode_with(frame_bytes, T::CODES, |body| {
+        let (result, used) = codec::take_postcard::<T>(body);
+        (result.map(|read| message = Some(read)), used)
+    })?;
+    // Set whenever the frame decoded.
+    message.ok_or(Fault::Truncated)
 }
 
 /// Reads one frame as a [`Request`], as [`decode`] does, into the same request or the same
 /// fault, with the tag's own reader of requests instead of serde's (`request.rs`): a tag reads
 /// requests only.
 pub fn decode_request(frame_bytes: &[u8]) -> Result<Request, Fault> {
-    decode_with(frame_bytes, Request::CODES, super::request::read)
+    let mut request = Request::Goodbye;
+    decode_request_into(frame_bytes, &mut request)?;
+    Ok(request)
 }
 
-/// Reads one frame whose message has `codes` codes with `read_message`, which returns the
-/// message, or postcard's error, and the bytes it read.
-fn decode_with<T>(
+/// [`decode_request`] into `request`, where the request is then answered: a request holds a
+/// record or a checkpoint, which a tag reads in place rather than copies. On a fault
+/// `request` holds some request, not a meaningful one.
+pub fn decode_request_into(frame_bytes: &[u8], request: &mut Request) -> Result<(), Fault> {
+    decode_with(frame_bytes, Request::CODES, |body| {
+        super::request::read_into(body, request)
+    })
+}
+
+/// Reads one frame whose message has `codes` codes with `read_message`, which keeps the
+/// message and returns postcard's error, if any, and the bytes it read.
+fn decode_with(
     frame_bytes: &[u8],
     codes: u32,
-    read_message: impl FnOnce(&[u8]) -> (postcard::Result<T>, usize),
-) -> Result<T, Fault> {
+    read_message: impl FnOnce(&[u8]) -> (postcard::Result<()>, usize),
+) -> Result<(), Fault> {
     let mut payload = [0u8; MAX_PAYLOAD_LEN];
     let n = frame::decode(frame_bytes, &mut payload).map_err(|e| match e {
         frame::FrameError::BufferTooSmall => oversized(),
@@ -137,7 +154,7 @@ fn decode_with<T>(
         return Err(Fault::UnknownMessage { code });
     }
     match read_message(body) {
-        (Ok(message), used) if used == body.len() => Ok(message),
+        (Ok(()), used) if used == body.len() => Ok(()),
         (Ok(_), _) => Err(Fault::Malformed { code }),
         (Err(postcard::Error::DeserializeUnexpectedEnd), _) => Err(Fault::Truncated),
         (Err(_), _) => Err(Fault::Malformed { code }),
