@@ -6,8 +6,8 @@ use postcard::experimental::max_size::MaxSize;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::cursor::{Reader, Writer};
-use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field};
+use super::cursor::{Reader, Step, Writer};
+use super::error::{DecodeErrorKind, EncodeError, Field};
 use super::shape::SealFound;
 use super::state::DeltaState;
 use crate::model::{
@@ -151,11 +151,7 @@ pub(crate) fn write_coded(
 }
 
 /// Reads a body of type `ty` coded against `state`.
-pub(crate) fn read(
-    r: &mut Reader<'_>,
-    ty: RecordType,
-    state: &DeltaState,
-) -> Result<Body, DecodeError> {
+pub(crate) fn read(r: &mut Reader<'_>, ty: RecordType, state: &DeltaState) -> Step<Body> {
     match ty {
         RecordType::Commission => take(r, Body::Commission),
         RecordType::Custody => read_custody(r, state),
@@ -172,22 +168,21 @@ pub(crate) fn read(
 /// Reads a body of type `T` as it is stored. Out of line, one copy for each type, so that a
 /// decode holds only the body it reads on the stack, not every kind at once.
 #[inline(never)]
-fn take<T: DeserializeOwned>(r: &mut Reader<'_>, body: fn(T) -> Body) -> Result<Body, DecodeError> {
+fn take<T: DeserializeOwned>(r: &mut Reader<'_>, body: fn(T) -> Body) -> Step<Body> {
     r.take(Field::Body).map(body)
 }
 
 #[inline(never)]
-fn read_custody(r: &mut Reader<'_>, state: &DeltaState) -> Result<Body, DecodeError> {
+fn read_custody(r: &mut Reader<'_>, state: &DeltaState) -> Step<Body> {
     let body_at = r.offset();
     let wire: WireCustody = r.take(Field::Body)?;
     let seal = match wire.seal {
         WireSeal::None => None,
         WireSeal::NewNumber(number, state) => Some(Seal { number, state }),
         WireSeal::SameNumber(seal_state) => Some(Seal {
-            number: state.last_seal.ok_or(DecodeError::new(
-                body_at,
-                DecodeErrorKind::MissingContext(Field::Seal),
-            ))?,
+            number: state
+                .last_seal
+                .ok_or_else(|| r.fail(body_at, DecodeErrorKind::MissingContext(Field::Seal)))?,
             state: seal_state,
         }),
     };

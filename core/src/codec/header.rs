@@ -1,8 +1,8 @@
 //! The record header on the wire: a flags byte, then only the fields that differ from what the
 //! previous record implies.
 
-use super::cursor::{Fields, Reader, Writer, read_tz};
-use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
+use super::cursor::{Fields, Reader, Step, Writer, read_tz};
+use super::error::{DecodeErrorKind, EncodeError, Field, Problem};
 use super::state::{DeltaState, write_point};
 use crate::model::{
     GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, UtcSeconds,
@@ -111,27 +111,23 @@ fn write_location(
     }
 }
 
-/// Reads a header coded against `state`.
-pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, DecodeError> {
+/// Reads a header coded against `state`; on [`Stop`], the reader holds the error.
+pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Step<Header> {
     let flags_at = r.offset();
     let flags = r.read(Field::Flags, Fields::byte)?;
     let has_time = flags & (TIME_ABSOLUTE | TIME_DELTA) != 0;
     let both_times = flags & (TIME_ABSOLUTE | TIME_DELTA) == TIME_ABSOLUTE | TIME_DELTA;
     if both_times || (!has_time && flags & QUALITY_MASK != 0) {
-        return Err(DecodeError::new(flags_at, DecodeErrorKind::BadFlags(flags)));
+        return Err(r.fail(flags_at, DecodeErrorKind::BadFlags(flags)));
     }
 
     // Numbers that wrap a `u32` are read as `u32`s: the same varint, and one copy of its reader.
     let seq = if flags & SEQ != 0 {
         Seq(r.read(Field::Seq, Fields::u32)?)
     } else {
-        state.implicit_seq().ok_or(DecodeError::new(
-            flags_at,
-            DecodeErrorKind::Field {
-                field: Field::Seq,
-                problem: Problem::InvalidValue,
-            },
-        ))?
+        state
+            .implicit_seq()
+            .ok_or_else(|| r.fail(flags_at, invalid(Field::Seq)))?
     };
 
     let quality = TimeQuality::ALL
@@ -144,14 +140,13 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
     } else if flags & TIME_DELTA != 0 {
         let at = r.offset();
         let delta = r.read(Field::Time, Fields::i64)?;
-        let base = state.last_time.ok_or(DecodeError::new(
-            at,
-            DecodeErrorKind::MissingContext(Field::Time),
-        ))?;
+        let base = state
+            .last_time
+            .ok_or_else(|| r.fail(at, DecodeErrorKind::MissingContext(Field::Time)))?;
         let secs = i64::from(base.0)
             .checked_add(delta)
             .and_then(|s| u32::try_from(s).ok())
-            .ok_or(DecodeError::new(at, invalid(Field::Time)))?;
+            .ok_or_else(|| r.fail(at, invalid(Field::Time)))?;
         Some(Timestamp {
             at: UtcSeconds(secs),
             quality,
@@ -169,10 +164,9 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
     let actor = if flags & ACTOR != 0 {
         PartyRef(r.read(Field::Actor, Fields::u32)?)
     } else {
-        state.actor.ok_or(DecodeError::new(
-            flags_at,
-            DecodeErrorKind::MissingContext(Field::Actor),
-        ))?
+        state
+            .actor
+            .ok_or_else(|| r.fail(flags_at, DecodeErrorKind::MissingContext(Field::Actor)))?
     };
 
     let location = if flags & LOCATION != 0 {
@@ -190,7 +184,7 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Result<Header, Dec
     })
 }
 
-fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, DecodeError> {
+fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Step<Location> {
     let at = r.offset();
     let selector = r.read(Field::Location, Fields::u64)?;
     match selector {
@@ -199,30 +193,27 @@ fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Result<Location, Dec
             let lat = r.read(Field::Location, Fields::i32)?;
             let lon = r.read(Field::Location, Fields::i32)?;
             // Refused at the last byte of the pair, where a decoder of the pair refuses it.
+            let last = r.offset().saturating_sub(1);
             GeoPoint::from_microdegrees(lat, lon)
                 .map(Location::Geo)
-                .ok_or(DecodeError::new(
-                    r.offset().saturating_sub(1),
-                    invalid(Field::Location),
-                ))
+                .ok_or_else(|| r.fail(last, invalid(Field::Location)))
         }
         LOCATION_GEO_DELTA => {
             let d_lat = r.read(Field::Location, Fields::i32)?;
             let d_lon = r.read(Field::Location, Fields::i32)?;
-            let base = state.last_geo.ok_or(DecodeError::new(
-                at,
-                DecodeErrorKind::MissingContext(Field::Location),
-            ))?;
+            let base = state
+                .last_geo
+                .ok_or_else(|| r.fail(at, DecodeErrorKind::MissingContext(Field::Location)))?;
             base.lat_microdeg()
                 .checked_add(d_lat)
                 .zip(base.lon_microdeg().checked_add(d_lon))
                 .and_then(|(lat, lon)| GeoPoint::from_microdegrees(lat, lon))
                 .map(Location::Geo)
-                .ok_or(DecodeError::new(at, invalid(Field::Location)))
+                .ok_or_else(|| r.fail(at, invalid(Field::Location)))
         }
         place => u32::try_from(place - PLACE_BASE)
             .map(|n| Location::Place(PlaceRef(n)))
-            .map_err(|_| DecodeError::new(at, invalid(Field::Location))),
+            .map_err(|_| r.fail(at, invalid(Field::Location))),
     }
 }
 
@@ -245,7 +236,7 @@ const fn invalid(field: Field) -> DecodeErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::take_postcard;
+    use crate::codec::{DecodeError, take_postcard};
 
     /// A position read as two `i32`s is refused where serde's reading of a [`GeoPoint`] refuses
     /// it: at the last byte of the pair.
@@ -262,12 +253,10 @@ mod tests {
         let mut content = [ACTOR | LOCATION, 1, LOCATION_GEO_ABSOLUTE as u8].to_vec();
         content.extend_from_slice(&pair);
         let mut r = Reader::new(&content, 0);
+        assert!(read(&mut r, &DeltaState::default()).is_err());
         assert_eq!(
-            read(&mut r, &DeltaState::default()),
-            Err(DecodeError::new(
-                content.len() - 1,
-                invalid(Field::Location)
-            ))
+            r.error(),
+            DecodeError::new(content.len() - 1, invalid(Field::Location))
         );
     }
 }

@@ -28,7 +28,7 @@ pub use body::MAX_BODY_LEN;
 
 use crate::model::bytes::varint_len;
 use crate::model::{Body, Checkpoint, Custody, Header, Record, RecordType, SealNumber};
-use cursor::Reader;
+use cursor::{Reader, Step, Stop};
 use shape::SealFound;
 
 /// The version of the stored format that this code writes. Every older version stays readable.
@@ -320,15 +320,16 @@ fn read_length(bytes: &[u8]) -> Result<(usize, usize), DecodeError> {
         ));
     }
     let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
-    let content_len = r
-        .read(Field::Length, Fields::u32)
-        .map_err(|e| match e.kind {
+    let content_len = r.read(Field::Length, Fields::u32).map_err(|Stop| {
+        let e = r.error();
+        match e.kind {
             DecodeErrorKind::Field {
                 problem: Problem::UnexpectedEnd,
                 ..
             } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
             _ => e,
-        })?;
+        }
+    })?;
     if content_len as usize > MAX_CONTENT_LEN {
         return Err(DecodeError::new(
             1,
@@ -387,18 +388,8 @@ struct Checked<'a> {
 
 fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, DecodeError> {
     let (env, content, mut r) = open_content(bytes)?;
-    let header = header::read(&mut r, state)?;
-    let body_at = r.offset();
-    let seal = r.take_shape(shape::of(env.record_type))?;
-    let seal_number = match seal {
-        SealFound::Absent => None,
-        SealFound::New { number, .. } => Some(number),
-        SealFound::Same => Some(state.last_seal.ok_or(DecodeError::new(
-            body_at,
-            DecodeErrorKind::MissingContext(Field::Seal),
-        ))?),
-    };
-    all_read(&r)?;
+    let (header, body_at, seal, seal_number) =
+        check_content(&mut r, env.record_type, state).map_err(|Stop| r.error())?;
     let body_bytes = content
         .get(body_at.saturating_sub(env.content_start)..)
         .unwrap_or_default();
@@ -414,13 +405,40 @@ fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, 
     })
 }
 
+/// The header of the content `r` reads, where its body starts, what the body's shape found of
+/// a seal, and the seal number the state goes on with.
+fn check_content(
+    r: &mut Reader<'_>,
+    ty: RecordType,
+    state: &DeltaState,
+) -> Step<(Header, usize, SealFound, Option<SealNumber>)> {
+    let header = header::read(r, state)?;
+    let body_at = r.offset();
+    let seal = r.take_shape(shape::of(ty))?;
+    let seal_number = match seal {
+        SealFound::Absent => None,
+        SealFound::New { number, .. } => Some(number),
+        SealFound::Same => Some(
+            state
+                .last_seal
+                .ok_or_else(|| r.fail(body_at, DecodeErrorKind::MissingContext(Field::Seal)))?,
+        ),
+    };
+    all_read(r)?;
+    Ok((header, body_at, seal, seal_number))
+}
+
 /// The header and body of the record at the start of `bytes`, which follows `state`, and how
 /// many bytes it took; content left over after the body is an error.
 fn read_parts(bytes: &[u8], state: &DeltaState) -> Result<(Header, Body, usize), DecodeError> {
     let (env, _, mut r) = open_content(bytes)?;
-    let header = header::read(&mut r, state)?;
-    let body = body::read(&mut r, env.record_type, state)?;
-    all_read(&r)?;
+    let read = |r: &mut Reader<'_>| -> Step<(Header, Body)> {
+        let header = header::read(r, state)?;
+        let body = body::read(r, env.record_type, state)?;
+        all_read(r)?;
+        Ok((header, body))
+    };
+    let (header, body) = read(&mut r).map_err(|Stop| r.error())?;
     Ok((header, body, env.total_len))
 }
 
@@ -434,13 +452,10 @@ fn open_content(bytes: &[u8]) -> Result<(Envelope, &[u8], Reader<'_>), DecodeErr
 }
 
 /// Content left over after the last field is an error.
-fn all_read(r: &Reader<'_>) -> Result<(), DecodeError> {
+fn all_read(r: &mut Reader<'_>) -> Step<()> {
     match r.remaining() {
         0 => Ok(()),
-        n => Err(DecodeError::new(
-            r.offset(),
-            DecodeErrorKind::TrailingBytes(n),
-        )),
+        n => Err(r.fail(r.offset(), DecodeErrorKind::TrailingBytes(n))),
     }
 }
 
