@@ -19,8 +19,9 @@ pub(crate) type Step<T> = Result<T, Stop>;
 
 /// Reads postcard values from a byte slice and remembers how far it got, and why it stopped.
 pub(crate) struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+    /// The bytes, and how many have been read: every field is read in place, with no reader
+    /// of its own to set up and count back.
+    fields: Fields<'a>,
     /// Offset of `bytes[0]` in the caller's input, added to every error.
     base: usize,
     /// Why the last step that stopped stopped; meaningless until one has.
@@ -30,8 +31,7 @@ pub(crate) struct Reader<'a> {
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], base: usize) -> Self {
         Reader {
-            bytes,
-            pos: 0,
+            fields: Fields::new(bytes),
             base,
             error: DecodeError::new(0, DecodeErrorKind::TrailingBytes(0)),
         }
@@ -39,11 +39,11 @@ impl<'a> Reader<'a> {
 
     /// The absolute offset of the next byte to read.
     pub(crate) fn offset(&self) -> usize {
-        self.base + self.pos
+        self.base + self.fields.used
     }
 
     pub(crate) fn remaining(&self) -> usize {
-        self.bytes.len().saturating_sub(self.pos)
+        self.fields.bytes.len().saturating_sub(self.fields.used)
     }
 
     /// Why the last step that returned [`Stop`] stopped.
@@ -61,9 +61,10 @@ impl<'a> Reader<'a> {
     /// Reads one value of `field` with serde, for the bodies only readers make. On failure the
     /// error names the byte where reading stopped.
     pub(crate) fn take<T: DeserializeOwned>(&mut self, field: Field) -> Step<T> {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let (result, used) = take_postcard::<T>(rest);
-        self.advance(field, result, used)
+        let start = self.offset();
+        let (result, used) = take_postcard::<T>(self.fields.rest());
+        self.fields.used += used;
+        self.stop_at(field, result, start)
     }
 
     /// Reads one value of `field` with `read`, one of [`Fields`]' readers. On failure the
@@ -73,23 +74,22 @@ impl<'a> Reader<'a> {
         field: Field,
         read: impl FnOnce(&mut Fields<'a>) -> postcard::Result<T>,
     ) -> Step<T> {
-        let mut fields = Fields::new(self.bytes.get(self.pos..).unwrap_or_default());
-        let result = read(&mut fields);
-        self.advance(field, result, fields.used())
+        let start = self.offset();
+        let result = read(&mut self.fields);
+        self.stop_at(field, result, start)
     }
 
     /// Checks one body of `shape`, as [`take`](Self::take) would read it, and says what it
     /// found of a custody seal.
     pub(crate) fn take_shape(&mut self, shape: &Shape) -> Step<SealFound> {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let (result, used, seal) = shape::walk(shape, rest);
-        self.advance(Field::Body, result.map(|()| seal), used)
+        let start = self.offset();
+        let (result, used, seal) = shape::walk(shape, self.fields.rest());
+        self.fields.used += used;
+        self.stop_at(Field::Body, result.map(|()| seal), start)
     }
 
-    /// Moves past the `used` bytes of a value of `field` that was read as `result`.
-    fn advance<T>(&mut self, field: Field, result: postcard::Result<T>, used: usize) -> Step<T> {
-        let start = self.offset();
-        self.pos += used;
+    /// `result` of a value of `field` that started at `start`; an error stops the read.
+    fn stop_at<T>(&mut self, field: Field, result: postcard::Result<T>, start: usize) -> Step<T> {
         result.map_err(|err| self.field_error(field, err, start))
     }
 
@@ -192,10 +192,15 @@ impl<'a> Fields<'a> {
         self.used
     }
 
+    /// The bytes not read yet.
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.used..).unwrap_or_default()
+    }
+
     /// `n` bytes as they are. Bytes that end early are all read, as postcard reads them one
     /// at a time.
     pub(crate) fn raw(&mut self, n: usize) -> postcard::Result<&'a [u8]> {
-        let rest = self.bytes.get(self.used..).unwrap_or_default();
+        let rest = self.rest();
         match rest.get(..n) {
             Some(taken) => {
                 self.used += n;

@@ -358,22 +358,28 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 /// every body type would take several kilobytes of flash.
 #[inline(never)]
 pub fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
-    let checked = read_checked(bytes, state)?;
-    state.advance_parts(&checked.header, checked.seal_number);
-    Ok(checked.len)
+    // Borrowed where it lies: moving the record out of the result copies it twice.
+    match &read_checked(bytes, state) {
+        Ok(checked) => {
+            state.advance_parts(&checked.header, checked.seal_number);
+            Ok(checked.len)
+        }
+        Err(e) => Err(*e),
+    }
 }
 
 /// Reads the record a reader sent: one record alone, coded as the first record of a log, and
 /// nothing after it. Returns its header and its body in stored form, or [`decode`]'s error,
 /// with trailing bytes after the record as [`DecodeErrorKind::TrailingBytes`] at its end.
 pub fn read_stored(bytes: &[u8]) -> Result<(Header, StoredBody<'_>), DecodeError> {
-    let checked = read_checked(bytes, &DeltaState::default())?;
-    match bytes.len().checked_sub(checked.len) {
-        Some(0) => Ok((checked.header, checked.body)),
-        _ => Err(DecodeError::new(
+    // Borrowed where it lies, as in `check`.
+    match &read_checked(bytes, &DeltaState::default()) {
+        Ok(checked) if checked.len == bytes.len() => Ok((checked.header, checked.body)),
+        Ok(checked) => Err(DecodeError::new(
             checked.len,
             DecodeErrorKind::TrailingBytes(bytes.len().saturating_sub(checked.len)),
         )),
+        Err(e) => Err(*e),
     }
 }
 
