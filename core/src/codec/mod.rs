@@ -319,24 +319,37 @@ fn read_length(bytes: &[u8]) -> Result<(usize, usize), DecodeError> {
             DecodeErrorKind::UnsupportedVersion(version),
         ));
     }
-    let mut r = Reader::new(bytes.get(1..).unwrap_or_default(), 1);
-    let content_len = r.read(Field::Length, Fields::u32).map_err(|Stop| {
-        let e = r.error();
-        match e.kind {
-            DecodeErrorKind::Field {
-                problem: Problem::UnexpectedEnd,
-                ..
-            } => DecodeError::new(e.offset, DecodeErrorKind::Truncated { needed: 1 }),
-            _ => e,
+    // Read with the bare field reader: its errors are all the length's, and the end of the
+    // varint is where the content starts.
+    let mut fields = Fields::new(bytes.get(1..).unwrap_or_default());
+    let result = fields.u32();
+    let end = 1 + fields.used();
+    let content_len = match result {
+        Ok(len) => len,
+        Err(postcard::Error::DeserializeUnexpectedEnd) => {
+            return Err(DecodeError::new(
+                end,
+                DecodeErrorKind::Truncated { needed: 1 },
+            ));
         }
-    })?;
+        // At the last byte read, as a field's error is.
+        Err(err) => {
+            return Err(DecodeError::new(
+                (end - 1).max(1),
+                DecodeErrorKind::Field {
+                    field: Field::Length,
+                    problem: Problem::from_postcard(err),
+                },
+            ));
+        }
+    };
     if content_len as usize > MAX_CONTENT_LEN {
         return Err(DecodeError::new(
             1,
             DecodeErrorKind::LengthOutOfRange(content_len),
         ));
     }
-    Ok((r.offset(), content_len as usize))
+    Ok((end, content_len as usize))
 }
 
 /// Decodes the record at the start of `bytes`, which follows `state`, and advances `state`.
