@@ -51,8 +51,7 @@ impl<'a> Reader<'a> {
         self.error
     }
 
-    /// Stops with `kind` at `offset`. Out of line: one copy of the store of an error.
-    #[inline(never)]
+    /// Stops with `kind` at `offset`.
     pub(crate) fn fail(&mut self, offset: usize, kind: DecodeErrorKind) -> Stop {
         self.error = DecodeError::new(offset, kind);
         Stop
