@@ -26,7 +26,10 @@ const MICRO: u32 = 1_000_000;
 /// Fraction digits of minutes that count. A microdegree is 0.00006 minutes, and a position
 /// exactly half-way between two microdegrees, `(2n + 1) · 0.00003` minutes, has at most five,
 /// so digits after the fifth can never change a rounding to the microdegree.
-const MINUTE_DIGITS: usize = 5;
+const MINUTE_DIGITS: u32 = 5;
+
+/// The units of minutes that [`decimal`] counts in a minute: one per 0.00001.
+const MINUTE_UNITS: u32 = 10u32.pow(MINUTE_DIGITS);
 
 /// A sentence's fields, split at its commas.
 type Fields<'a> = Split<'a, u8, fn(&u8) -> bool>;
@@ -37,10 +40,10 @@ pub(super) fn read(line: &[u8]) -> Option<Sentence> {
     let (kind, fields) = frame(line)?;
     let mut fields: Fields<'_> = fields.split(|&b| b == b',');
     match kind {
-        b"RMC" => rmc(&mut fields),
+        [b'R', b'M', b'C'] => rmc(&mut fields),
         // GGA: `time,lat,N|S,lon,E|W,quality,…`. Quality 0, or none, is no fix; RMC carries
         // the fixes the tag keeps, so any other quality tells it nothing new.
-        b"GGA" => match fields.nth(5)? {
+        [b'G', b'G', b'A'] => match fields.nth(5)? {
             b"" | b"0" => Some(Sentence::NoFix),
             [digit] if digit.is_ascii_digit() => Some(Sentence::Other),
             _ => None,
@@ -50,7 +53,7 @@ pub(super) fn read(line: &[u8]) -> Option<Sentence> {
 }
 
 /// The sentence type (`RMC`) and the fields of a sentence whose checksum holds.
-fn frame(line: &[u8]) -> Option<(&[u8], &[u8])> {
+fn frame(line: &[u8]) -> Option<([u8; 3], &[u8])> {
     // The first `*` must be the third byte from the end: two checksum digits follow it.
     let [b'$', content @ .., b'*', high, low] = line else {
         return None;
@@ -66,9 +69,10 @@ fn frame(line: &[u8]) -> Option<(&[u8], &[u8])> {
         return None;
     }
     // Two characters of talker, three of type, then a comma.
-    let kind = content.get(2..5)?;
-    let fields = content.get(5..)?.strip_prefix(b",")?;
-    Some((kind, fields))
+    let [_, _, k0, k1, k2, b',', fields @ ..] = content else {
+        return None;
+    };
+    Some(([*k0, *k1, *k2], fields))
 }
 
 /// One hexadecimal digit, either case.
@@ -178,7 +182,7 @@ fn coordinate(
     }
     // Minutes in units of 0.00001. A microdegree is six of them, so adding three before
     // dividing rounds half-way up, away from zero. At most 999° and 59.99999', this fits.
-    let micro = degrees * MICRO + (minutes * 100_000 + units + 3) / 6;
+    let micro = degrees * MICRO + (minutes * MINUTE_UNITS + units + 3) / 6;
     let micro = i32::try_from(micro).ok()?;
     match *hemisphere {
         [h] if h == positive => Some(micro),
@@ -190,27 +194,24 @@ fn coordinate(
 /// A field of exactly `whole_digits` digits, then, if there is a point, any number of digits:
 /// the whole number, and the fraction in units of 0.00001 (its digits cut or padded to five).
 fn decimal(field: &[u8], whole_digits: usize) -> Option<(u32, u32)> {
-    let (whole, fraction) = match field.iter().position(|&b| b == b'.') {
-        Some(point) => (field.get(..point)?, field.get(point + 1..)?),
-        None => (field, &[][..]),
-    };
-    if whole.len() != whole_digits {
-        return None;
+    let (mut whole, mut units, mut scale) = (0u32, 0u32, MINUTE_UNITS);
+    // Digits before the point, until there is one.
+    let mut before = None;
+    for (at, &b) in field.iter().enumerate() {
+        if b == b'.' && before.is_none() {
+            before = Some(at);
+        } else if !b.is_ascii_digit() {
+            return None;
+        } else if before.is_none() {
+            // At most six digits count here; a longer field fails below, so wrapping is moot.
+            whole = whole.wrapping_mul(10).wrapping_add(u32::from(b - b'0'));
+        } else {
+            // Every fraction digit is checked, though only the first five count.
+            scale /= 10;
+            units += scale * u32::from(b - b'0');
+        }
     }
-    // Every fraction digit is checked, though only the first five count.
-    number(fraction)?;
-    let mut first = [b'0'; MINUTE_DIGITS];
-    first.iter_mut().zip(fraction).for_each(|(f, d)| *f = *d);
-    Some((number(whole)?, number(&first)?))
-}
-
-/// The value of a field of ASCII digits only (empty is 0); `None` for anything else (signs,
-/// spaces). Past nine digits the value wraps, which only the unused fraction digits reach.
-fn number(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0u32, |value, &b| {
-        b.is_ascii_digit()
-            .then(|| value.wrapping_mul(10).wrapping_add(u32::from(b - b'0')))
-    })
+    (before.unwrap_or(field.len()) == whole_digits).then_some((whole, units))
 }
 
 #[cfg(test)]
