@@ -14,8 +14,6 @@
 //! Each reader here returns `None` for a sentence, or a field in it, that NMEA 0183 does not
 //! allow: the caller treats every such failure alike, so each check is one early return.
 
-use core::slice::Split;
-
 use super::{Fix, Sentence};
 use crate::model::time::days_since_2000;
 use crate::model::{GeoPoint, UtcSeconds};
@@ -31,19 +29,38 @@ const MINUTE_DIGITS: u32 = 5;
 /// The units of minutes that [`decimal`] counts in a minute: one per 0.00001.
 const MINUTE_UNITS: u32 = 10u32.pow(MINUTE_DIGITS);
 
-/// A sentence's fields, split at its commas.
-type Fields<'a> = Split<'a, u8, fn(&u8) -> bool>;
+/// A sentence's fields, split at its commas: what follows the last comma taken, `None` once
+/// the last field is.
+struct Fields<'a>(Option<&'a [u8]>);
+
+impl<'a> Fields<'a> {
+    /// The next field; `None` when the sentence has no more.
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let rest = self.0?;
+        let comma = rest.iter().position(|&b| b == b',');
+        self.0 = comma.and_then(|at| rest.get(at + 1..));
+        rest.get(..comma.unwrap_or(rest.len()))
+    }
+
+    /// These fields less the next `n`; `None` when the sentence has fewer.
+    fn skip(&mut self, n: usize) -> Option<&mut Self> {
+        for _ in 0..n {
+            self.next()?;
+        }
+        Some(self)
+    }
+}
 
 /// What one line says; `line` is the sentence without its line ending. `None` when it is not
 /// a well-formed sentence.
 pub(super) fn read(line: &[u8]) -> Option<Sentence> {
     let (kind, fields) = frame(line)?;
-    let mut fields: Fields<'_> = fields.split(|&b| b == b',');
+    let mut fields = Fields(Some(fields));
     match kind {
         [b'R', b'M', b'C'] => rmc(&mut fields),
         // GGA: `time,lat,N|S,lon,E|W,quality,…`. Quality 0, or none, is no fix; RMC carries
         // the fixes the tag keeps, so any other quality tells it nothing new.
-        [b'G', b'G', b'A'] => match fields.nth(5)? {
+        [b'G', b'G', b'A'] => match fields.skip(5)?.next()? {
             b"" | b"0" => Some(Sentence::NoFix),
             [digit] if digit.is_ascii_digit() => Some(Sentence::Other),
             _ => None,
