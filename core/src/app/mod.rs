@@ -508,21 +508,25 @@ impl<B: Board> Tag<B> {
     /// Answers one frame from the reader: the request it holds, or why it holds none.
     #[inline(never)]
     fn answer_frame(&mut self, request: Result<&Request, Fault>) {
-        let response = match request {
-            Ok(request) => self.handle(request),
-            Err(fault) => Response::Error(fault),
-        };
-        #[cfg(feature = "defmt")]
-        if let Response::Error(fault) = &response {
-            event!("request refused: {}", fault);
+        // Each answer is framed where it was made: a response may hold a record.
+        match request {
+            Ok(request) => {
+                let answer = self.handle(request);
+                self.respond(&answer);
+            }
+            Err(fault) => self.respond(&Err(fault)),
         }
-        self.respond(&response);
     }
 
+    /// Sends `answer`: the response, or [`Response::Error`] with the fault.
     #[inline(never)]
-    fn respond(&mut self, response: &Response) {
+    fn respond(&mut self, answer: &Result<Response, Fault>) {
+        #[cfg(feature = "defmt")]
+        if let Err(fault) = answer {
+            event!("request refused: {}", fault);
+        }
         let mut out = [0u8; MAX_FRAME_LEN];
-        if let Ok(n) = protocol::encode_response(response, &mut out) {
+        if let Ok(n) = protocol::encode_answer(answer, &mut out) {
             // A reader that went away is not the tag's failure.
             self.link.write_all(out.get(..n).unwrap_or_default()).ok();
             self.link.flush().ok();

@@ -14,16 +14,10 @@ pub(super) struct Session {
 }
 
 impl<B: Board> Tag<B> {
-    /// Answers one request.
+    /// Answers one request: the response, or the fault that refuses it, which is sent as
+    /// [`Response::Error`] without the response being moved into one.
     #[inline(never)]
-    pub(super) fn handle(&mut self, request: &Request) -> Response {
-        match self.answer(request) {
-            Ok(response) => response,
-            Err(fault) => Response::Error(fault),
-        }
-    }
-
-    fn answer(&mut self, request: &Request) -> Result<Response, Fault> {
+    pub(super) fn handle(&mut self, request: &Request) -> Result<Response, Fault> {
         if let Request::Hello { actor } = *request {
             self.session = Session {
                 actor: Some(actor),

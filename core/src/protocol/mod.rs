@@ -21,5 +21,5 @@ pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Res
 pub use records::{encode_record, read_record};
 pub use wire::{
     FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, decode_request,
-    decode_request_into, encode, encode_response,
+    decode_request_into, encode, encode_answer, encode_response,
 };

@@ -55,6 +55,21 @@ pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Result<(), Encod
     }
 }
 
+/// Writes `answer`: the response, or [`Response::Error`] with the fault, without building the
+/// response that holds the fault (a response may hold a record, which would be copied).
+pub(super) fn write_answer(
+    w: &mut Writer<'_>,
+    answer: &Result<Response, Fault>,
+) -> Result<(), EncodeError> {
+    match answer {
+        Ok(response) => write(w, response),
+        Err(fault) => {
+            w.put_u32(8)?;
+            write_fault(w, fault)
+        }
+    }
+}
+
 /// A record's stored bytes, as postcard writes a list of bytes: its length, then the bytes.
 fn write_stored(w: &mut Writer<'_>, stored: &[u8]) -> Result<(), EncodeError> {
     w.put_u32(stored.len() as u32)?;

@@ -59,6 +59,20 @@ pub fn encode_response(response: &Response, out: &mut [u8]) -> Result<usize, fra
     })
 }
 
+/// Frames `answer` as [`encode_response`] frames the response it stands for: the response, or
+/// [`Response::Error`] with the fault. A tag answers so without moving the response.
+pub fn encode_answer(
+    answer: &Result<Response, Fault>,
+    out: &mut [u8],
+) -> Result<usize, frame::FrameError> {
+    encode_with(out, |body| {
+        let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
+        super::response::write_answer(&mut w, answer)
+            .map_err(|_| frame::FrameError::BufferTooSmall)?;
+        Ok(w.position())
+    })
+}
+
 /// Frames the message that `write_body` writes into the buffer it is given, after the version;
 /// `write_body` returns how many bytes it wrote.
 fn encode_with(
@@ -240,6 +254,23 @@ mod tests {
             Request::Goodbye,
         ] {
             assert_eq!(decode::<Request>(&framed(&request)), Ok(request));
+        }
+    }
+
+    #[test]
+    fn an_answer_is_framed_as_its_response() {
+        for (answer, response) in [
+            (Ok(Response::Done), Response::Done),
+            (Err(Fault::BadCrc), Response::Error(Fault::BadCrc)),
+            (
+                Err(Fault::Malformed { code: 300 }),
+                Response::Error(Fault::Malformed { code: 300 }),
+            ),
+        ] {
+            let (mut a, mut r) = ([0u8; MAX_FRAME_LEN], [0u8; MAX_FRAME_LEN]);
+            let n = encode_answer(&answer, &mut a);
+            assert_eq!(n, encode_response(&response, &mut r));
+            assert_eq!(a, r);
         }
     }
 
