@@ -52,11 +52,7 @@ pub fn encode<T: Message>(message: &T, out: &mut [u8]) -> Result<usize, frame::F
 /// Frames `response` into `out` as [`encode`] does, into the same bytes, with the tag's own
 /// writer of responses instead of serde's (`response.rs`): a tag writes responses only.
 pub fn encode_response(response: &Response, out: &mut [u8]) -> Result<usize, frame::FrameError> {
-    encode_with(out, |body| {
-        let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        super::response::write(&mut w, response).map_err(|_| frame::FrameError::BufferTooSmall)?;
-        Ok(w.position())
-    })
+    encode_written(out, |w| super::response::write(w, response))
 }
 
 /// Frames `answer` as [`encode_response`] frames the response it stands for: the response, or
@@ -65,10 +61,17 @@ pub fn encode_answer(
     answer: &Result<Response, Fault>,
     out: &mut [u8],
 ) -> Result<usize, frame::FrameError> {
+    encode_written(out, |w| super::response::write_answer(w, answer))
+}
+
+/// Frames the message that `write` writes with the codec's writer, as [`encode_with`] does.
+fn encode_written(
+    out: &mut [u8],
+    write: impl FnOnce(&mut Writer<'_>) -> Result<(), codec::EncodeError>,
+) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        super::response::write_answer(&mut w, answer)
-            .map_err(|_| frame::FrameError::BufferTooSmall)?;
+        write(&mut w).map_err(|_| frame::FrameError::BufferTooSmall)?;
         Ok(w.position())
     })
 }
