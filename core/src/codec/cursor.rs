@@ -80,7 +80,7 @@ impl<'a> Reader<'a> {
 
     /// Checks one body of `shape`, as [`take`](Self::take) would read it, and says what it
     /// found of a custody seal.
-    pub(crate) fn take_shape(&mut self, shape: &Shape) -> Step<SealFound> {
+    pub(crate) fn take_shape(&mut self, shape: Shape) -> Step<SealFound> {
         let start = self.offset();
         let (result, used, seal) = shape::walk(shape, self.fields.rest());
         self.fields.used += used;

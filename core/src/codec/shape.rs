@@ -24,8 +24,9 @@ use crate::model::{
     Relation, SampleKind, SealNumber, SealState, Side, SignerRole,
 };
 
-/// The stored shape of one body type: a program of the opcodes below.
-pub(crate) struct Shape(&'static [u8]);
+/// The stored shape of one body type: where its program of the opcodes below starts in
+/// [`PROGRAMS`].
+pub(crate) struct Shape(u8);
 
 /// A `u16` varint, any value.
 const U16: u8 = 0;
@@ -83,27 +84,84 @@ pub(crate) enum SealFound {
 }
 
 /// The stored shape of a body of type `ty`.
-pub(crate) const fn of(ty: RecordType) -> &'static Shape {
-    match ty {
-        RecordType::Commission => &COMMISSION,
-        RecordType::Custody => &CUSTODY,
-        RecordType::Aggregate => &AGGREGATE,
-        RecordType::Sample => &SAMPLE,
-        RecordType::Link => &LINK,
-        RecordType::Inspect => &INSPECT,
-        RecordType::Identification => &IDENTIFICATION,
-        RecordType::Correction => &CORRECTION,
-        RecordType::Checkpoint => &CHECKPOINT,
+pub(crate) const fn of(ty: RecordType) -> Shape {
+    Shape(match ty {
+        RecordType::Commission => STARTS[0],
+        RecordType::Custody => STARTS[1],
+        RecordType::Aggregate => STARTS[2],
+        RecordType::Sample => STARTS[3],
+        RecordType::Link => STARTS[4],
+        RecordType::Inspect => STARTS[5],
+        RecordType::Identification => STARTS[6],
+        RecordType::Correction => STARTS[7],
+        RecordType::Checkpoint => STARTS[8],
+    })
+}
+
+/// The programs of the nine body types, in the order of [`RecordType::ALL`]. Laid end to end
+/// in [`PROGRAMS`], each found by its start, so that no table of slices is stored.
+const SHAPES: [&[u8]; 9] = [
+    COMMISSION,
+    CUSTODY,
+    AGGREGATE,
+    SAMPLE,
+    LINK,
+    INSPECT,
+    IDENTIFICATION,
+    CORRECTION,
+    CHECKPOINT,
+];
+
+/// Every program of [`SHAPES`], one after the other.
+static PROGRAMS: [u8; programs_len()] = programs();
+
+/// Where each program of [`SHAPES`] starts in [`PROGRAMS`].
+const STARTS: [u8; 9] = starts();
+
+const fn programs_len() -> usize {
+    let mut len = 0;
+    let mut i = 0;
+    while i < SHAPES.len() {
+        len += SHAPES[i].len();
+        i += 1;
     }
+    len
+}
+
+const fn programs() -> [u8; programs_len()] {
+    let mut all = [0u8; programs_len()];
+    let mut at = 0;
+    let mut i = 0;
+    while i < SHAPES.len() {
+        let mut j = 0;
+        while j < SHAPES[i].len() {
+            all[at] = SHAPES[i][j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    all
+}
+
+const fn starts() -> [u8; 9] {
+    let mut starts = [0u8; 9];
+    let mut at = 0;
+    let mut i = 0;
+    while i < SHAPES.len() {
+        starts[i] = n(at);
+        at += SHAPES[i].len();
+        i += 1;
+    }
+    starts
 }
 
 /// Reads one value of `shape` from the start of `bytes`, as postcard would deserialize the
 /// model's type. Returns the verdict, how many bytes were read (up to the failure, on a
 /// failure), and what was found of a custody seal.
-pub(crate) fn walk(shape: &Shape, bytes: &[u8]) -> (Result<(), Error>, usize, SealFound) {
+pub(crate) fn walk(shape: Shape, bytes: &[u8]) -> (Result<(), Error>, usize, SealFound) {
     let mut walker = Walker {
-        program: shape.0,
-        pc: 0,
+        pc: usize::from(shape.0),
         fields: Fields::new(bytes),
         seal: SealFound::Absent,
     };
@@ -120,7 +178,7 @@ const LIKELIHOODS: u8 = n(Likelihood::Confirmed as usize + 1);
 const REFERENCE_KINDS: u8 = n(ReferenceKind::Container as usize + 1);
 
 #[rustfmt::skip]
-const COMMISSION: Shape = Shape(&[
+const COMMISSION: &[u8] = &[
     STRUCT, 6,
     EPC,
     LIST, 10, RAW, 1,
@@ -130,10 +188,10 @@ const COMMISSION: Shape = Shape(&[
     U32,
     // Claim: by, then the statement: recovery area, individual count or recovery year.
     LIST, 2, STRUCT, 2, U32, ENUM, 3, U32, U16, U16,
-]);
+];
 
 #[rustfmt::skip]
-const CUSTODY: Shape = Shape(&[
+const CUSTODY: &[u8] = &[
     STRUCT, 6,
     UNIT, BIZ_STEPS,
     UNIT, DISPOSITIONS,
@@ -141,17 +199,17 @@ const CUSTODY: Shape = Shape(&[
     U32,
     SEAL,
     UNIT, CONDITIONS,
-]);
+];
 
 #[rustfmt::skip]
-const AGGREGATE: Shape = Shape(&[
+const AGGREGATE: &[u8] = &[
     STRUCT, 2,
     UNIT, n(AggregateAction::Delete as usize + 1),
     EPC,
-]);
+];
 
 #[rustfmt::skip]
-const SAMPLE: Shape = Shape(&[
+const SAMPLE: &[u8] = &[
     STRUCT, 5,
     // The sample's own tag, or a label number.
     ENUM, 2, EPC, U32,
@@ -159,20 +217,20 @@ const SAMPLE: Shape = Shape(&[
     UNIT, n(Side::Unsided as usize + 1),
     UNIT, n(SampleKind::Fragment as usize + 1),
     U32,
-]);
+];
 
 #[rustfmt::skip]
-const LINK: Shape = Shape(&[
+const LINK: &[u8] = &[
     STRUCT, 5,
     STRUCT, 2, UNIT, REFERENCE_KINDS, U32,
     UNIT, n(Relation::Excludes as usize + 1),
     EVIDENCE,
     CONFIDENCE,
     OPTION, U32,
-]);
+];
 
 #[rustfmt::skip]
-const INSPECT: Shape = Shape(&[
+const INSPECT: &[u8] = &[
     STRUCT, 2,
     UNIT, n(InspectKind::Sensor as usize + 1),
     // Observation: temperature, humidity, shock, element count, minimum number of
@@ -186,34 +244,34 @@ const INSPECT: Shape = Shape(&[
     UNIT, LIKELIHOODS,
     UNIT, LIKELIHOODS,
     RAW, 32,
-]);
+];
 
 #[rustfmt::skip]
-const IDENTIFICATION: Shape = Shape(&[
+const IDENTIFICATION: &[u8] = &[
     STRUCT, 5,
     STRUCT, 2, UNIT, REFERENCE_KINDS, U32,
     UNIT, n(IdentificationStatus::OtherNation as usize + 1),
     EVIDENCE,
     RAW, 32,
     U32,
-]);
+];
 
 #[rustfmt::skip]
-const CORRECTION: Shape = Shape(&[
+const CORRECTION: &[u8] = &[
     STRUCT, 3,
     LIST, 4, U32,
     UNIT, n(CorrectionReason::WrongContainer as usize + 1),
     OPTION, U32,
-]);
+];
 
 #[rustfmt::skip]
-const CHECKPOINT: Shape = Shape(&[
+const CHECKPOINT: &[u8] = &[
     STRUCT, 3,
     U32,
     RAW, 32,
     // Signature: key, role, Ed25519 signature.
     LIST, 2, STRUCT, 3, U32, UNIT, n(SignerRole::ALL.len()), RAW, 64,
-]);
+];
 
 fn valid_confidence(basis_points: u16) -> bool {
     crate::model::Confidence::from_basis_points(basis_points).is_some()
@@ -228,18 +286,17 @@ fn valid_epc(bytes: &[u8]) -> bool {
 }
 
 struct Walker<'a> {
-    program: &'static [u8],
-    /// Where the next opcode or argument is in the program.
+    /// Where the next opcode or argument is in [`PROGRAMS`].
     pc: usize,
     fields: Fields<'a>,
     seal: SealFound,
 }
 
 impl Walker<'_> {
-    /// The program's next byte. The programs are the constants above, so a byte past the end
-    /// is never asked for; if it were, the body would be refused rather than a panic.
+    /// The program's next byte. The programs are the constants above, so no byte past the end
+    /// of one is asked for; one past the end of the last would refuse the body, not panic.
     fn next(&mut self) -> Result<u8, Error> {
-        let byte = self.program.get(self.pc).copied().ok_or(REFUSED)?;
+        let byte = PROGRAMS.get(self.pc).copied().ok_or(REFUSED)?;
         self.pc += 1;
         Ok(byte)
     }
