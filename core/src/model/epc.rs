@@ -61,52 +61,49 @@ const HEADER_SHIFT: u32 = 88;
 /// One row of the GIAI-96 partition table.
 struct PartitionRow {
     /// Bits of the GS1 Company Prefix field (M).
-    cp_bits: u32,
+    cp_bits: u8,
     /// Decimal digits of the GS1 Company Prefix (L).
     cp_digits: u8,
     /// Bits of the Individual Asset Reference field (N).
-    ar_bits: u32,
+    ar_bits: u8,
+    /// 5 to the power L. A company prefix is below 10^L, which is this shifted left by L:
+    /// 5^12 fits a `u32` where 10^12 needs a `u64`, and a row stays 8 bytes.
+    cp_pow5: u32,
+}
+
+impl PartitionRow {
+    const fn new(cp_bits: u8, cp_digits: u8, ar_bits: u8) -> Self {
+        let mut cp_pow5 = 1;
+        let mut i = 0;
+        while i < cp_digits {
+            cp_pow5 *= 5;
+            i += 1;
+        }
+        PartitionRow {
+            cp_bits,
+            cp_digits,
+            ar_bits,
+            cp_pow5,
+        }
+    }
+
+    /// One more than the largest company prefix: 10^L.
+    fn cp_limit(&self) -> u64 {
+        u64::from(self.cp_pow5) << self.cp_digits
+    }
 }
 
 /// GIAI-96 partition table, indexed by the partition value P (TDS 2.x,
 /// GIAI-96 partition table; identical to the GS1 TDT 2.0 `GIAI-96` scheme
 /// options, keyed by company prefix length 12 down to 6).
 const GIAI96_PARTITIONS: [PartitionRow; 7] = [
-    PartitionRow {
-        cp_bits: 40,
-        cp_digits: 12,
-        ar_bits: 42,
-    },
-    PartitionRow {
-        cp_bits: 37,
-        cp_digits: 11,
-        ar_bits: 45,
-    },
-    PartitionRow {
-        cp_bits: 34,
-        cp_digits: 10,
-        ar_bits: 48,
-    },
-    PartitionRow {
-        cp_bits: 30,
-        cp_digits: 9,
-        ar_bits: 52,
-    },
-    PartitionRow {
-        cp_bits: 27,
-        cp_digits: 8,
-        ar_bits: 55,
-    },
-    PartitionRow {
-        cp_bits: 24,
-        cp_digits: 7,
-        ar_bits: 58,
-    },
-    PartitionRow {
-        cp_bits: 20,
-        cp_digits: 6,
-        ar_bits: 62,
-    },
+    PartitionRow::new(40, 12, 42),
+    PartitionRow::new(37, 11, 45),
+    PartitionRow::new(34, 10, 48),
+    PartitionRow::new(30, 9, 52),
+    PartitionRow::new(27, 8, 55),
+    PartitionRow::new(24, 7, 58),
+    PartitionRow::new(20, 6, 62),
 ];
 
 // Every row splits the same 82 bits, with an asset reference that fits a `u64`: reading the
@@ -119,23 +116,6 @@ const _: () = {
         i += 1;
     }
 };
-
-/// Powers of ten from 10^0 to 10^12.
-const POW10: [u64; 13] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-    100_000_000_000,
-    1_000_000_000_000,
-];
 
 /// A mask of the lowest `bits` bits (`bits` < 128).
 const fn mask(bits: u32) -> u128 {
@@ -304,11 +284,7 @@ impl Giai96 {
         }
         let (partition, row) = row_for_digits(company_prefix_digits)
             .ok_or(EpcError::BadCompanyPrefixLength(company_prefix_digits))?;
-        let cp_limit = POW10
-            .get(usize::from(row.cp_digits))
-            .copied()
-            .unwrap_or(u64::MAX);
-        if company_prefix >= cp_limit {
+        if company_prefix >= row.cp_limit() {
             return Err(EpcError::ValueTooLarge {
                 field: "company prefix",
             });
@@ -339,7 +315,7 @@ impl Giai96 {
     #[must_use]
     pub fn max_asset_ref(company_prefix_digits: u8) -> Option<u64> {
         let (_, row) = row_for_digits(company_prefix_digits)?;
-        u64::try_from(mask(row.ar_bits)).ok()
+        u64::try_from(mask(row.ar_bits.into())).ok()
     }
 
     /// The filter value (0 to 7).
@@ -1511,8 +1487,8 @@ mod tests {
                 let row = GIAI96_PARTITIONS
                     .get(usize::from(partition))
                     .ok_or(EpcError::BadPartition(partition))?;
-                let cp = (bits >> row.ar_bits) & mask(row.cp_bits);
-                let ar = bits & mask(row.ar_bits);
+                let cp = (bits >> row.ar_bits) & mask(row.cp_bits.into());
+                let ar = bits & mask(row.ar_bits.into());
                 Giai96::new(
                     ((bits >> 85) & 0x7) as u8,
                     row.cp_digits,
