@@ -30,15 +30,22 @@ impl GeoPoint {
 
     /// The point at `lat` and `lon` microdegrees, if both lie on the globe.
     pub const fn from_microdegrees(lat: i32, lon: i32) -> Option<Self> {
-        if lat >= -Self::LAT_LIMIT
-            && lat <= Self::LAT_LIMIT
-            && lon >= -Self::LON_LIMIT
-            && lon <= Self::LON_LIMIT
-        {
+        if Self::on_globe(lat, lon) {
             Some(GeoPoint { lat, lon })
         } else {
             None
         }
+    }
+
+    /// Whether `lat` and `lon` microdegrees lie on the globe. Out of line: positions are read
+    /// in several places, and one copy of the check with a call each is smaller than a copy
+    /// each.
+    #[inline(never)]
+    const fn on_globe(lat: i32, lon: i32) -> bool {
+        lat >= -Self::LAT_LIMIT
+            && lat <= Self::LAT_LIMIT
+            && lon >= -Self::LON_LIMIT
+            && lon <= Self::LON_LIMIT
     }
 
     /// Latitude in microdegrees, north positive.
