@@ -369,21 +369,25 @@ impl Walker<'_> {
 
     /// Moves past the shape next in the program, reading nothing.
     fn skip(&mut self) -> Result<(), Error> {
-        match self.next()? {
-            RAW | UNIT => self.next().map(drop),
-            OPTION => self.skip(),
-            LIST => {
-                self.next()?;
-                self.skip()
-            }
-            ENUM | STRUCT => {
-                for _ in 0..self.next()? {
-                    self.skip()?;
+        // Shapes still to pass: each opcode is one, and adds the shapes inside it. At most 255
+        // for each byte of the programs, so the count cannot overflow.
+        let mut pending = 1usize;
+        while pending > 0 {
+            pending -= 1;
+            match self.next()? {
+                RAW | UNIT => {
+                    self.next()?;
                 }
-                Ok(())
+                OPTION => pending += 1,
+                LIST => {
+                    self.next()?;
+                    pending += 1;
+                }
+                ENUM | STRUCT => pending += usize::from(self.next()?),
+                _ => {}
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     /// `None`, `SameNumber(state)` or `NewNumber(number, state)`.
