@@ -284,14 +284,28 @@ impl Giai96 {
         }
         let (partition, row) = row_for_digits(company_prefix_digits)
             .ok_or(EpcError::BadCompanyPrefixLength(company_prefix_digits))?;
-        if company_prefix >= row.cp_limit() {
-            return Err(EpcError::ValueTooLarge {
-                field: "company prefix",
-            });
-        }
+        let giai = Self::with_prefix(filter, partition, row, company_prefix, asset_ref)?;
         if asset_ref > ((1u64 << row.ar_bits) - 1) {
             return Err(EpcError::ValueTooLarge {
                 field: "individual asset reference",
+            });
+        }
+        Ok(giai)
+    }
+
+    /// The identity of partition `partition`, whose row is `row`, once its company prefix is
+    /// checked: the filter and the asset reference are the caller's to check, as bits read
+    /// from their fields always fit.
+    fn with_prefix(
+        filter: u8,
+        partition: u8,
+        row: &PartitionRow,
+        company_prefix: u64,
+        asset_ref: u64,
+    ) -> Result<Self, EpcError> {
+        if company_prefix >= row.cp_limit() {
+            return Err(EpcError::ValueTooLarge {
+                field: "company prefix",
             });
         }
         Ok(Self {
@@ -385,7 +399,7 @@ impl Giai96 {
         let ar_bits = row.ar_bits;
         let asset_ref = low & ((1u64 << ar_bits) - 1);
         let company_prefix = top << (64 - ar_bits) | low >> ar_bits;
-        Self::new(filter, row.cp_digits, company_prefix, asset_ref)
+        Self::with_prefix(filter, partition, row, company_prefix, asset_ref)
     }
 }
 
