@@ -106,13 +106,13 @@ const GIAI96_PARTITIONS: [PartitionRow; 7] = [
     PartitionRow::new(20, 6, 62),
 ];
 
-// Every row splits the same 82 bits, with an asset reference that fits a `u64`: reading the
+// Every row splits the same 82 bits, with an asset reference of 42 to 63 bits: reading the
 // bits after the header relies on both.
 const _: () = {
     let mut i = 0;
     while i < GIAI96_PARTITIONS.len() {
         let row = &GIAI96_PARTITIONS[i];
-        assert!(row.cp_bits + row.ar_bits == 82 && row.ar_bits < 64);
+        assert!(row.cp_bits + row.ar_bits == 82 && row.ar_bits >= 42 && row.ar_bits < 64);
         i += 1;
     }
 };
@@ -395,10 +395,11 @@ impl Giai96 {
         let row = GIAI96_PARTITIONS
             .get(usize::from(partition))
             .ok_or(EpcError::BadPartition(partition))?;
-        // Every row has 82 bits in all, and an asset reference of 42 to 62 bits.
+        // Every row has 82 bits in all, and an asset reference of 42 to 62 bits: the company
+        // prefix lies in bits 81-18, which one `u64` holds.
         let ar_bits = row.ar_bits;
         let asset_ref = low & ((1u64 << ar_bits) - 1);
-        let company_prefix = top << (64 - ar_bits) | low >> ar_bits;
+        let company_prefix = (top << 46 | low >> 18) >> (ar_bits - 18);
         Self::with_prefix(filter, partition, row, company_prefix, asset_ref)
     }
 }
