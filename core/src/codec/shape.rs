@@ -57,6 +57,9 @@ const STRUCT: u8 = 11;
 /// delta state follows.
 const SEAL: u8 = 12;
 
+/// What the walker reads past the end of the programs: no opcode.
+const PAST_END: u8 = u8::MAX;
+
 /// A count or a bound in a shape, which must fit its byte.
 const fn n(count: usize) -> u8 {
     assert!(count <= u8::MAX as usize);
@@ -293,17 +296,18 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    /// The program's next byte. The programs are the constants above, so no byte past the end
-    /// of one is asked for; one past the end of the last would refuse the body, not panic.
-    fn next(&mut self) -> Result<u8, Error> {
-        let byte = PROGRAMS.get(self.pc).copied().ok_or(REFUSED)?;
+    /// The program's next byte. The programs are the constants above, each whole, so no byte
+    /// past the end is asked for; if one were, it would read as [`PAST_END`], which is no
+    /// opcode, rather than panic.
+    fn next(&mut self) -> u8 {
+        let byte = PROGRAMS.get(self.pc).copied().unwrap_or(PAST_END);
         self.pc += 1;
-        Ok(byte)
+        byte
     }
 
     /// Reads the value whose shape is next in the program, and moves past its shape.
     fn value(&mut self) -> Result<(), Error> {
-        match self.next()? {
+        match self.next() {
             U16 => self.fields.u16().map(drop),
             CONFIDENCE => {
                 let value = self.fields.u16()?;
@@ -312,7 +316,7 @@ impl Walker<'_> {
             U32 => self.fields.u32().map(drop),
             I32 => self.fields.i32().map(drop),
             RAW => {
-                let n = self.next()?;
+                let n = self.next();
                 self.fields.raw(usize::from(n)).map(drop)
             }
             EPC => {
@@ -324,11 +328,14 @@ impl Walker<'_> {
                 accept(valid_evidence(bits))
             }
             OPTION => match self.fields.tag()? {
-                false => self.skip(),
+                false => {
+                    self.skip();
+                    Ok(())
+                }
                 true => self.value(),
             },
             LIST => {
-                let max = self.next()?;
+                let max = self.next();
                 let item = self.pc;
                 let len = self.fields.list_len()?;
                 list_items(len, usize::from(max), || {
@@ -336,28 +343,29 @@ impl Walker<'_> {
                     self.value()
                 })?;
                 self.pc = item;
-                self.skip()
+                self.skip();
+                Ok(())
             }
             UNIT => {
-                let n = self.next()?;
+                let n = self.next();
                 let index = self.fields.u32()?;
                 accept(index < u32::from(n))
             }
             ENUM => {
-                let variants = self.next()?;
+                let variants = self.next();
                 let index = self.fields.u32()?;
                 accept(index < u32::from(variants))?;
                 for variant in 0..u32::from(variants) {
                     if variant == index {
                         self.value()?;
                     } else {
-                        self.skip()?;
+                        self.skip();
                     }
                 }
                 Ok(())
             }
             STRUCT => {
-                for _ in 0..self.next()? {
+                for _ in 0..self.next() {
                     self.value()?;
                 }
                 Ok(())
@@ -368,26 +376,25 @@ impl Walker<'_> {
     }
 
     /// Moves past the shape next in the program, reading nothing.
-    fn skip(&mut self) -> Result<(), Error> {
-        // Shapes still to pass: each opcode is one, and adds the shapes inside it. At most 255
-        // for each byte of the programs, so the count cannot overflow.
+    fn skip(&mut self) {
+        // Shapes still to pass: each opcode is one, and adds the shapes inside it, at most 255
+        // a byte read, so the count cannot overflow.
         let mut pending = 1usize;
         while pending > 0 {
             pending -= 1;
-            match self.next()? {
+            match self.next() {
                 RAW | UNIT => {
-                    self.next()?;
+                    self.next();
                 }
                 OPTION => pending += 1,
                 LIST => {
-                    self.next()?;
+                    self.next();
                     pending += 1;
                 }
-                ENUM | STRUCT => pending += usize::from(self.next()?),
+                ENUM | STRUCT => pending += usize::from(self.next()),
                 _ => {}
             }
         }
-        Ok(())
     }
 
     /// `None`, `SameNumber(state)` or `NewNumber(number, state)`.
