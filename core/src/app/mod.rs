@@ -34,8 +34,7 @@ use crate::log::{self, LayoutConfig, Log, LogError, Medium, MountReport};
 use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::model::{Header, Location, PartyRef, Seq, TimeQuality, Timestamp};
 use crate::protocol::{
-    self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request,
-    Response, Status,
+    self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request, Status,
 };
 
 pub use clock::{Clock, Ds3231Clock};
@@ -508,25 +507,17 @@ impl<B: Board> Tag<B> {
     /// Answers one frame from the reader: the request it holds, or why it holds none.
     #[inline(never)]
     fn answer_frame(&mut self, request: Result<&Request, Fault>) {
-        // Each answer is framed where it was made: a response may hold a record.
-        match request {
-            Ok(request) => {
-                let answer = self.handle(request);
-                self.respond(&answer);
-            }
-            Err(fault) => self.respond(&Err(fault)),
-        }
-    }
-
-    /// Sends `answer`: the response, or [`Response::Error`] with the fault.
-    #[inline(never)]
-    fn respond(&mut self, answer: &Result<Response, Fault>) {
-        #[cfg(feature = "defmt")]
-        if let Err(fault) = answer {
-            event!("request refused: {}", fault);
-        }
+        // Each response is written where it is made: it may hold a record.
         let mut out = [0u8; MAX_FRAME_LEN];
-        if let Ok(n) = protocol::encode_answer(answer, &mut out) {
+        let framed = protocol::encode_reply(&mut out, |w| {
+            let answer = request.and_then(|request| self.handle(request, w));
+            #[cfg(feature = "defmt")]
+            if let Err(fault) = &answer {
+                event!("request refused: {}", fault);
+            }
+            answer
+        });
+        if let Ok(n) = framed {
             // A reader that went away is not the tag's failure.
             self.link.write_all(out.get(..n).unwrap_or_default()).ok();
             self.link.flush().ok();

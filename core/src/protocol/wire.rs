@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::message::{Fault, Request, Response};
+use super::response::{self, Written};
 use crate::codec::{self, Fields, Writer, frame};
 
 /// The protocol version this crate speaks.
@@ -52,22 +53,47 @@ pub fn encode<T: Message>(message: &T, out: &mut [u8]) -> Result<usize, frame::F
 /// Frames `response` into `out` as [`encode`] does, into the same bytes, with the tag's own
 /// writer of responses instead of serde's (`response.rs`): a tag writes responses only.
 pub fn encode_response(response: &Response, out: &mut [u8]) -> Result<usize, frame::FrameError> {
-    encode_written(out, |w| super::response::write(w, response))
+    encode_written(out, |w| response::write(w, response))
 }
 
 /// Frames `answer` as [`encode_response`] frames the response it stands for: the response, or
-/// [`Response::Error`] with the fault. A tag answers so without moving the response.
+/// [`Response::Error`] with the fault.
 pub fn encode_answer(
     answer: &Result<Response, Fault>,
     out: &mut [u8],
 ) -> Result<usize, frame::FrameError> {
-    encode_written(out, |w| super::response::write_answer(w, answer))
+    encode_reply(out, |w| {
+        answer
+            .as_ref()
+            .map(|response| response::write(w, response))
+            .map_err(|fault| *fault)
+    })
+}
+
+/// Frames the response that `answer` writes, or [`Response::Error`] with the fault it returns
+/// instead, as [`encode_answer`] does: a tag writes its responses where it makes them.
+pub(crate) fn encode_reply(
+    out: &mut [u8],
+    answer: impl FnOnce(&mut Writer<'_>) -> Result<Written, Fault>,
+) -> Result<usize, frame::FrameError> {
+    encode_with(out, |body| {
+        let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
+        let written = match answer(&mut w) {
+            Ok(written) => written.map(|()| w.position()),
+            // Whatever the answer wrote before it was refused is written over.
+            Err(fault) => {
+                let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
+                response::error(&mut w, &fault).map(|()| w.position())
+            }
+        };
+        written.map_err(|_| frame::FrameError::BufferTooSmall)
+    })
 }
 
 /// Frames the message that `write` writes with the codec's writer, as [`encode_with`] does.
 fn encode_written(
     out: &mut [u8],
-    write: impl FnOnce(&mut Writer<'_>) -> Result<(), codec::EncodeError>,
+    write: impl FnOnce(&mut Writer<'_>) -> Written,
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
