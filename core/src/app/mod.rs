@@ -494,7 +494,7 @@ impl<B: Board> Tag<B> {
             for &byte in chunk.get(..n).unwrap_or_default() {
                 let read = match self.frames.push(byte) {
                     None => continue,
-                    Some(Ok(frame)) => decode_request(frame, &mut request),
+                    Some(Ok(payload)) => read_request(payload, &mut request),
                     Some(Err(fault)) => Err(fault),
                 };
                 self.answer_frame(read.map(|()| &request));
@@ -525,10 +525,10 @@ impl<B: Board> Tag<B> {
     }
 }
 
-/// Reads the request in a frame from the reader into `request`.
+/// Reads the request in the payload of a frame from the reader into `request`.
 #[inline(never)]
-fn decode_request(frame: &[u8], request: &mut Request) -> Result<(), Fault> {
-    protocol::decode_request_into(frame, request)
+fn read_request(payload: &[u8], request: &mut Request) -> Result<(), Fault> {
+    protocol::read_request_into(payload, request)
 }
 
 /// Reads what `port` has ready into `chunk`, without waiting; `None` when nothing is ready or
