@@ -35,6 +35,7 @@ use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::model::{Header, Location, PartyRef, Seq, TimeQuality, Timestamp};
 use crate::protocol::{
     self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request, Status,
+    response,
 };
 
 pub use clock::{Clock, Ds3231Clock};
@@ -497,20 +498,25 @@ impl<B: Board> Tag<B> {
                     Some(Ok(payload)) => read_request(payload, &mut request),
                     Some(Err(fault)) => Err(fault),
                 };
-                self.answer_frame(read.map(|()| &request));
+                self.answer_frame(&request, &read);
                 frames += 1;
             }
         }
         frames
     }
 
-    /// Answers one frame from the reader: the request it holds, or why it holds none.
+    /// Answers one frame from the reader: `request`, when `read` says the frame held one, or
+    /// the fault that says why it did not.
     #[inline(never)]
-    fn answer_frame(&mut self, request: Result<&Request, Fault>) {
+    fn answer_frame(&mut self, request: &Request, read: &Result<(), Fault>) {
         // Each response is written where it is made: it may hold a record.
         let mut out = [0u8; MAX_FRAME_LEN];
         let framed = protocol::encode_reply(&mut out, |w| {
-            let answer = request.and_then(|request| self.handle(request, w));
+            if let Err(fault) = read {
+                event!("request refused: {}", fault);
+                return Ok(response::error(w, fault));
+            }
+            let answer = self.handle(request, w);
             #[cfg(feature = "defmt")]
             if let Err(fault) = &answer {
                 event!("request refused: {}", fault);

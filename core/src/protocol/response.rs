@@ -91,7 +91,7 @@ pub(crate) fn done(w: &mut Writer<'_>) -> Written {
 }
 
 /// Writes [`Response::Error`].
-pub(super) fn error(w: &mut Writer<'_>, fault: &Fault) -> Written {
+pub(crate) fn error(w: &mut Writer<'_>, fault: &Fault) -> Written {
     w.put_u32(8)?;
     write_fault(w, fault)
 }

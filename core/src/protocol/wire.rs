@@ -79,12 +79,13 @@ pub(crate) fn encode_reply(
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        let written = match answer(&mut w) {
+        let answer = answer(&mut w);
+        let written = match &answer {
             Ok(written) => written.map(|()| w.position()),
             // Whatever the answer wrote before it was refused is written over.
             Err(fault) => {
                 let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-                response::error(&mut w, &fault).map(|()| w.position())
+                response::error(&mut w, fault).map(|()| w.position())
             }
         };
         written.map_err(|_| frame::FrameError::BufferTooSmall)
