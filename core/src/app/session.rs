@@ -23,20 +23,26 @@ impl<B: Board> Tag<B> {
         request: &Request,
         w: &mut Writer<'_>,
     ) -> Result<Written, Fault> {
-        if let Request::Hello { actor } = *request {
-            self.session = Session {
-                actor: Some(actor),
-                read: None,
-            };
-            return Ok(response::welcome(w, VERSION, &self.status()));
-        }
-        let actor = self.session.actor.ok_or(Fault::OutOfOrder {
-            needs: Needs::Hello,
-        })?;
-        match request {
-            Request::Hello { .. } => Err(Fault::OutOfOrder {
+        let actor = match *request {
+            Request::Hello { actor } => {
+                self.session = Session {
+                    actor: Some(actor),
+                    read: None,
+                };
+                actor
+            }
+            _ => self.session.actor.ok_or(Fault::OutOfOrder {
                 needs: Needs::Hello,
-            }),
+            })?,
+        };
+        match request {
+            Request::Hello { .. } | Request::Status => {
+                let status = self.status();
+                Ok(match request {
+                    Request::Hello { .. } => response::welcome(w, VERSION, &status),
+                    _ => response::status_of(w, &status),
+                })
+            }
             Request::Identity => {
                 let stored = self.log().ok_or(Fault::NotCommissioned)?.identity_bytes();
                 // A response holds at most one record's bytes.
@@ -45,7 +51,6 @@ impl<B: Board> Tag<B> {
                 }
                 Ok(response::identity(w, stored))
             }
-            Request::Status => Ok(response::status_of(w, &self.status())),
             Request::Read { from } => {
                 let start = self.mounted()?.read_from(*from).point();
                 self.session.read = Some(start);
@@ -53,13 +58,18 @@ impl<B: Board> Tag<B> {
             }
             Request::ReadNext => self.next_entry(w),
             Request::Append { stored } | Request::Commission { stored } => {
-                let (header, body) = read_record(stored)?;
+                // Used where it was read, not moved out of the result.
+                let read = read_record(stored);
+                let (header, body) = match &read {
+                    Ok(record) => record,
+                    Err(fault) => return Err(*fault),
+                };
                 if let Request::Commission { .. } = request {
-                    return self.commission(&header, &body, w);
+                    return self.commission(header, body, w);
                 }
                 match body.record_type() {
                     RecordType::Commission | RecordType::Checkpoint => Err(Fault::NotAllowed),
-                    _ => self.appended(&header, &body, w),
+                    _ => self.appended(header, body, w),
                 }
             }
             Request::Checkpoint { checkpoint } => self.checkpoint(actor, checkpoint, w),
@@ -99,11 +109,12 @@ impl<B: Board> Tag<B> {
         };
         let mut stored = RecordBuf::new();
         match log.read_next(point, &mut stored) {
+            // Written from the entry, not moved out of it.
             Some(Ok(StoredEntry::Record {
                 offset,
-                state_before,
-            })) => Ok(response::record(w, offset, &state_before, &stored)),
-            Some(Ok(StoredEntry::Damage(damage))) => Ok(response::damage_found(w, &damage)),
+                ref state_before,
+            })) => Ok(response::record(w, offset, state_before, &stored)),
+            Some(Ok(StoredEntry::Damage(ref damage))) => Ok(response::damage_found(w, damage)),
             // A read that reached its end is over: a reader starts another to see newer
             // records.
             None => {
@@ -145,10 +156,15 @@ impl<B: Board> Tag<B> {
         if checkpoint.count != count || checkpoint.head != head {
             return Err(Fault::CheckpointMismatch { count, head });
         }
-        let header = self.stamp(actor)?;
+        // Used where it was stamped, not moved out of the result.
+        let stamped = self.stamp(actor);
+        let header = match &stamped {
+            Ok(header) => header,
+            Err(fault) => return Err(*fault),
+        };
         let mut buf = [0u8; MAX_BODY_LEN];
         let body = StoredBody::checkpoint(checkpoint, &mut buf).map_err(|_| Fault::BadRecord)?;
-        self.appended(&header, &body, w)
+        self.appended(header, &body, w)
     }
 
     /// Formats a blank memory with the record of `header` and `body` as the identity. A
