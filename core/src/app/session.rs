@@ -44,7 +44,7 @@ impl<B: Board> Tag<B> {
                 })
             }
             Request::Identity => {
-                let stored = self.log().ok_or(Fault::NotCommissioned)?.identity_bytes();
+                let stored = self.mounted()?.identity_bytes();
                 // A response holds at most one record's bytes.
                 if stored.len() > MAX_RECORD_LEN {
                     return Err(Fault::Storage);
@@ -152,9 +152,12 @@ impl<B: Board> Tag<B> {
         }
         let log = self.mounted()?;
         let count = log.next_seq().map_or(u32::MAX, |s| s.0);
-        let head = log.chain().head();
-        if checkpoint.count != count || checkpoint.head != head {
-            return Err(Fault::CheckpointMismatch { count, head });
+        let chain = log.chain();
+        if checkpoint.count != count || checkpoint.head != chain.head() {
+            return Err(Fault::CheckpointMismatch {
+                count,
+                head: chain.head(),
+            });
         }
         // Used where it was stamped, not moved out of the result.
         let stamped = self.stamp(actor);

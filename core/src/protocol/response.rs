@@ -118,13 +118,15 @@ fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> 
         w.put_u32(time.at.0)?;
         w.put_u32(time.quality as u32)?;
     }
+    // The fix's variant index, then its fields.
+    w.put_u32(match status.fix {
+        FixState::None => 0,
+        FixState::Fresh => 1,
+        FixState::Stale { .. } => 2,
+    })?;
     match status.fix {
-        FixState::None => w.put_u32(0),
-        FixState::Fresh => w.put_u32(1),
-        FixState::Stale { age_s } => {
-            w.put_u32(2)?;
-            w.put_u32(age_s)
-        }
+        FixState::Stale { age_s } => w.put_u32(age_s),
+        FixState::None | FixState::Fresh => Ok(()),
     }
 }
 
