@@ -34,8 +34,8 @@ use crate::log::{self, LayoutConfig, Log, LogError, Medium, MountReport};
 use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::model::{Header, Location, PartyRef, Seq, TimeQuality, Timestamp};
 use crate::protocol::{
-    self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request,
-    Response, Status,
+    self, ButtonAction, Fault, FixState, FrameReceiver, Indication, MAX_FRAME_LEN, Request, Status,
+    response,
 };
 
 pub use clock::{Clock, Ds3231Clock};
@@ -495,38 +495,35 @@ impl<B: Board> Tag<B> {
             for &byte in chunk.get(..n).unwrap_or_default() {
                 let read = match self.frames.push(byte) {
                     None => continue,
-                    Some(Ok(frame)) => decode_request(frame, &mut request),
+                    Some(Ok(payload)) => read_request(payload, &mut request),
                     Some(Err(fault)) => Err(fault),
                 };
-                self.answer_frame(read.map(|()| &request));
+                self.answer_frame(&request, &read);
                 frames += 1;
             }
         }
         frames
     }
 
-    /// Answers one frame from the reader: the request it holds, or why it holds none.
+    /// Answers one frame from the reader: `request`, when `read` says the frame held one, or
+    /// the fault that says why it did not.
     #[inline(never)]
-    fn answer_frame(&mut self, request: Result<&Request, Fault>) {
-        // Each answer is framed where it was made: a response may hold a record.
-        match request {
-            Ok(request) => {
-                let answer = self.handle(request);
-                self.respond(&answer);
-            }
-            Err(fault) => self.respond(&Err(fault)),
-        }
-    }
-
-    /// Sends `answer`: the response, or [`Response::Error`] with the fault.
-    #[inline(never)]
-    fn respond(&mut self, answer: &Result<Response, Fault>) {
-        #[cfg(feature = "defmt")]
-        if let Err(fault) = answer {
-            event!("request refused: {}", fault);
-        }
+    fn answer_frame(&mut self, request: &Request, read: &Result<(), Fault>) {
+        // Each response is written where it is made: it may hold a record.
         let mut out = [0u8; MAX_FRAME_LEN];
-        if let Ok(n) = protocol::encode_answer(answer, &mut out) {
+        let framed = protocol::encode_reply(&mut out, |w| {
+            if let Err(fault) = read {
+                event!("request refused: {}", fault);
+                return Ok(response::error(w, fault));
+            }
+            let answer = self.handle(request, w);
+            #[cfg(feature = "defmt")]
+            if let Err(fault) = &answer {
+                event!("request refused: {}", fault);
+            }
+            answer
+        });
+        if let Ok(n) = framed {
             // A reader that went away is not the tag's failure.
             self.link.write_all(out.get(..n).unwrap_or_default()).ok();
             self.link.flush().ok();
@@ -534,10 +531,10 @@ impl<B: Board> Tag<B> {
     }
 }
 
-/// Reads the request in a frame from the reader into `request`.
+/// Reads the request in the payload of a frame from the reader into `request`.
 #[inline(never)]
-fn decode_request(frame: &[u8], request: &mut Request) -> Result<(), Fault> {
-    protocol::decode_request_into(frame, request)
+fn read_request(payload: &[u8], request: &mut Request) -> Result<(), Fault> {
+    protocol::read_request_into(payload, request)
 }
 
 /// Reads what `port` has ready into `chunk`, without waiting; `None` when nothing is ready or

@@ -1,10 +1,11 @@
 //! Answering a reader: one response for every request, and a refusal that says why.
 
 use super::{Board, Clock, Memory, Tag, log_fault};
-use crate::codec::{MAX_BODY_LEN, RecordBuf, StoredBody};
+use crate::codec::{MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
 use crate::log::{Log, ReadPoint, StoredEntry};
 use crate::model::{Checkpoint, Header, PartyRef, RecordType};
-use crate::protocol::{Fault, Needs, Request, Response, VERSION, read_record};
+use crate::protocol::response::{self, Written};
+use crate::protocol::{Fault, Needs, Request, VERSION, read_record};
 
 /// A reader session: open after [`Request::Hello`], with the read in progress, if any.
 #[derive(Default)]
@@ -14,65 +15,77 @@ pub(super) struct Session {
 }
 
 impl<B: Board> Tag<B> {
-    /// Answers one request: the response, or the fault that refuses it, which is sent as
-    /// [`Response::Error`] without the response being moved into one.
+    /// Answers one request: writes the response with `w`, or returns the fault that refuses
+    /// it before writing anything.
     #[inline(never)]
-    pub(super) fn handle(&mut self, request: &Request) -> Result<Response, Fault> {
-        if let Request::Hello { actor } = *request {
-            self.session = Session {
-                actor: Some(actor),
-                read: None,
-            };
-            return Ok(Response::Welcome {
-                version: VERSION,
-                status: self.status(),
-            });
-        }
-        let actor = self.session.actor.ok_or(Fault::OutOfOrder {
-            needs: Needs::Hello,
-        })?;
-        match request {
-            Request::Hello { .. } => Err(Fault::OutOfOrder {
-                needs: Needs::Hello,
-            }),
-            Request::Identity => {
-                let log = self.log().ok_or(Fault::NotCommissioned)?;
-                let stored =
-                    RecordBuf::from_slice(log.identity_bytes()).map_err(|_| Fault::Storage)?;
-                Ok(Response::Identity { stored })
+    pub(super) fn handle(
+        &mut self,
+        request: &Request,
+        w: &mut Writer<'_>,
+    ) -> Result<Written, Fault> {
+        let actor = match *request {
+            Request::Hello { actor } => {
+                self.session = Session {
+                    actor: Some(actor),
+                    read: None,
+                };
+                actor
             }
-            Request::Status => Ok(Response::Status(self.status())),
+            _ => self.session.actor.ok_or(Fault::OutOfOrder {
+                needs: Needs::Hello,
+            })?,
+        };
+        match request {
+            Request::Hello { .. } | Request::Status => {
+                let status = self.status();
+                Ok(match request {
+                    Request::Hello { .. } => response::welcome(w, VERSION, &status),
+                    _ => response::status_of(w, &status),
+                })
+            }
+            Request::Identity => {
+                let stored = self.mounted()?.identity_bytes();
+                // A response holds at most one record's bytes.
+                if stored.len() > MAX_RECORD_LEN {
+                    return Err(Fault::Storage);
+                }
+                Ok(response::identity(w, stored))
+            }
             Request::Read { from } => {
                 let start = self.mounted()?.read_from(*from).point();
                 self.session.read = Some(start);
-                self.next_entry()
+                self.next_entry(w)
             }
-            Request::ReadNext => self.next_entry(),
-            Request::Append { stored } => {
-                let (header, body) = read_record(stored)?;
+            Request::ReadNext => self.next_entry(w),
+            Request::Append { stored } | Request::Commission { stored } => {
+                // Used where it was read, not moved out of the result.
+                let read = read_record(stored);
+                let (header, body) = match &read {
+                    Ok(record) => record,
+                    Err(fault) => return Err(*fault),
+                };
+                if let Request::Commission { .. } = request {
+                    return self.commission(header, body, w);
+                }
                 match body.record_type() {
                     RecordType::Commission | RecordType::Checkpoint => Err(Fault::NotAllowed),
-                    _ => self.appended(&header, &body),
+                    _ => self.appended(header, body, w),
                 }
             }
-            Request::Checkpoint { checkpoint } => self.checkpoint(actor, checkpoint),
-            Request::Commission { stored } => {
-                let (header, body) = read_record(stored)?;
-                self.commission(&header, &body)
-            }
+            Request::Checkpoint { checkpoint } => self.checkpoint(actor, checkpoint, w),
             Request::SetClock { time, tz } => {
                 self.clock.set(time.at).map_err(|_| Fault::Clock)?;
                 self.time_source = Some(time.quality);
                 self.tz = Some(*tz);
-                Ok(Response::Done)
+                Ok(response::done(w))
             }
             Request::SetButton { action } => {
                 self.button_action = Some(*action);
-                Ok(Response::Done)
+                Ok(response::done(w))
             }
             Request::Goodbye => {
                 self.session = Session::default();
-                Ok(Response::Done)
+                Ok(response::done(w))
             }
         }
     }
@@ -86,7 +99,7 @@ impl<B: Board> Tag<B> {
 
     /// The entry at the session's read point, which moves past it for [`Request::ReadNext`].
     #[inline(never)]
-    fn next_entry(&mut self) -> Result<Response, Fault> {
+    fn next_entry(&mut self, w: &mut Writer<'_>) -> Result<Written, Fault> {
         let Some(point) = self.session.read.as_mut() else {
             return Err(Fault::OutOfOrder { needs: Needs::Read });
         };
@@ -96,20 +109,17 @@ impl<B: Board> Tag<B> {
         };
         let mut stored = RecordBuf::new();
         match log.read_next(point, &mut stored) {
+            // Written from the entry, not moved out of it.
             Some(Ok(StoredEntry::Record {
                 offset,
-                state_before,
-            })) => Ok(Response::Record {
-                offset,
-                state: state_before,
-                stored,
-            }),
-            Some(Ok(StoredEntry::Damage(damage))) => Ok(Response::Damage(damage)),
+                ref state_before,
+            })) => Ok(response::record(w, offset, state_before, &stored)),
+            Some(Ok(StoredEntry::Damage(ref damage))) => Ok(response::damage_found(w, damage)),
             // A read that reached its end is over: a reader starts another to see newer
             // records.
             None => {
                 self.session.read = None;
-                Ok(Response::End)
+                Ok(response::end(w))
             }
             Some(Err(e)) => {
                 self.session.read = None;
@@ -118,35 +128,58 @@ impl<B: Board> Tag<B> {
         }
     }
 
-    fn appended(&mut self, header: &Header, body: &StoredBody<'_>) -> Result<Response, Fault> {
+    fn appended(
+        &mut self,
+        header: &Header,
+        body: &StoredBody<'_>,
+        w: &mut Writer<'_>,
+    ) -> Result<Written, Fault> {
         let seq = self.append(header, body)?;
         let head = self.mounted()?.chain().head();
-        Ok(Response::Appended { seq, head })
+        Ok(response::appended(w, seq, &head))
     }
 
     /// Appends `checkpoint` if it covers exactly the records the tag holds.
     #[inline(never)]
-    fn checkpoint(&mut self, actor: PartyRef, checkpoint: &Checkpoint) -> Result<Response, Fault> {
+    fn checkpoint(
+        &mut self,
+        actor: PartyRef,
+        checkpoint: &Checkpoint,
+        w: &mut Writer<'_>,
+    ) -> Result<Written, Fault> {
         if checkpoint.signatures.is_empty() {
             return Err(Fault::Unsigned);
         }
         let log = self.mounted()?;
         let count = log.next_seq().map_or(u32::MAX, |s| s.0);
-        let head = log.chain().head();
-        if checkpoint.count != count || checkpoint.head != head {
-            return Err(Fault::CheckpointMismatch { count, head });
+        let chain = log.chain();
+        if checkpoint.count != count || checkpoint.head != chain.head() {
+            return Err(Fault::CheckpointMismatch {
+                count,
+                head: chain.head(),
+            });
         }
-        let header = self.stamp(actor)?;
+        // Used where it was stamped, not moved out of the result.
+        let stamped = self.stamp(actor);
+        let header = match &stamped {
+            Ok(header) => header,
+            Err(fault) => return Err(*fault),
+        };
         let mut buf = [0u8; MAX_BODY_LEN];
         let body = StoredBody::checkpoint(checkpoint, &mut buf).map_err(|_| Fault::BadRecord)?;
-        self.appended(&header, &body)
+        self.appended(header, &body, w)
     }
 
     /// Formats a blank memory with the record of `header` and `body` as the identity. A
     /// commissioned tag is never commissioned again, and a memory holding anything is never
     /// erased.
     #[inline(never)]
-    fn commission(&mut self, header: &Header, body: &StoredBody<'_>) -> Result<Response, Fault> {
+    fn commission(
+        &mut self,
+        header: &Header,
+        body: &StoredBody<'_>,
+        w: &mut Writer<'_>,
+    ) -> Result<Written, Fault> {
         match &self.memory {
             Memory::Blank(_) => {}
             Memory::Mounted(_) => return Err(Fault::AlreadyCommissioned),
@@ -161,10 +194,7 @@ impl<B: Board> Tag<B> {
             return Err(Fault::Storage);
         };
         let Err(e) = log.format_here(header, body) else {
-            return Ok(Response::Appended {
-                seq: header.seq,
-                head: log.chain().head(),
-            });
+            return Ok(response::appended(w, header.seq, &log.chain().head()));
         };
         // A refused commission leaves the memory as it was; a failed write leaves it holding
         // part of a log, which the tag then never erases.

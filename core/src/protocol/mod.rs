@@ -14,12 +14,13 @@
 mod message;
 mod records;
 mod request;
-mod response;
+pub(crate) mod response;
 mod wire;
 
 pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
 pub use records::{encode_record, read_record};
+pub(crate) use wire::encode_reply;
 pub use wire::{
     FrameReceiver, MAX_FRAME_LEN, MAX_PAYLOAD_LEN, Message, VERSION, decode, decode_request,
-    decode_request_into, encode, encode_answer, encode_response,
+    encode, encode_answer, encode_response, read_payload, read_request_into,
 };

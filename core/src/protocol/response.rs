@@ -6,68 +6,94 @@
 
 use super::message::{FixState, Response, Status};
 use super::{Fault, Needs};
-use crate::codec::{DecodeErrorKind, EncodeError, Writer};
+use crate::codec::{DecodeErrorKind, DeltaState, EncodeError, Writer};
 use crate::log::{Damage, DamageReason};
-use crate::model::Digest;
+use crate::model::{Digest, Seq};
+
+/// A response written, or why it could not be: then no frame is sent.
+pub(crate) type Written = Result<(), EncodeError>;
 
 /// Writes `response`.
-pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Result<(), EncodeError> {
-    // Each variant as postcard writes an enum: its index, then its fields.
+pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Written {
     match response {
-        Response::Welcome { version, status } => {
-            w.put_u32(0)?;
-            w.put_byte(*version)?;
-            write_status(w, status)
-        }
-        Response::Identity { stored } => {
-            w.put_u32(1)?;
-            write_stored(w, stored)
-        }
-        Response::Status(status) => {
-            w.put_u32(2)?;
-            write_status(w, status)
-        }
+        Response::Welcome { version, status } => welcome(w, *version, status),
+        Response::Identity { stored } => identity(w, stored),
+        Response::Status(status) => status_of(w, status),
         Response::Record {
             offset,
             state,
             stored,
-        } => {
-            w.put_u32(3)?;
-            w.put_u32(*offset)?;
-            state.write(w)?;
-            write_stored(w, stored)
-        }
-        Response::Damage(damage) => {
-            w.put_u32(4)?;
-            write_damage(w, damage)
-        }
-        Response::End => w.put_u32(5),
-        Response::Appended { seq, head } => {
-            w.put_u32(6)?;
-            w.put_u32(seq.0)?;
-            write_digest(w, head)
-        }
-        Response::Done => w.put_u32(7),
-        Response::Error(fault) => {
-            w.put_u32(8)?;
-            write_fault(w, fault)
-        }
+        } => record(w, *offset, state, stored),
+        Response::Damage(damage) => damage_found(w, damage),
+        Response::End => end(w),
+        Response::Appended { seq, head } => appended(w, *seq, head),
+        Response::Done => done(w),
+        Response::Error(fault) => error(w, fault),
     }
 }
 
-/// Writes `answer`: the response, or [`Response::Error`] with the fault, without building the
-/// response that holds the fault (a response may hold a record, which would be copied).
-pub(super) fn write_answer(
+// Each response as postcard writes an enum variant: its index, then its fields. A tag writes
+// each response with the one of these that it stands for, without building the `Response`.
+
+/// Writes [`Response::Welcome`].
+pub(crate) fn welcome(w: &mut Writer<'_>, version: u8, status: &Status) -> Written {
+    w.put_u32(0)?;
+    w.put_byte(version)?;
+    write_status(w, status)
+}
+
+/// Writes [`Response::Identity`].
+pub(crate) fn identity(w: &mut Writer<'_>, stored: &[u8]) -> Written {
+    w.put_u32(1)?;
+    write_stored(w, stored)
+}
+
+/// Writes [`Response::Status`].
+pub(crate) fn status_of(w: &mut Writer<'_>, status: &Status) -> Written {
+    w.put_u32(2)?;
+    write_status(w, status)
+}
+
+/// Writes [`Response::Record`].
+pub(crate) fn record(
     w: &mut Writer<'_>,
-    answer: &Result<Response, Fault>,
-) -> Result<(), EncodeError> {
-    match answer {
-        Ok(response) => write(w, response),
-        Err(fault) => {
-            w.put_u32(8)?;
-            write_fault(w, fault)
-        }
-    }
+    offset: u32,
+    state: &DeltaState,
+    stored: &[u8],
+) -> Written {
+    w.put_u32(3)?;
+    w.put_u32(offset)?;
+    state.write(w)?;
+    write_stored(w, stored)
+}
+
+/// Writes [`Response::Damage`].
+pub(crate) fn damage_found(w: &mut Writer<'_>, damage: &Damage) -> Written {
+    w.put_u32(4)?;
+    write_damage(w, damage)
+}
+
+/// Writes [`Response::End`].
+pub(crate) fn end(w: &mut Writer<'_>) -> Written {
+    w.put_u32(5)
+}
+
+/// Writes [`Response::Appended`].
+pub(crate) fn appended(w: &mut Writer<'_>, seq: Seq, head: &Digest) -> Written {
+    w.put_u32(6)?;
+    w.put_u32(seq.0)?;
+    write_digest(w, head)
+}
+
+/// Writes [`Response::Done`].
+pub(crate) fn done(w: &mut Writer<'_>) -> Written {
+    w.put_u32(7)
+}
+
+/// Writes [`Response::Error`].
+pub(crate) fn error(w: &mut Writer<'_>, fault: &Fault) -> Written {
+    w.put_u32(8)?;
+    write_fault(w, fault)
 }
 
 /// A record's stored bytes, as postcard writes a list of bytes: its length, then the bytes.
@@ -92,13 +118,15 @@ fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> 
         w.put_u32(time.at.0)?;
         w.put_u32(time.quality as u32)?;
     }
+    // The fix's variant index, then its fields.
+    w.put_u32(match status.fix {
+        FixState::None => 0,
+        FixState::Fresh => 1,
+        FixState::Stale { .. } => 2,
+    })?;
     match status.fix {
-        FixState::None => w.put_u32(0),
-        FixState::Fresh => w.put_u32(1),
-        FixState::Stale { age_s } => {
-            w.put_u32(2)?;
-            w.put_u32(age_s)
-        }
+        FixState::Stale { age_s } => w.put_u32(age_s),
+        FixState::None | FixState::Fresh => Ok(()),
     }
 }
 
@@ -121,105 +149,102 @@ fn write_damage(w: &mut Writer<'_>, damage: &Damage) -> Result<(), EncodeError> 
     }
 }
 
-fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) -> Result<(), EncodeError> {
+fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) -> Written {
+    // The variant's index, written once for all of them, then its fields.
+    w.put_u32(match kind {
+        DecodeErrorKind::Truncated { .. } => 0,
+        DecodeErrorKind::UnsupportedVersion(_) => 1,
+        DecodeErrorKind::UnknownRecordType(_) => 2,
+        DecodeErrorKind::LengthOutOfRange(_) => 3,
+        DecodeErrorKind::CrcMismatch { .. } => 4,
+        DecodeErrorKind::BadFlags(_) => 5,
+        DecodeErrorKind::Field { .. } => 6,
+        DecodeErrorKind::MissingContext(_) => 7,
+        DecodeErrorKind::TrailingBytes(_) => 8,
+    })?;
     match *kind {
         // Serde writes a `usize` as a `u64`; its varint is the same for any value.
-        DecodeErrorKind::Truncated { needed } => {
-            w.put_u32(0)?;
-            w.put_u64(needed as u64)
+        DecodeErrorKind::Truncated { needed: n } | DecodeErrorKind::TrailingBytes(n) => {
+            w.put_u64(n as u64)
         }
-        DecodeErrorKind::UnsupportedVersion(version) => {
-            w.put_u32(1)?;
-            w.put_byte(version)
-        }
-        DecodeErrorKind::UnknownRecordType(code) => {
-            w.put_u32(2)?;
-            w.put_byte(code)
-        }
-        DecodeErrorKind::LengthOutOfRange(len) => {
-            w.put_u32(3)?;
-            w.put_u32(len)
-        }
+        DecodeErrorKind::UnsupportedVersion(byte)
+        | DecodeErrorKind::UnknownRecordType(byte)
+        | DecodeErrorKind::BadFlags(byte) => w.put_byte(byte),
+        DecodeErrorKind::LengthOutOfRange(len) => w.put_u32(len),
         DecodeErrorKind::CrcMismatch { stored, computed } => {
-            w.put_u32(4)?;
             w.put_u32(stored)?;
             w.put_u32(computed)
         }
-        DecodeErrorKind::BadFlags(flags) => {
-            w.put_u32(5)?;
-            w.put_byte(flags)
-        }
         DecodeErrorKind::Field { field, problem } => {
-            w.put_u32(6)?;
             w.put_u32(field as u32)?;
             w.put_u32(problem as u32)
         }
-        DecodeErrorKind::MissingContext(field) => {
-            w.put_u32(7)?;
-            w.put_u32(field as u32)
-        }
-        DecodeErrorKind::TrailingBytes(n) => {
-            w.put_u32(8)?;
-            w.put_u64(n as u64)
-        }
+        DecodeErrorKind::MissingContext(field) => w.put_u32(field as u32),
     }
 }
 
-fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Result<(), EncodeError> {
-    let index = Writer::put_u32;
+fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Written {
+    // The variant's index, written once for all of them, then its fields.
+    w.put_u32(match fault {
+        Fault::BadFrame => 0,
+        Fault::BadCrc => 1,
+        Fault::Truncated => 2,
+        Fault::Oversized { .. } => 3,
+        Fault::UnsupportedVersion { .. } => 4,
+        Fault::UnknownMessage { .. } => 5,
+        Fault::Malformed { .. } => 6,
+        Fault::OutOfOrder { .. } => 7,
+        Fault::NotCommissioned => 8,
+        Fault::AlreadyCommissioned => 9,
+        Fault::NotBlank => 10,
+        Fault::NotAllowed => 11,
+        Fault::WrongSeq { .. } => 12,
+        Fault::CheckpointMismatch { .. } => 13,
+        Fault::Unsigned => 14,
+        Fault::LogFull => 15,
+        Fault::RecordTooLarge => 16,
+        Fault::BadRecord => 17,
+        Fault::NoButtonAction => 18,
+        Fault::Storage => 19,
+        Fault::Clock => 20,
+        Fault::Undecodable { .. } => 21,
+    })?;
     match *fault {
-        Fault::BadFrame => index(w, 0),
-        Fault::BadCrc => index(w, 1),
-        Fault::Truncated => index(w, 2),
-        Fault::Oversized { limit } => {
-            index(w, 3)?;
-            w.put_u32(limit.into())
-        }
+        Fault::Oversized { limit } => w.put_u32(limit.into()),
         Fault::UnsupportedVersion { got, supported } => {
-            index(w, 4)?;
             w.put_byte(got)?;
             w.put_byte(supported)
         }
-        Fault::UnknownMessage { code } => {
-            index(w, 5)?;
-            w.put_u32(code)
-        }
-        Fault::Malformed { code } => {
-            index(w, 6)?;
-            w.put_u32(code)
-        }
-        Fault::OutOfOrder { needs } => {
-            index(w, 7)?;
-            w.put_u32(match needs {
-                Needs::Hello => 0u32,
-                Needs::Read => 1,
-            })
-        }
-        Fault::NotCommissioned => index(w, 8),
-        Fault::AlreadyCommissioned => index(w, 9),
-        Fault::NotBlank => index(w, 10),
-        Fault::NotAllowed => index(w, 11),
+        Fault::UnknownMessage { code } | Fault::Malformed { code } => w.put_u32(code),
+        Fault::OutOfOrder { needs } => w.put_u32(match needs {
+            Needs::Hello => 0,
+            Needs::Read => 1,
+        }),
         Fault::WrongSeq { expected, got } => {
-            index(w, 12)?;
             w.put_u32(expected.0)?;
             w.put_u32(got.0)
         }
         Fault::CheckpointMismatch { count, head } => {
-            index(w, 13)?;
             w.put_u32(count)?;
             write_digest(w, &head)
         }
-        Fault::Unsigned => index(w, 14),
-        Fault::LogFull => index(w, 15),
-        Fault::RecordTooLarge => index(w, 16),
-        Fault::BadRecord => index(w, 17),
-        Fault::NoButtonAction => index(w, 18),
-        Fault::Storage => index(w, 19),
-        Fault::Clock => index(w, 20),
         Fault::Undecodable { at, kind } => {
-            index(w, 21)?;
             w.put_u32(at.into())?;
             write_decode_error(w, &kind)
         }
+        Fault::BadFrame
+        | Fault::BadCrc
+        | Fault::Truncated
+        | Fault::NotCommissioned
+        | Fault::AlreadyCommissioned
+        | Fault::NotBlank
+        | Fault::NotAllowed
+        | Fault::Unsigned
+        | Fault::LogFull
+        | Fault::RecordTooLarge
+        | Fault::BadRecord
+        | Fault::NoButtonAction
+        | Fault::Storage
+        | Fault::Clock => Ok(()),
     }
 }

@@ -1,10 +1,12 @@
 //! Frames: `COBS(version ‖ postcard(message) ‖ CRC-32C LE) 0x00`.
 
+use cobs::{DecodeResult, DecoderState};
 use postcard::experimental::max_size::MaxSize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::message::{Fault, Request, Response};
+use super::response::{self, Written};
 use crate::codec::{self, Fields, Writer, frame};
 
 /// The protocol version this crate speaks.
@@ -52,22 +54,48 @@ pub fn encode<T: Message>(message: &T, out: &mut [u8]) -> Result<usize, frame::F
 /// Frames `response` into `out` as [`encode`] does, into the same bytes, with the tag's own
 /// writer of responses instead of serde's (`response.rs`): a tag writes responses only.
 pub fn encode_response(response: &Response, out: &mut [u8]) -> Result<usize, frame::FrameError> {
-    encode_written(out, |w| super::response::write(w, response))
+    encode_written(out, |w| response::write(w, response))
 }
 
 /// Frames `answer` as [`encode_response`] frames the response it stands for: the response, or
-/// [`Response::Error`] with the fault. A tag answers so without moving the response.
+/// [`Response::Error`] with the fault.
 pub fn encode_answer(
     answer: &Result<Response, Fault>,
     out: &mut [u8],
 ) -> Result<usize, frame::FrameError> {
-    encode_written(out, |w| super::response::write_answer(w, answer))
+    encode_reply(out, |w| {
+        answer
+            .as_ref()
+            .map(|response| response::write(w, response))
+            .map_err(|fault| *fault)
+    })
+}
+
+/// Frames the response that `answer` writes, or [`Response::Error`] with the fault it returns
+/// instead, as [`encode_answer`] does: a tag writes its responses where it makes them.
+pub(crate) fn encode_reply(
+    out: &mut [u8],
+    answer: impl FnOnce(&mut Writer<'_>) -> Result<Written, Fault>,
+) -> Result<usize, frame::FrameError> {
+    encode_with(out, |body| {
+        let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
+        let answer = answer(&mut w);
+        let written = match &answer {
+            Ok(written) => written.map(|()| w.position()),
+            // Whatever the answer wrote before it was refused is written over.
+            Err(fault) => {
+                let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
+                response::error(&mut w, fault).map(|()| w.position())
+            }
+        };
+        written.map_err(|_| frame::FrameError::BufferTooSmall)
+    })
 }
 
 /// Frames the message that `write` writes with the codec's writer, as [`encode_with`] does.
 fn encode_written(
     out: &mut [u8],
-    write: impl FnOnce(&mut Writer<'_>) -> Result<(), codec::EncodeError>,
+    write: impl FnOnce(&mut Writer<'_>) -> Written,
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
@@ -99,14 +127,20 @@ fn encode_with(
 
 /// Reads one frame (with or without its delimiter) as a message of type `T`.
 pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
+    with_payload(frame_bytes, read_payload::<T>)
+}
+
+/// Reads the payload of one frame, as a [`FrameReceiver`] hands it over, as a message of type
+/// `T`, as [`decode`] reads the frame that carries it.
+pub fn read_payload<T: Message>(payload: &[u8]) -> Result<T, Fault> {
     // The codec's deserializer, so that the types messages share with records (checkpoints,
     // custody steps, times) are decoded by one copy of their code.
     let mut message = None;
-    decode_with(frame_bytes, T::CODES, |body| {
+    check_payload(payload, T::CODES, |body| {
         let (result, used) = codec::take_postcard::<T>(body);
         (result.map(|read| message = Some(read)), used)
     })?;
-    // Set whenever the frame decoded.
+    // Set whenever the payload decoded.
     message.ok_or(Fault::Truncated)
 }
 
@@ -115,34 +149,44 @@ pub fn decode<T: Message>(frame_bytes: &[u8]) -> Result<T, Fault> {
 /// requests only.
 pub fn decode_request(frame_bytes: &[u8]) -> Result<Request, Fault> {
     let mut request = Request::Goodbye;
-    decode_request_into(frame_bytes, &mut request)?;
+    with_payload(frame_bytes, |payload| {
+        read_request_into(payload, &mut request)
+    })?;
     Ok(request)
 }
 
-/// [`decode_request`] into `request`, where the request is then answered: a request holds a
+/// Reads the payload of one frame, as a [`FrameReceiver`] hands it over, as [`decode_request`]
+/// reads the frame, into `request`, where the request is then answered: a request holds a
 /// record or a checkpoint, which a tag reads in place rather than copies. On a fault
 /// `request` holds some request, not a meaningful one.
-pub fn decode_request_into(frame_bytes: &[u8], request: &mut Request) -> Result<(), Fault> {
-    decode_with(frame_bytes, Request::CODES, |body| {
+pub fn read_request_into(payload: &[u8], request: &mut Request) -> Result<(), Fault> {
+    check_payload(payload, Request::CODES, |body| {
         super::request::read_into(body, request)
     })
 }
 
-/// Reads one frame whose message has `codes` codes with `read_message`, which keeps the
-/// message and returns postcard's error, if any, and the bytes it read.
-fn decode_with(
+/// Decodes the COBS of one frame and reads its payload with `read`.
+fn with_payload<T>(
     frame_bytes: &[u8],
-    codes: u32,
-    read_message: impl FnOnce(&[u8]) -> (postcard::Result<()>, usize),
-) -> Result<(), Fault> {
+    read: impl FnOnce(&[u8]) -> Result<T, Fault>,
+) -> Result<T, Fault> {
     let mut payload = [0u8; MAX_PAYLOAD_LEN];
     let n = frame::decode(frame_bytes, &mut payload).map_err(|e| match e {
         frame::FrameError::BufferTooSmall => oversized(),
         frame::FrameError::Empty => Fault::Truncated,
         _ => Fault::BadFrame,
     })?;
-    let payload = payload.get(..n).unwrap_or_default();
-    let Some(crc_at) = n.checked_sub(CRC_LEN).filter(|at| *at >= 2) else {
+    read(payload.get(..n).unwrap_or_default())
+}
+
+/// Checks one frame's payload, whose message has `codes` codes, and reads the message with
+/// `read_message`, which keeps it and returns postcard's error, if any, and the bytes it read.
+fn check_payload(
+    payload: &[u8],
+    codes: u32,
+    read_message: impl FnOnce(&[u8]) -> (postcard::Result<()>, usize),
+) -> Result<(), Fault> {
+    let Some(crc_at) = payload.len().checked_sub(CRC_LEN).filter(|at| *at >= 2) else {
         return Err(Fault::Truncated);
     };
     let (covered, crc) = payload.split_at_checked(crc_at).ok_or(Fault::Truncated)?;
@@ -184,15 +228,19 @@ const fn oversized() -> Fault {
     }
 }
 
-/// Collects bytes from a stream into frames, in a buffer of fixed size.
+/// Collects bytes from a stream into frames, and decodes their COBS as they come, in a buffer
+/// of fixed size.
 ///
-/// A frame longer than [`MAX_FRAME_LEN`] is dropped up to its delimiter and reported as
-/// [`Fault::Oversized`], so the next frame is read whole. Empty frames (two delimiters in a
-/// row) are skipped: a sender may use them to resynchronise.
+/// A frame whose payload is longer than [`MAX_PAYLOAD_LEN`] (any frame longer than
+/// [`MAX_FRAME_LEN`]) is dropped up to its delimiter and reported as [`Fault::Oversized`], so
+/// the next frame is read whole; a frame that is not valid COBS is reported as
+/// [`Fault::BadFrame`]. Empty frames (two delimiters in a row) are skipped: a sender may use
+/// them to resynchronise.
 #[derive(Debug)]
 pub struct FrameReceiver {
-    buf: [u8; MAX_FRAME_LEN],
+    payload: [u8; MAX_PAYLOAD_LEN],
     len: usize,
+    cobs: DecoderState,
     overflowed: bool,
 }
 
@@ -206,27 +254,41 @@ impl FrameReceiver {
     /// An empty receiver.
     pub const fn new() -> Self {
         FrameReceiver {
-            buf: [0; MAX_FRAME_LEN],
+            payload: [0; MAX_PAYLOAD_LEN],
             len: 0,
+            cobs: DecoderState::Idle,
             overflowed: false,
         }
     }
 
-    /// Takes one byte; returns a whole frame (without its delimiter) when `byte` ends one.
+    /// Takes one byte; returns a whole frame's payload, for [`read_payload`], when `byte`
+    /// ends the frame, or why the frame has none.
     pub fn push(&mut self, byte: u8) -> Option<Result<&[u8], Fault>> {
+        // The decoder of `cobs::decode`, fed a frame and then the delimiter as it does, so
+        // that every frame decodes, or fails, as `decode` decodes it.
+        let decoded = self.cobs.feed(byte);
         if byte == 0 {
             let len = core::mem::take(&mut self.len);
             if core::mem::take(&mut self.overflowed) {
                 return Some(Err(oversized()));
             }
-            return (len > 0).then(|| Ok(self.buf.get(..len).unwrap_or_default()));
+            return match decoded {
+                Ok(DecodeResult::DataComplete) => {
+                    Some(Ok(self.payload.get(..len).unwrap_or_default()))
+                }
+                // Nothing since the last delimiter.
+                Ok(_) => None,
+                Err(_) => Some(Err(Fault::BadFrame)),
+            };
         }
-        match self.buf.get_mut(self.len) {
-            Some(slot) => {
-                *slot = byte;
-                self.len += 1;
+        if let Ok(DecodeResult::DataContinue(decoded)) = decoded {
+            match self.payload.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = decoded;
+                    self.len += 1;
+                }
+                None => self.overflowed = true,
             }
-            None => self.overflowed = true,
         }
         None
     }
@@ -234,12 +296,17 @@ impl FrameReceiver {
     /// Forgets a partly received frame (after a reset of the link).
     pub fn clear(&mut self) {
         self.len = 0;
+        self.cobs = DecoderState::Idle;
         self.overflowed = false;
     }
 }
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
+    use proptest::prelude::*;
+
     use super::*;
     use crate::model::{PartyRef, Seq};
 
@@ -298,9 +365,41 @@ mod tests {
         let mut got = None;
         for b in f.iter() {
             if let Some(r) = rx.push(*b) {
-                got = Some(r.map(decode::<Request>));
+                got = Some(r.map(read_payload::<Request>));
             }
         }
         assert_eq!(got, Some(Ok(Ok(Request::Status))));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// The receiver reads every frame, valid or not, as `decode` reads it.
+        #[test]
+        fn the_receiver_reads_frames_as_decode_does(
+            frame in proptest::collection::vec(
+                prop_oneof![1u8..=255, 1u8..=4, Just(255u8)],
+                1..2 * MAX_FRAME_LEN,
+            ),
+            from in any::<u32>(),
+            (at, byte) in (any::<usize>(), 1u8..=255),
+        ) {
+            let mut valid = framed(&Request::Read { from: Seq(from) });
+            valid.pop();
+            let len = valid.len();
+            if let Some(b) = valid.get_mut(at % len) {
+                *b = byte;
+            }
+            for frame in [&frame[..], &valid[..]] {
+                let mut rx = FrameReceiver::new();
+                let mut got = None;
+                for b in frame.iter().chain([&0]) {
+                    if let Some(r) = rx.push(*b) {
+                        got = Some(r.and_then(read_payload::<Request>));
+                    }
+                }
+                prop_assert_eq!(got, Some(decode::<Request>(frame)));
+            }
+        }
     }
 }

@@ -113,9 +113,9 @@ impl<S: Read + Write> ReaderClient<S> {
     pub fn receive(&mut self) -> Result<Response, ClientError> {
         loop {
             while let Some(byte) = self.unread.pop_front() {
-                if let Some(frame) = self.frames.push(byte) {
-                    return frame
-                        .and_then(protocol::decode::<Response>)
+                if let Some(payload) = self.frames.push(byte) {
+                    return payload
+                        .and_then(protocol::read_payload::<Response>)
                         .map_err(ClientError::BadResponse);
                 }
             }
