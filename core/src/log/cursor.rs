@@ -136,6 +136,18 @@ impl Cursor {
         ))
     }
 
+    /// Ends the records of the segment of `epoch`, starting at `start`, where the header of the
+    /// segment after it says, when `next` (that header's epoch and `prev_end`) is the header of
+    /// the segment after it: then records follow, and invalid bytes at the end are damage.
+    pub(crate) fn bound(&mut self, start: u32, epoch: u32, next: Option<(u32, Option<u32>)>) {
+        if let Some((next_epoch, Some(prev_end))) = next
+            && next_epoch == epoch.wrapping_add(1)
+        {
+            self.end = start.saturating_add(prev_end).min(self.end);
+            self.is_tail = false;
+        }
+    }
+
     /// Puts the cursor back before the record `found`, which it just read: the next step reads
     /// it again.
     pub(crate) fn rewind(&mut self, found: &Found) {
