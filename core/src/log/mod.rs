@@ -1184,6 +1184,8 @@ impl<M: Medium> Log<M> {
                     cursor,
                 } => {
                     let (epoch, physical) = (*epoch, *physical);
+                    // What the record read next is decoded and chained against.
+                    let before = *cursor;
                     let step = cursor
                         .next(&mut self.medium, &self.layout, stored)
                         .map_err(LogError::Medium)?;
@@ -1197,7 +1199,7 @@ impl<M: Medium> Log<M> {
                             {
                                 // The repair is reported first; the record is read again after
                                 // it.
-                                cursor.rewind(&found);
+                                *cursor = before;
                                 at.reported = Some(found.offset);
                                 return Ok(Some(StoredEntry::Damage(Damage {
                                     offset: found.offset,
@@ -1206,10 +1208,10 @@ impl<M: Medium> Log<M> {
                                 })));
                             }
                             at.reported = None;
-                            at.head_before = Some(found.head_before);
+                            at.head_before = Some(before.chain.head());
                             return Ok(Some(StoredEntry::Record {
                                 offset: found.offset,
-                                state_before: found.state_before,
+                                state_before: before.state,
                             }));
                         }
                         Step::Damage(d) => {
