@@ -86,7 +86,6 @@ impl Cursor {
 
     /// The record at `offset` does not decode as it stands: a repaired record, a torn append
     /// or damage.
-    #[inline(never)]
     fn invalid<M: Medium>(
         &mut self,
         medium: &mut Counted<M>,
@@ -147,7 +146,6 @@ impl Cursor {
 
     /// Whether an intact record (by its CRC) follows the record at `offset`, at the length the
     /// latter claims: then acknowledged records follow, and it cannot be a torn append.
-    #[inline(never)]
     fn followed_by_data<M: Medium>(
         &self,
         medium: &mut Counted<M>,
@@ -289,7 +287,6 @@ impl Cursor {
 
     /// Tries every single-bit flip of the bytes at `offset`; the CRC tells which one is right.
     /// The repaired record is left in `stored`.
-    #[inline(never)]
     fn repair<M: Medium>(
         &self,
         medium: &mut Counted<M>,

@@ -264,7 +264,6 @@ impl<M: Medium> Log<M> {
 
     /// Reads every segment header once, in physical order, and the records of each valid
     /// segment; keeps the state after the newest.
-    #[inline(never)]
     fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
         let n = self.layout.segments;
         let mut header = FIRST_HEADER;
@@ -863,7 +862,6 @@ fn clear_identity<M: Medium>(
 }
 
 /// The codec state after `identity`, when it is a commission record with sequence number 0.
-#[inline(never)]
 fn identity_state(identity: &[u8]) -> Option<DeltaState> {
     let envelope = codec::read_envelope(identity).ok()?;
     let mut state = DeltaState::default();
@@ -874,7 +872,6 @@ fn identity_state(identity: &[u8]) -> Option<DeltaState> {
 
 /// Reads both identity slots; puts the newest intact one's record in `record` and returns its
 /// generation, repairing the other slot.
-#[inline(never)]
 fn read_identity<M: Medium>(
     medium: &mut Counted<M>,
     layout: &Layout,
@@ -1227,7 +1224,6 @@ impl<M: Medium> Log<M> {
 
     /// Starts the read at `at`: moves it to the oldest segment, and puts the identity record in
     /// `stored` when the read takes it. Whether it does.
-    #[inline(never)]
     fn start_read(
         &mut self,
         at: &mut ReadPoint,
@@ -1251,7 +1247,6 @@ impl<M: Medium> Log<M> {
     }
 
     /// Moves `phase` past the segment `epoch`, at `physical`: to the next segment, or done.
-    #[inline(never)]
     fn advance_read(
         &mut self,
         phase: &mut Phase,
