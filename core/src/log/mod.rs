@@ -435,8 +435,7 @@ impl<M: Medium> Log<M> {
     ) -> Result<Slot, LogError<M::Error>> {
         let start = self.layout.segment_start(physical);
         let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        let medium = &mut self.medium;
-        match read_header_as_stored(|at, bytes| medium.read(at, bytes), start, &mut buf, out)
+        match read_header_as_stored(&mut self.medium, start, &mut buf, out)
             .map_err(LogError::Medium)?
         {
             AsStored::Free => return Ok(Slot::Free),
@@ -967,23 +966,28 @@ pub fn holds_no_records<M: Medium>(
     medium: &mut M,
     config: LayoutConfig,
 ) -> Result<bool, LogError<M::Error>> {
-    let layout = Layout::new(medium.info(), config)?;
-    let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-    let mut header = FIRST_HEADER;
-    for physical in 0..layout.segments {
-        let start = layout.segment_start(physical);
-        let found = read_header_as_stored(
-            |at, bytes| medium.read(at, bytes),
-            start,
-            &mut buf,
-            &mut header,
-        )
-        .map_err(LogError::Medium)?;
-        if let AsStored::Header = found {
-            return Ok(false);
-        }
+    match Log::on(medium, config) {
+        Ok(mut log) => log.holds_no_records(),
+        Err((_, e)) => Err(e),
     }
-    Ok(true)
+}
+
+impl<M: Medium> Log<M> {
+    /// Whether no segment of the medium has a readable header, as [`holds_no_records`] tells
+    /// of a log that did not mount.
+    pub(crate) fn holds_no_records(&mut self) -> Result<bool, LogError<M::Error>> {
+        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
+        let mut header = FIRST_HEADER;
+        for physical in 0..self.layout.segments {
+            let start = self.layout.segment_start(physical);
+            let found = read_header_as_stored(&mut self.medium, start, &mut buf, &mut header)
+                .map_err(LogError::Medium)?;
+            if let AsStored::Header = found {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// A segment header slot as it stands on the medium, before any repair.
@@ -996,17 +1000,17 @@ enum AsStored {
     NotAHeader,
 }
 
-/// Reads the header slot at `start` with `read`, leaving the bytes read in `buf`: the prefix,
+/// Reads the header slot at `start` of `medium`, leaving the bytes read in `buf`: the prefix,
 /// and the rest only when the prefix is not free and names a length that fits. An intact
 /// header goes to `out`.
-fn read_header_as_stored<E>(
-    mut read: impl FnMut(u32, &mut [u8]) -> Result<(), E>,
+fn read_header_as_stored<M: Medium>(
+    medium: &mut Counted<M>,
     start: u32,
     buf: &mut [u8; MAX_SEGMENT_HEADER_LEN],
     out: &mut SegmentHeader,
-) -> Result<AsStored, E> {
+) -> Result<AsStored, M::Error> {
     let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
-    read(start, prefix)?;
+    medium.read(start, prefix)?;
     if prefix.iter().all(|b| *b == 0xff) || prefix.iter().all(|b| *b == 0) {
         return Ok(AsStored::Free);
     }
@@ -1014,7 +1018,7 @@ fn read_header_as_stored<E>(
         return Ok(AsStored::NotAHeader);
     };
     let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
-    read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
+    medium.read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
     let Some(header) = decode_segment_header(buf.get(..len).unwrap_or_default()) else {
         return Ok(AsStored::NotAHeader);
     };
