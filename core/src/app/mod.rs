@@ -30,7 +30,7 @@ use embedded_io::{Read, ReadReady, Write};
 use self::gnss::{Fix, NmeaReader, Sentence};
 use self::session::Session;
 use crate::codec::{MAX_BODY_LEN, StoredBody};
-use crate::log::{self, LayoutConfig, Log, LogError, Medium, MountReport};
+use crate::log::{LayoutConfig, Log, LogError, Medium, MountReport};
 use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::model::{Header, Location, PartyRef, Seq, TimeQuality, Timestamp};
 use crate::protocol::{
@@ -254,15 +254,12 @@ impl<B: Board> Tag<B> {
     /// records, and unusable otherwise.
     #[inline(never)]
     fn unmount(&mut self, e: LogError<<B::Medium as Medium>::Error>) {
-        let Memory::Mounted(log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
+        let Memory::Mounted(mut log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
             return;
         };
-        let mut medium = log.into_medium();
-        let blank = matches!(e, LogError::Unformatted)
-            && matches!(
-                log::holds_no_records(&mut medium, self.settings.layout),
-                Ok(true)
-            );
+        let blank =
+            matches!(e, LogError::Unformatted) && matches!(log.holds_no_records(), Ok(true));
+        let medium = log.into_medium();
         self.memory = if blank {
             Memory::Blank(medium)
         } else {

@@ -8,9 +8,10 @@ use crate::chain::Chain;
 use crate::codec::{
     self, DecodeErrorKind, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf,
 };
-use crate::model::{Digest, Seq};
+use crate::model::Seq;
 
-/// A record read from the medium; its stored bytes are in the buffer given to [`Cursor::next`].
+/// A record read from the medium; its stored bytes are in the buffer given to [`Cursor::next`],
+/// and the state and chain before it are those of the cursor before that step.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Found {
     pub(crate) offset: u32,
@@ -18,10 +19,6 @@ pub(crate) struct Found {
     pub(crate) seq: Seq,
     /// The bit that was flipped and repaired, if any.
     pub(crate) repaired: Option<u32>,
-    /// The chain head before this record.
-    pub(crate) head_before: Digest,
-    /// The codec state before this record: what decodes it.
-    pub(crate) state_before: DeltaState,
 }
 
 /// One step through a segment.
@@ -33,7 +30,7 @@ pub(crate) enum Step {
 }
 
 /// Where a segment's records are being read, with the state they are decoded against.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Cursor {
     pub(crate) pos: u32,
     /// Records end here at the latest (the segment end, or where the next segment's header
@@ -89,7 +86,6 @@ impl Cursor {
 
     /// The record at `offset` does not decode as it stands: a repaired record, a torn append
     /// or damage.
-    #[inline(never)]
     fn invalid<M: Medium>(
         &mut self,
         medium: &mut Counted<M>,
@@ -136,17 +132,20 @@ impl Cursor {
         ))
     }
 
-    /// Puts the cursor back before the record `found`, which it just read: the next step reads
-    /// it again.
-    pub(crate) fn rewind(&mut self, found: &Found) {
-        self.pos = found.offset;
-        self.state = found.state_before;
-        self.chain = Chain::resume(found.head_before, self.chain.count().saturating_sub(1));
+    /// Ends the records of the segment of `epoch`, starting at `start`, where the header of the
+    /// segment after it says, when `next` (that header's epoch and `prev_end`) is the header of
+    /// the segment after it: then records follow, and invalid bytes at the end are damage.
+    pub(crate) fn bound(&mut self, start: u32, epoch: u32, next: Option<(u32, Option<u32>)>) {
+        if let Some((next_epoch, Some(prev_end))) = next
+            && next_epoch == epoch.wrapping_add(1)
+        {
+            self.end = start.saturating_add(prev_end).min(self.end);
+            self.is_tail = false;
+        }
     }
 
     /// Whether an intact record (by its CRC) follows the record at `offset`, at the length the
     /// latter claims: then acknowledged records follow, and it cannot be a torn append.
-    #[inline(never)]
     fn followed_by_data<M: Medium>(
         &self,
         medium: &mut Counted<M>,
@@ -230,8 +229,7 @@ impl Cursor {
         stored: &RecordBuf,
         repaired: Option<u32>,
     ) -> Step {
-        let head_before = self.chain.head();
-        let state_before = core::mem::replace(&mut self.state, after);
+        self.state = after;
         self.chain.push(stored);
         self.pos = layout.align(offset + stored.len() as u32);
         Step::Record(Found {
@@ -239,8 +237,6 @@ impl Cursor {
             // A record that decoded has advanced the state to its own sequence number.
             seq: after.last_seq.unwrap_or(Seq(0)),
             repaired,
-            head_before,
-            state_before,
         })
     }
 
@@ -291,7 +287,6 @@ impl Cursor {
 
     /// Tries every single-bit flip of the bytes at `offset`; the CRC tells which one is right.
     /// The repaired record is left in `stored`.
-    #[inline(never)]
     fn repair<M: Medium>(
         &self,
         medium: &mut Counted<M>,

@@ -125,6 +125,7 @@ impl Layout {
     }
 
     /// `n` rounded up to the write size (never zero either).
+    #[inline(never)]
     pub fn align(&self, n: u32) -> u32 {
         let write_size = self.write_size.max(1);
         n.div_ceil(write_size) * write_size

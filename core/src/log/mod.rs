@@ -70,13 +70,18 @@ impl MountReport {
 }
 
 impl Slot {
-    fn header(&self) -> Option<SegmentHeader> {
-        match self {
-            Slot::Valid(h) | Slot::Repaired(h, _) => Some(*h),
-            Slot::Free | Slot::Invalid => None,
-        }
+    /// Whether the segment has a header, which [`Log::read_slot`] put in the caller's buffer.
+    fn has_header(self) -> bool {
+        matches!(self, Slot::Valid | Slot::Repaired(_))
     }
 }
+
+/// A buffer for [`Log::read_slot`] to put a header in; also the first segment's header.
+const FIRST_HEADER: SegmentHeader = SegmentHeader {
+    epoch: 0,
+    start: None,
+    prev_end: None,
+};
 
 /// The segment being appended to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,9 +113,9 @@ pub struct Log<M: Medium> {
 /// What one physical segment holds.
 #[derive(Clone, Copy)]
 enum Slot {
-    Valid(SegmentHeader),
+    Valid,
     /// A header with one flipped bit, repaired from its CRC; the bit is counted from its start.
-    Repaired(SegmentHeader, u32),
+    Repaired(u32),
     /// Erased, never used, or deliberately invalidated.
     Free,
     /// Something that is not a header: a torn segment start, or damage.
@@ -259,74 +264,72 @@ impl<M: Medium> Log<M> {
 
     /// Reads every segment header once, in physical order, and the records of each valid
     /// segment; keeps the state after the newest.
-    #[inline(never)]
     fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
         let n = self.layout.segments;
-        let first = self.read_slot(0)?;
-        let mut previous: Option<(u32, SegmentHeader)> = None;
+        let mut header = FIRST_HEADER;
+        // The epoch and `prev_end` of segment 0's header, which follows the last segment too.
+        let mut first = None;
+        let mut previous: Option<(u32, u32, Cursor)> = None;
         let mut invalid: heapless::Vec<u32, MAX_DAMAGE_REPORTS> = heapless::Vec::new();
         let mut invalid_count = 0u32;
         let mut oldest: Option<(u32, u32)> = None;
-        let mut newest: Option<(Newest, Cursor)> = None;
         for physical in 0..=n {
-            let slot = if physical == 0 || physical == n {
-                first
+            let (slot, link) = if physical < n {
+                let slot = self.read_slot(physical, &mut header)?;
+                (
+                    slot,
+                    slot.has_header().then_some((header.epoch, header.prev_end)),
+                )
             } else {
-                self.read_slot(physical)?
+                (Slot::Free, first)
             };
+            if physical == 0 {
+                first = link;
+            }
             // The segment before this one can now be read: this header may bound it.
-            if let Some((p, header)) = previous.take() {
-                let successor = match slot.header() {
-                    Some(next) if next.epoch == header.epoch.wrapping_add(1) => next.prev_end,
-                    _ => None,
-                };
-                let (cursor, found) = self.scan_one(p, &header, successor, report)?;
-                report.records += found;
+            if let Some((p, epoch, mut cursor)) = previous.take() {
+                cursor.bound(self.layout.segment_start(p), epoch, link);
+                self.scan_one(&mut cursor, report)?;
                 report.segments += 1;
-                if oldest.is_none_or(|(epoch, _)| header.epoch < epoch) {
-                    oldest = Some((header.epoch, p));
+                if oldest.is_none_or(|(e, _)| epoch < e) {
+                    oldest = Some((epoch, p));
                 }
-                if newest
-                    .as_ref()
-                    .is_none_or(|(nw, _)| header.epoch > nw.epoch)
-                {
-                    newest = Some((
-                        Newest {
-                            epoch: header.epoch,
-                            physical: p,
-                            write_pos: cursor.pos,
-                            closed: cursor.damaged
-                                || (cursor.torn && self.layout.erase_before_write),
-                        },
-                        cursor,
-                    ));
+                if self.newest.is_none_or(|nw| epoch > nw.epoch) {
+                    self.newest = Some(Newest {
+                        epoch,
+                        physical: p,
+                        write_pos: cursor.pos,
+                        closed: cursor.damaged || (cursor.torn && self.layout.erase_before_write),
+                    });
+                    self.state = cursor.state;
+                    self.chain = cursor.chain;
                 }
             }
-            if physical < n {
-                match slot {
-                    Slot::Valid(header) => previous = Some((physical, header)),
-                    Slot::Repaired(header, bit) => {
+            match slot {
+                Slot::Valid | Slot::Repaired(_) => {
+                    if let Slot::Repaired(bit) = slot {
                         report.add(Damage {
                             offset: self.layout.segment_start(physical),
                             seq: None,
                             reason: DamageReason::BitFlipRepaired { bit },
                         });
-                        previous = Some((physical, header));
                     }
-                    Slot::Invalid => {
-                        invalid_count += 1;
-                        invalid.push(physical).ok();
-                    }
-                    Slot::Free => {}
+                    previous = Some((physical, header.epoch, self.cursor(physical, &header)?));
                 }
+                Slot::Invalid => {
+                    invalid_count += 1;
+                    invalid.push(physical).ok();
+                }
+                Slot::Free => {}
             }
         }
         // Segments are used in rotation, so those in use form one run from the oldest to the
         // newest. An unreadable header outside the run is a segment opening or freeing that
         // was cut; inside the run it is damage.
         let layout = self.layout;
+        let newest = self.newest;
         let in_run = |p: u32| match (&oldest, &newest) {
-            (Some((_, first)), Some((nw, _))) => {
+            (Some((_, first)), Some(nw)) => {
                 layout.ring(p + n - first) <= layout.ring(nw.physical + n - first)
             }
             _ => false,
@@ -341,29 +344,20 @@ impl<M: Medium> Log<M> {
         // Invalid headers beyond those listed are counted as damage: the safe side.
         report.damage_count += invalid_count.saturating_sub(invalid.len() as u32);
         match newest {
-            Some((nw, cursor)) => {
-                self.newest = Some(nw);
-                self.state = cursor.state;
-                self.chain = cursor.chain;
-                self.oldest_epoch = oldest.map_or(nw.epoch, |(epoch, _)| epoch);
-            }
+            Some(nw) => self.oldest_epoch = oldest.map_or(nw.epoch, |(epoch, _)| epoch),
             // Formatting was cut after the identity: open the first segment now.
             None => self.open_segment()?,
         }
         Ok(())
     }
 
-    /// Reads the records of segment `physical`; returns the cursor where it stopped and how
-    /// many records it read.
+    /// Reads the records of a segment with `cursor`, to where it stops, adding them and the
+    /// damage found to `report`.
     fn scan_one(
         &mut self,
-        physical: u32,
-        header: &SegmentHeader,
-        successor_prev_end: Option<u32>,
+        cursor: &mut Cursor,
         report: &mut MountReport,
-    ) -> Result<(Cursor, u32), LogError<M::Error>> {
-        let mut cursor = self.cursor(physical, header, successor_prev_end)?;
-        let mut found = 0;
+    ) -> Result<(), LogError<M::Error>> {
         let mut stored = RecordBuf::new();
         loop {
             match cursor
@@ -371,7 +365,7 @@ impl<M: Medium> Log<M> {
                 .map_err(LogError::Medium)?
             {
                 Step::Record(f) => {
-                    found += 1;
+                    report.records += 1;
                     if let Some(bit) = f.repaired {
                         report.add(Damage {
                             offset: f.offset,
@@ -388,17 +382,17 @@ impl<M: Medium> Log<M> {
                             .map_err(LogError::Medium)?;
                     }
                 }
-                Step::End => return Ok((cursor, found)),
+                Step::End => return Ok(()),
             }
         }
     }
 
-    /// A cursor at the first record of segment `physical`.
+    /// A cursor at the first record of segment `physical`, whose records may run to its end
+    /// until [`Cursor::bound`] says otherwise.
     fn cursor(
         &mut self,
         physical: u32,
         header: &SegmentHeader,
-        successor_prev_end: Option<u32>,
     ) -> Result<Cursor, LogError<M::Error>> {
         let start = self.layout.segment_start(physical);
         let header_len = self.header_len(header)?;
@@ -412,16 +406,10 @@ impl<M: Medium> Log<M> {
                 (state, chain)
             }
         };
-        let end = match successor_prev_end {
-            Some(prev_end) => start
-                .saturating_add(prev_end)
-                .min(self.layout.segment_end(physical)),
-            None => self.layout.segment_end(physical),
-        };
         Ok(Cursor {
             pos: start + self.layout.align(header_len),
-            end,
-            is_tail: successor_prev_end.is_none(),
+            end: self.layout.segment_end(physical),
+            is_tail: true,
             write_size: self.layout.write_size,
             state,
             chain,
@@ -438,16 +426,20 @@ impl<M: Medium> Log<M> {
             .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))
     }
 
-    /// Reads and classifies the header of segment `physical`.
-    fn read_slot(&mut self, physical: u32) -> Result<Slot, LogError<M::Error>> {
+    /// Reads and classifies the header of segment `physical`, putting the header, when there
+    /// is one, in `out`.
+    fn read_slot(
+        &mut self,
+        physical: u32,
+        out: &mut SegmentHeader,
+    ) -> Result<Slot, LogError<M::Error>> {
         let start = self.layout.segment_start(physical);
         let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        let medium = &mut self.medium;
-        match read_header_as_stored(|at, bytes| medium.read(at, bytes), start, &mut buf)
+        match read_header_as_stored(&mut self.medium, start, &mut buf, out)
             .map_err(LogError::Medium)?
         {
             AsStored::Free => return Ok(Slot::Free),
-            AsStored::Header(header) => return Ok(Slot::Valid(header)),
+            AsStored::Header => return Ok(Slot::Valid),
             AsStored::NotAHeader => {}
         }
         // Not a header as it stands: try every single-bit flip, the CRC tells the right one.
@@ -476,7 +468,8 @@ impl<M: Medium> Log<M> {
                 if unit.iter().all(|b| *b == 0xff) {
                     return Ok(Slot::Invalid);
                 }
-                return Ok(Slot::Repaired(header, bit as u32));
+                *out = header;
+                return Ok(Slot::Repaired(bit as u32));
             }
             if let Some(b) = bytes.get_mut(bit / 8) {
                 *b ^= mask;
@@ -565,7 +558,8 @@ impl<M: Medium> Log<M> {
             None => (0, 0, None, None),
             Some(nw) => {
                 let physical = self.layout.next(nw.physical);
-                if self.read_slot(physical)?.header().is_some() {
+                let mut next = FIRST_HEADER;
+                if self.read_slot(physical, &mut next)?.has_header() {
                     return Err(LogError::LogFull);
                 }
                 let prev_end = nw.write_pos - self.layout.segment_start(nw.physical);
@@ -765,16 +759,17 @@ impl<M: Medium> Log<M> {
         let mut physical = self.physical_of(epoch).ok_or(LogError::ReclaimRefused(
             "the oldest segment cannot be found",
         ))?;
+        let mut header = FIRST_HEADER;
         while epoch < nw.epoch {
-            if self.read_slot(physical)?.header().is_none() {
+            let next_physical = self.layout.next(physical);
+            if !self.read_slot(physical, &mut header)?.has_header()
+                || !self.read_slot(next_physical, &mut header)?.has_header()
+            {
                 return Err(LogError::ReclaimRefused("a segment header is unreadable"));
             }
-            let next_physical = self.layout.next(physical);
-            let Some(next) = self.read_slot(next_physical)?.header() else {
-                return Err(LogError::ReclaimRefused("a segment header is unreadable"));
-            };
-            let next_first = next
+            let next_first = header
                 .start
+                .as_ref()
                 .and_then(|s| s.state.implicit_seq())
                 .ok_or(LogError::ReclaimRefused("a segment header has no start"))?;
             if next_first > checkpoint {
@@ -866,7 +861,6 @@ fn clear_identity<M: Medium>(
 }
 
 /// The codec state after `identity`, when it is a commission record with sequence number 0.
-#[inline(never)]
 fn identity_state(identity: &[u8]) -> Option<DeltaState> {
     let envelope = codec::read_envelope(identity).ok()?;
     let mut state = DeltaState::default();
@@ -877,7 +871,6 @@ fn identity_state(identity: &[u8]) -> Option<DeltaState> {
 
 /// Reads both identity slots; puts the newest intact one's record in `record` and returns its
 /// generation, repairing the other slot.
-#[inline(never)]
 fn read_identity<M: Medium>(
     medium: &mut Counted<M>,
     layout: &Layout,
@@ -973,38 +966,51 @@ pub fn holds_no_records<M: Medium>(
     medium: &mut M,
     config: LayoutConfig,
 ) -> Result<bool, LogError<M::Error>> {
-    let layout = Layout::new(medium.info(), config)?;
-    let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-    for physical in 0..layout.segments {
-        let start = layout.segment_start(physical);
-        let found = read_header_as_stored(|at, bytes| medium.read(at, bytes), start, &mut buf)
-            .map_err(LogError::Medium)?;
-        if let AsStored::Header(_) = found {
-            return Ok(false);
-        }
+    match Log::on(medium, config) {
+        Ok(mut log) => log.holds_no_records(),
+        Err((_, e)) => Err(e),
     }
-    Ok(true)
+}
+
+impl<M: Medium> Log<M> {
+    /// Whether no segment of the medium has a readable header, as [`holds_no_records`] tells
+    /// of a log that did not mount.
+    pub(crate) fn holds_no_records(&mut self) -> Result<bool, LogError<M::Error>> {
+        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
+        let mut header = FIRST_HEADER;
+        for physical in 0..self.layout.segments {
+            let start = self.layout.segment_start(physical);
+            let found = read_header_as_stored(&mut self.medium, start, &mut buf, &mut header)
+                .map_err(LogError::Medium)?;
+            if let AsStored::Header = found {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
 }
 
 /// A segment header slot as it stands on the medium, before any repair.
 enum AsStored {
     /// Erased or freed.
     Free,
-    /// A header whose CRC holds.
-    Header(SegmentHeader),
+    /// A header whose CRC holds, now in the caller's buffer.
+    Header,
     /// Anything else: damage, or a header torn while it was written.
     NotAHeader,
 }
 
-/// Reads the header slot at `start` with `read`, leaving the bytes read in `buf`: the prefix,
-/// and the rest only when the prefix is not free and names a length that fits.
-fn read_header_as_stored<E>(
-    mut read: impl FnMut(u32, &mut [u8]) -> Result<(), E>,
+/// Reads the header slot at `start` of `medium`, leaving the bytes read in `buf`: the prefix,
+/// and the rest only when the prefix is not free and names a length that fits. An intact
+/// header goes to `out`.
+fn read_header_as_stored<M: Medium>(
+    medium: &mut Counted<M>,
     start: u32,
     buf: &mut [u8; MAX_SEGMENT_HEADER_LEN],
-) -> Result<AsStored, E> {
+    out: &mut SegmentHeader,
+) -> Result<AsStored, M::Error> {
     let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
-    read(start, prefix)?;
+    medium.read(start, prefix)?;
     if prefix.iter().all(|b| *b == 0xff) || prefix.iter().all(|b| *b == 0) {
         return Ok(AsStored::Free);
     }
@@ -1012,9 +1018,12 @@ fn read_header_as_stored<E>(
         return Ok(AsStored::NotAHeader);
     };
     let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
-    read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
-    Ok(decode_segment_header(buf.get(..len).unwrap_or_default())
-        .map_or(AsStored::NotAHeader, AsStored::Header))
+    medium.read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
+    let Some(header) = decode_segment_header(buf.get(..len).unwrap_or_default()) else {
+        return Ok(AsStored::NotAHeader);
+    };
+    *out = header;
+    Ok(AsStored::Header)
 }
 
 /// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
@@ -1176,6 +1185,8 @@ impl<M: Medium> Log<M> {
                     cursor,
                 } => {
                     let (epoch, physical) = (*epoch, *physical);
+                    // What the record read next is decoded and chained against.
+                    let before = *cursor;
                     let step = cursor
                         .next(&mut self.medium, &self.layout, stored)
                         .map_err(LogError::Medium)?;
@@ -1189,7 +1200,7 @@ impl<M: Medium> Log<M> {
                             {
                                 // The repair is reported first; the record is read again after
                                 // it.
-                                cursor.rewind(&found);
+                                *cursor = before;
                                 at.reported = Some(found.offset);
                                 return Ok(Some(StoredEntry::Damage(Damage {
                                     offset: found.offset,
@@ -1198,10 +1209,10 @@ impl<M: Medium> Log<M> {
                                 })));
                             }
                             at.reported = None;
-                            at.head_before = Some(found.head_before);
+                            at.head_before = Some(before.chain.head());
                             return Ok(Some(StoredEntry::Record {
                                 offset: found.offset,
-                                state_before: found.state_before,
+                                state_before: before.state,
                             }));
                         }
                         Step::Damage(d) => {
@@ -1217,7 +1228,6 @@ impl<M: Medium> Log<M> {
 
     /// Starts the read at `at`: moves it to the oldest segment, and puts the identity record in
     /// `stored` when the read takes it. Whether it does.
-    #[inline(never)]
     fn start_read(
         &mut self,
         at: &mut ReadPoint,
@@ -1241,7 +1251,6 @@ impl<M: Medium> Log<M> {
     }
 
     /// Moves `phase` past the segment `epoch`, at `physical`: to the next segment, or done.
-    #[inline(never)]
     fn advance_read(
         &mut self,
         phase: &mut Phase,
@@ -1264,24 +1273,18 @@ impl<M: Medium> Log<M> {
         epoch: u32,
         physical: u32,
     ) -> Result<(), LogError<M::Error>> {
-        let Some(header) = self
-            .read_slot(physical)?
-            .header()
-            .filter(|h| h.epoch == epoch)
-        else {
+        let mut header = FIRST_HEADER;
+        if !self.read_slot(physical, &mut header)?.has_header() || header.epoch != epoch {
             *phase = Phase::BadHeader { epoch, physical };
             return Ok(());
-        };
+        }
+        let mut cursor = self.cursor(physical, &header)?;
         let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
-        let successor = if epoch < nw {
-            match self.read_slot(self.layout.next(physical))?.header() {
-                Some(next) if next.epoch == epoch + 1 => next.prev_end,
-                _ => None,
-            }
-        } else {
-            None
-        };
-        let cursor = self.cursor(physical, &header, successor)?;
+        if epoch < nw {
+            let next = self.read_slot(self.layout.next(physical), &mut header)?;
+            let link = next.has_header().then_some((header.epoch, header.prev_end));
+            cursor.bound(self.layout.segment_start(physical), epoch, link);
+        }
         *phase = Phase::Segment {
             epoch,
             physical,
