@@ -79,13 +79,13 @@ pub(crate) fn encode_reply(
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        let answer = answer(&mut w);
-        let written = match &answer {
-            Ok(written) => written.map(|()| w.position()),
+        let written = match answer(&mut w) {
+            Ok(Written) => w.finish(),
             // Whatever the answer wrote before it was refused is written over.
             Err(fault) => {
                 let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-                response::error(&mut w, fault).map(|()| w.position())
+                let Written = response::error(&mut w, &fault);
+                w.finish()
             }
         };
         written.map_err(|_| frame::FrameError::BufferTooSmall)
@@ -99,8 +99,8 @@ fn encode_written(
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        write(&mut w).map_err(|_| frame::FrameError::BufferTooSmall)?;
-        Ok(w.position())
+        let Written = write(&mut w);
+        w.finish().map_err(|_| frame::FrameError::BufferTooSmall)
     })
 }
 
