@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 use super::shape::{self, SealFound, Shape};
-use crate::model::{Digest, TzOffset};
+use crate::model::{Bytes, Digest, TzOffset};
 
 /// A read that stopped: the [`Reader`] holds the error. Small, so that the result of each
 /// field comes back in registers rather than with an error of 16 bytes copied at every call.
@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
 /// uses, so that each type's decoder exists once. Returns the value and the bytes it took.
 pub(crate) fn take_postcard<T: DeserializeOwned>(bytes: &[u8]) -> (postcard::Result<T>, usize) {
     let mut fields = Fields::new(bytes);
-    let result = T::deserialize(&mut postcard::Deserializer::from_flavor(Lent(&mut fields)));
+    let result = fields.serde::<T>();
     (result, fields.used())
 }
 
@@ -189,6 +189,11 @@ impl<'a> Fields<'a> {
     /// How many bytes have been read, up to and including a failure.
     pub(crate) fn used(&self) -> usize {
         self.used
+    }
+
+    /// One value read with serde, with the deserializer of [`take_postcard`].
+    pub(crate) fn serde<T: DeserializeOwned>(&mut self) -> postcard::Result<T> {
+        T::deserialize(&mut postcard::Deserializer::from_flavor(Lent(self)))
     }
 
     /// The bytes not read yet.
@@ -291,6 +296,14 @@ impl<'a> Fields<'a> {
             true => self.u32().map(Some),
         }
     }
+}
+
+/// `N` bytes as they are, into `out`: a digest or a signature where it is kept.
+pub(crate) fn read_bytes<const N: usize>(
+    fields: &mut Fields<'_>,
+    out: &mut Bytes<N>,
+) -> postcard::Result<()> {
+    copy_into(&mut out.0, fields.raw(N)?).ok_or(postcard::Error::DeserializeUnexpectedEnd)
 }
 
 /// A digest: 32 bytes as they are.

@@ -227,7 +227,8 @@ const fn invalid(field: Field) -> DecodeErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{DecodeError, take_postcard};
+    use crate::codec::DecodeError;
+    use crate::codec::cursor::take_postcard;
 
     /// A position read as two `i32`s is refused where serde's reading of a [`GeoPoint`] refuses
     /// it: at the last byte of the pair.

@@ -13,7 +13,7 @@
 mod body;
 mod cursor;
 pub(crate) use cursor::{
-    Fields, REFUSED, Writer, copy_into, list_items, read_digest, read_tz, take_postcard,
+    Fields, REFUSED, Writer, copy_into, list_items, read_bytes, read_digest, read_tz,
 };
 mod error;
 pub mod frame;
