@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::cursor::{Reader, Step, Writer};
-use super::error::{DecodeErrorKind, EncodeError, Field};
+use super::error::{DecodeErrorKind, Field};
 use super::shape::SealFound;
 use super::state::DeltaState;
 use crate::model::{
@@ -70,39 +70,39 @@ pub(crate) const SEAL_NEW_NUMBER: u32 = 2;
 
 /// Writes `body` as the first record of a log stores it, where no seal came before: the form
 /// [`StoredBody`](super::StoredBody) holds, which the encoder then codes against its state.
-pub(crate) fn write_free(w: &mut Writer<'_>, body: &Body) -> Result<SealFound, EncodeError> {
+pub(crate) fn write_free(w: &mut Writer<'_>, body: &Body) -> SealFound {
     match body {
-        Body::Commission(b) => w.put_serde(b),
+        Body::Commission(b) => w.serde(b),
         Body::Custody(b) => return write_custody(w, b),
-        Body::Aggregate(b) => w.put_serde(b),
-        Body::Sample(b) => w.put_serde(b),
-        Body::Link(b) => w.put_serde(b),
-        Body::Inspect(b) => w.put_serde(b),
-        Body::Identification(b) => w.put_serde(b),
-        Body::Correction(b) => w.put_serde(b),
-        Body::Checkpoint(b) => w.put_serde(b),
-    }?;
-    Ok(SealFound::Absent)
+        Body::Aggregate(b) => w.serde(b),
+        Body::Sample(b) => w.serde(b),
+        Body::Link(b) => w.serde(b),
+        Body::Inspect(b) => w.serde(b),
+        Body::Identification(b) => w.serde(b),
+        Body::Correction(b) => w.serde(b),
+        Body::Checkpoint(b) => w.serde(b),
+    }
+    SealFound::Absent
 }
 
 /// Writes a custody body with its seal number in full, and says where the seal is.
-pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound, EncodeError> {
+pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> SealFound {
     // Enums go as their variant index, references as the `u32`s they wrap.
-    w.put_u32(b.step as u32)?;
-    w.put_u32(b.disposition as u32)?;
-    w.put_u32(b.from.0)?;
-    w.put_u32(b.to.0)?;
+    w.u32(b.step as u32);
+    w.u32(b.disposition as u32);
+    w.u32(b.from.0);
+    w.u32(b.to.0);
     let seal = match b.seal {
         None => {
-            w.put_u32(SEAL_NONE)?;
+            w.u32(SEAL_NONE);
             SealFound::Absent
         }
         Some(seal) => {
             let at = w.position();
-            w.put_u32(SEAL_NEW_NUMBER)?;
-            w.put_u32(seal.number.0)?;
+            w.u32(SEAL_NEW_NUMBER);
+            w.u32(seal.number.0);
             let state_at = w.position();
-            w.put_u32(seal.state as u32)?;
+            w.u32(seal.state as u32);
             SealFound::New {
                 number: seal.number,
                 at,
@@ -110,43 +110,37 @@ pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> Result<SealFound
             }
         }
     };
-    w.put_u32(b.condition as u32)?;
-    Ok(seal)
+    w.u32(b.condition as u32);
+    seal
 }
 
 /// Writes a checkpoint body as postcard writes its serde form: the count, the head, and the
 /// list of signatures (its length, then each key, role and signature).
-pub(crate) fn write_checkpoint(w: &mut Writer<'_>, b: &Checkpoint) -> Result<(), EncodeError> {
-    w.put_u32(b.count)?;
-    w.put_bytes(b.head.as_array())?;
-    w.put_u32(b.signatures.len() as u32)?;
+pub(crate) fn write_checkpoint(w: &mut Writer<'_>, b: &Checkpoint) {
+    w.u32(b.count);
+    w.bytes(b.head.as_array());
+    w.u32(b.signatures.len() as u32);
     for signature in b.signatures.iter() {
-        w.put_u32(signature.key.0)?;
-        w.put_u32(u32::from(signature.role.code()))?;
-        w.put_bytes(signature.signature.as_array())?;
+        w.u32(signature.key.0);
+        w.u32(u32::from(signature.role.code()));
+        w.bytes(signature.signature.as_array());
     }
-    Ok(())
 }
 
 /// Writes the stored body `bytes` coded against `state`: a custody seal whose number repeats
 /// the state's last seal loses its number.
-pub(crate) fn write_coded(
-    w: &mut Writer<'_>,
-    bytes: &[u8],
-    seal: SealFound,
-    state: &DeltaState,
-) -> Result<(), EncodeError> {
+pub(crate) fn write_coded(w: &mut Writer<'_>, bytes: &[u8], seal: SealFound, state: &DeltaState) {
     match seal {
         SealFound::New {
             number,
             at,
             state_at,
         } if state.last_seal == Some(number) => {
-            w.put_bytes(bytes.get(..at).unwrap_or_default())?;
-            w.put_u32(SEAL_SAME_NUMBER)?;
-            w.put_bytes(bytes.get(state_at..).unwrap_or_default())
+            w.bytes(bytes.get(..at).unwrap_or_default());
+            w.u32(SEAL_SAME_NUMBER);
+            w.bytes(bytes.get(state_at..).unwrap_or_default())
         }
-        _ => w.put_bytes(bytes),
+        _ => w.bytes(bytes),
     }
 }
 

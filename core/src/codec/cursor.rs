@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 use super::shape::{self, SealFound, Shape};
-use crate::model::{Digest, TzOffset};
+use crate::model::{Bytes, Digest, TzOffset};
 
 /// A read that stopped: the [`Reader`] holds the error. Small, so that the result of each
 /// field comes back in registers rather than with an error of 16 bytes copied at every call.
@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
 /// uses, so that each type's decoder exists once. Returns the value and the bytes it took.
 pub(crate) fn take_postcard<T: DeserializeOwned>(bytes: &[u8]) -> (postcard::Result<T>, usize) {
     let mut fields = Fields::new(bytes);
-    let result = T::deserialize(&mut postcard::Deserializer::from_flavor(Lent(&mut fields)));
+    let result = fields.serde::<T>();
     (result, fields.used())
 }
 
@@ -189,6 +189,11 @@ impl<'a> Fields<'a> {
     /// How many bytes have been read, up to and including a failure.
     pub(crate) fn used(&self) -> usize {
         self.used
+    }
+
+    /// One value read with serde, with the deserializer of [`take_postcard`].
+    pub(crate) fn serde<T: DeserializeOwned>(&mut self) -> postcard::Result<T> {
+        T::deserialize(&mut postcard::Deserializer::from_flavor(Lent(self)))
     }
 
     /// The bytes not read yet.
@@ -284,13 +289,21 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional `u32`, as [`Writer::put_optional_u32`] writes it.
+    /// An optional `u32`, as [`Writer::optional_u32`] writes it.
     pub(crate) fn optional_u32(&mut self) -> postcard::Result<Option<u32>> {
         match self.tag()? {
             false => Ok(None),
             true => self.u32().map(Some),
         }
     }
+}
+
+/// `N` bytes as they are, into `out`: a digest or a signature where it is kept.
+pub(crate) fn read_bytes<const N: usize>(
+    fields: &mut Fields<'_>,
+    out: &mut Bytes<N>,
+) -> postcard::Result<()> {
+    copy_into(&mut out.0, fields.raw(N)?).ok_or(postcard::Error::DeserializeUnexpectedEnd)
 }
 
 /// A digest: 32 bytes as they are.
@@ -336,14 +349,18 @@ pub(crate) const REFUSED: postcard::Error = postcard::Error::SerdeDeCustom;
 /// Numbers, tags and bytes are written here, by one copy of one varint writer: postcard's
 /// serializer indexes its varint buffers with bounds checks whose panics would bring the whole
 /// of `core::fmt` into a Cortex-M0's image, and each number type gets its own copy.
-/// [`put_serde`](Self::put_serde) writes the bodies a tag never makes. Tests hold every
-/// writer to postcard (the tests below) and to the serde form (`tests/wire_by_hand.rs`, the
-/// golden vectors).
+/// [`serde`](Self::serde) writes the bodies a tag never makes. A write that does not fit
+/// writes nothing and is remembered: a writer's result is checked once, with
+/// [`finish`](Self::finish) or [`status`](Self::status), after the last write. Tests hold
+/// every writer to postcard (the tests below) and to the serde form (`tests/wire_by_hand.rs`,
+/// the golden vectors).
 pub(crate) struct Writer<'a> {
     buf: &'a mut [u8],
     pos: usize,
     /// The size to report when the buffer runs out.
     needed: usize,
+    /// Whether a write did not fit.
+    overflowed: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -352,6 +369,7 @@ impl<'a> Writer<'a> {
             buf,
             pos: 0,
             needed,
+            overflowed: false,
         }
     }
 
@@ -359,80 +377,114 @@ impl<'a> Writer<'a> {
         self.pos
     }
 
-    fn full(&self) -> EncodeError {
-        EncodeError::BufferTooSmall {
-            needed: self.needed,
+    /// Whether every write so far fitted.
+    pub(crate) fn status(&self) -> Result<(), EncodeError> {
+        match self.overflowed {
+            false => Ok(()),
+            true => Err(EncodeError::BufferTooSmall {
+                needed: self.needed,
+            }),
         }
     }
 
+    /// How many bytes were written, when every write fitted.
+    pub(crate) fn finish(&self) -> Result<usize, EncodeError> {
+        self.status().map(|()| self.pos)
+    }
+
     /// Writes `value` with serde: for the bodies only readers make.
-    pub(crate) fn put_serde<T: Serialize + ?Sized>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        let full = self.full();
-        let rest = self.buf.get_mut(self.pos..).ok_or(full)?;
-        let used = postcard::to_slice(value, rest).map_err(|_| full)?.len();
-        self.pos += used;
-        Ok(())
+    pub(crate) fn serde<T: Serialize + ?Sized>(&mut self, value: &T) {
+        let rest = self.buf.get_mut(self.pos..).unwrap_or_default();
+        match postcard::to_slice(value, rest) {
+            Ok(used) => self.pos += used.len(),
+            Err(_) => self.overflowed = true,
+        }
     }
 
     /// Writes one byte as it is: a `u8`, an `i8`, or an option's tag.
-    pub(crate) fn put_byte(&mut self, byte: u8) -> Result<(), EncodeError> {
-        let full = self.full();
-        *self.buf.get_mut(self.pos).ok_or(full)? = byte;
-        self.pos += 1;
-        Ok(())
+    pub(crate) fn byte(&mut self, byte: u8) {
+        match self.buf.get_mut(self.pos) {
+            Some(slot) => {
+                *slot = byte;
+                self.pos += 1;
+            }
+            None => self.overflowed = true,
+        }
     }
 
     /// Writes an unsigned number as postcard's varint: seven bits a byte, least significant
     /// first, the high bit set on every byte but the last. Postcard writes `u16`, `u32`,
     /// `u64`, `usize` and an enum's variant index so.
-    pub(crate) fn put_u64(&mut self, mut value: u64) -> Result<(), EncodeError> {
+    pub(crate) fn u64(&mut self, mut value: u64) {
         while value >= 0x80 {
-            self.put_byte(value as u8 | 0x80)?;
+            self.byte(value as u8 | 0x80);
             value >>= 7;
         }
-        self.put_byte(value as u8)
+        self.byte(value as u8)
     }
 
     /// Writes a `u32` (or a type that wraps one, or an enum's variant index).
-    pub(crate) fn put_u32(&mut self, value: u32) -> Result<(), EncodeError> {
-        self.put_u64(u64::from(value))
+    pub(crate) fn u32(&mut self, value: u32) {
+        self.u64(u64::from(value))
     }
 
     /// Writes a signed number as postcard does: zigzag (0, -1, 1, -2, … as 0, 1, 2, 3, …),
     /// then the varint. The same for an `i32` and an `i64` of the same value.
-    pub(crate) fn put_i64(&mut self, value: i64) -> Result<(), EncodeError> {
-        self.put_u64(((value << 1) ^ (value >> 63)) as u64)
+    pub(crate) fn i64(&mut self, value: i64) {
+        self.u64(((value << 1) ^ (value >> 63)) as u64)
     }
 
     /// Writes a time-zone offset: its quarter hours, an `i8`.
-    pub(crate) fn put_tz(&mut self, tz: TzOffset) -> Result<(), EncodeError> {
-        self.put_byte(tz.quarter_hours() as u8)
+    pub(crate) fn tz(&mut self, tz: TzOffset) {
+        self.byte(tz.quarter_hours() as u8)
     }
 
     /// Writes an option's tag, as postcard writes it: whether a value follows.
-    pub(crate) fn put_tag(&mut self, some: bool) -> Result<(), EncodeError> {
-        self.put_byte(if some { SOME } else { NONE })
+    pub(crate) fn tag(&mut self, some: bool) {
+        self.byte(if some { SOME } else { NONE })
     }
 
     /// Writes an optional `u32` (or a type that wraps one), as postcard writes an `Option`.
-    pub(crate) fn put_optional_u32(&mut self, value: Option<u32>) -> Result<(), EncodeError> {
-        self.put_tag(value.is_some())?;
-        match value {
-            Some(value) => self.put_u32(value),
-            None => Ok(()),
+    pub(crate) fn optional_u32(&mut self, value: Option<u32>) {
+        self.tag(value.is_some());
+        if let Some(value) = value {
+            self.u32(value)
         }
     }
 
     /// Writes `bytes` as they are.
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
+        let rest = self.buf.get_mut(self.pos..).unwrap_or_default();
+        match copy_into(rest, bytes) {
+            Some(()) => self.pos += bytes.len(),
+            None => self.overflowed = true,
+        }
+    }
+
+    // The same writes, each checked on its own, for writers of a field or two.
+
+    /// [`u32`](Self::u32), then [`status`](Self::status).
+    pub(crate) fn put_u32(&mut self, value: u32) -> Result<(), EncodeError> {
+        self.u32(value);
+        self.status()
+    }
+
+    /// [`tag`](Self::tag), then [`status`](Self::status).
+    pub(crate) fn put_tag(&mut self, some: bool) -> Result<(), EncodeError> {
+        self.tag(some);
+        self.status()
+    }
+
+    /// [`optional_u32`](Self::optional_u32), then [`status`](Self::status).
+    pub(crate) fn put_optional_u32(&mut self, value: Option<u32>) -> Result<(), EncodeError> {
+        self.optional_u32(value);
+        self.status()
+    }
+
+    /// [`bytes`](Self::bytes), then [`status`](Self::status).
     pub(crate) fn put_bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        let full = self.full();
-        let rest = self.buf.get_mut(self.pos..).ok_or(full)?;
-        copy_into(rest, bytes).ok_or(full)?;
-        self.pos += bytes.len();
-        Ok(())
+        self.bytes(bytes);
+        self.status()
     }
 }
 
@@ -509,32 +561,32 @@ mod tests {
         #[test]
         fn numbers_are_written_as_postcard_writes_them(n in any::<u64>(), shift in 0u32..64) {
             let n = n >> shift;
-            prop_assert_eq!(written(|w| w.put_u64(n)), postcard::to_allocvec(&n).ok());
+            prop_assert_eq!(written(|w| w.u64(n)), postcard::to_allocvec(&n).ok());
             prop_assert_eq!(
-                written(|w| w.put_u32(n as u32)),
+                written(|w| w.u32(n as u32)),
                 postcard::to_allocvec(&(n as u32)).ok()
             );
             prop_assert_eq!(
-                written(|w| w.put_i64(n as i64)),
+                written(|w| w.i64(n as i64)),
                 postcard::to_allocvec(&(n as i64)).ok()
             );
             prop_assert_eq!(
-                written(|w| w.put_i64((n as i32).into())),
+                written(|w| w.i64((n as i32).into())),
                 postcard::to_allocvec(&(n as i32)).ok()
             );
             prop_assert_eq!(
-                written(|w| w.put_byte(n as u8)),
+                written(|w| w.byte(n as u8)),
                 postcard::to_allocvec(&(n as u8)).ok()
             );
         }
     }
 
     /// The bytes `put` writes.
-    fn written(put: impl FnOnce(&mut Writer<'_>) -> Result<(), EncodeError>) -> Option<Vec<u8>> {
+    fn written(put: impl FnOnce(&mut Writer<'_>)) -> Option<Vec<u8>> {
         let mut buf = [0u8; 16];
         let mut w = Writer::new(&mut buf, 16);
-        put(&mut w).ok()?;
-        let len = w.position();
+        put(&mut w);
+        let len = w.finish().ok()?;
         Some(buf[..len].to_vec())
     }
 }

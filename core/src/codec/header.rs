@@ -2,7 +2,7 @@
 //! previous record implies.
 
 use super::cursor::{Fields, Reader, Step, Writer, read_tz};
-use super::error::{DecodeErrorKind, EncodeError, Field, Problem};
+use super::error::{DecodeErrorKind, Field, Problem};
 use super::state::{DeltaState, write_point};
 use crate::model::{
     GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, UtcSeconds,
@@ -33,11 +33,7 @@ const PLACE_BASE: u64 = 3;
 pub(crate) const MAX_HEADER_LEN: usize = 1 + 5 + 10 + 1 + 5 + 10 + 5 + 5;
 
 /// Writes `header` coded against `state`.
-pub(crate) fn write(
-    w: &mut Writer<'_>,
-    header: &Header,
-    state: &DeltaState,
-) -> Result<(), EncodeError> {
+pub(crate) fn write(w: &mut Writer<'_>, header: &Header, state: &DeltaState) {
     let mut flags = 0u8;
     let explicit_seq = state.implicit_seq() != Some(header.seq);
     if explicit_seq {
@@ -68,43 +64,38 @@ pub(crate) fn write(
     }
 
     // Numbers that wrap a `u32` go as `u32`s: the same varint, and one copy of its writer.
-    w.put_byte(flags)?;
+    w.byte(flags);
     if explicit_seq {
-        w.put_u32(header.seq.0)?;
+        w.u32(header.seq.0);
     }
     match (header.time, time_delta) {
-        (Some(_), Some(delta)) => w.put_i64(delta)?,
-        (Some(t), None) => w.put_u32(t.at.0)?,
+        (Some(_), Some(delta)) => w.i64(delta),
+        (Some(t), None) => w.u32(t.at.0),
         (None, _) => {}
     }
     if tz {
-        w.put_tz(header.tz)?;
+        w.tz(header.tz);
     }
     if actor {
-        w.put_u32(header.actor.0)?;
+        w.u32(header.actor.0);
     }
     if location {
-        write_location(w, header.location, state)?;
+        write_location(w, header.location, state);
     }
-    Ok(())
 }
 
-fn write_location(
-    w: &mut Writer<'_>,
-    location: Location,
-    state: &DeltaState,
-) -> Result<(), EncodeError> {
+fn write_location(w: &mut Writer<'_>, location: Location, state: &DeltaState) {
     match location {
-        Location::Unknown => w.put_u64(LOCATION_UNKNOWN),
-        Location::Place(place) => w.put_u64(PLACE_BASE + u64::from(place.0)),
+        Location::Unknown => w.u64(LOCATION_UNKNOWN),
+        Location::Place(place) => w.u64(PLACE_BASE + u64::from(place.0)),
         Location::Geo(point) => match state.last_geo {
             Some(base) => {
-                w.put_u64(LOCATION_GEO_DELTA)?;
-                w.put_i64((point.lat_microdeg() - base.lat_microdeg()).into())?;
-                w.put_i64((point.lon_microdeg() - base.lon_microdeg()).into())
+                w.u64(LOCATION_GEO_DELTA);
+                w.i64((point.lat_microdeg() - base.lat_microdeg()).into());
+                w.i64((point.lon_microdeg() - base.lon_microdeg()).into())
             }
             None => {
-                w.put_u64(LOCATION_GEO_ABSOLUTE)?;
+                w.u64(LOCATION_GEO_ABSOLUTE);
                 write_point(w, point)
             }
         },
@@ -236,7 +227,8 @@ const fn invalid(field: Field) -> DecodeErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::{DecodeError, take_postcard};
+    use crate::codec::DecodeError;
+    use crate::codec::cursor::take_postcard;
 
     /// A position read as two `i32`s is refused where serde's reading of a [`GeoPoint`] refuses
     /// it: at the last byte of the pair.

@@ -13,7 +13,7 @@
 mod body;
 mod cursor;
 pub(crate) use cursor::{
-    Fields, REFUSED, Writer, copy_into, list_items, read_digest, read_tz, take_postcard,
+    Fields, REFUSED, Writer, copy_into, list_items, read_bytes, read_digest, read_tz,
 };
 mod error;
 pub mod frame;
@@ -136,14 +136,14 @@ pub fn encode_parts(
     // Content goes after a two-byte slot for its length, and moves left if one byte suffices.
     let content = rest.get_mut(2..2 + MAX_CONTENT_LEN).ok_or(too_small)?;
     let mut w = Writer::new(content, MAX_RECORD_LEN);
-    header::write(&mut w, header, state)?;
-    body::write_coded(&mut w, body.bytes, body.seal, state)?;
-    let content_len = w.position();
+    header::write(&mut w, header, state);
+    body::write_coded(&mut w, body.bytes, body.seal, state);
+    let content_len = w.finish()?;
 
     let mut len_bytes = [0u8; 2];
     let mut len_writer = Writer::new(&mut len_bytes, MAX_RECORD_LEN);
     // Cannot fail: content_len < 2^14 fits a two-byte varint.
-    len_writer.put_u32(content_len as u32)?;
+    len_writer.u32(content_len as u32);
     let len_len = len_writer.position();
     // Moves the content left over the unused byte of the slot, a byte at a time (`copy_within`
     // would check its range with a panic).
@@ -192,18 +192,19 @@ impl<'a> StoredBody<'a> {
     /// A checkpoint body, as [`custody`](Self::custody) is made.
     pub fn checkpoint(checkpoint: &Checkpoint, buf: &'a mut BodyBuf) -> Result<Self, EncodeError> {
         Self::write(RecordType::Checkpoint, buf, |w| {
-            body::write_checkpoint(w, checkpoint).map(|()| SealFound::Absent)
+            body::write_checkpoint(w, checkpoint);
+            SealFound::Absent
         })
     }
 
     fn write(
         record_type: RecordType,
         buf: &'a mut BodyBuf,
-        write: impl FnOnce(&mut Writer<'_>) -> Result<SealFound, EncodeError>,
+        write: impl FnOnce(&mut Writer<'_>) -> SealFound,
     ) -> Result<Self, EncodeError> {
         let mut w = Writer::new(buf, MAX_RECORD_LEN);
-        let seal = write(&mut w)?;
-        let len = w.position();
+        let seal = write(&mut w);
+        let len = w.finish()?;
         Ok(StoredBody {
             record_type,
             bytes: buf.get(..len).unwrap_or_default(),

@@ -75,28 +75,34 @@ impl DeltaState {
     /// Writes the state as postcard writes its serde form (`docs/FORMAT.md` section 12.4), a
     /// field at a time with the writers of the codec's varints: on a Cortex-M0 the derived
     /// serializer and deserializer take about 1 KiB more flash. Tests hold both to the derives.
-    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
-        w.put_optional_u32(self.last_seq.map(|s| s.0))?;
-        w.put_optional_u32(self.last_time.map(|t| t.0))?;
-        w.put_tz(self.tz)?;
-        w.put_optional_u32(self.actor.map(|a| a.0))?;
+    pub(crate) fn put(&self, w: &mut Writer<'_>) {
+        w.optional_u32(self.last_seq.map(|s| s.0));
+        w.optional_u32(self.last_time.map(|t| t.0));
+        w.tz(self.tz);
+        w.optional_u32(self.actor.map(|a| a.0));
         // The location as postcard writes the enum: the variant's index, then its value.
         match self.location {
-            Location::Unknown => w.put_u32(0)?,
+            Location::Unknown => w.u32(0),
             Location::Place(place) => {
-                w.put_u32(1)?;
-                w.put_u32(place.0)?;
+                w.u32(1);
+                w.u32(place.0);
             }
             Location::Geo(point) => {
-                w.put_u32(2)?;
-                write_point(w, point)?;
+                w.u32(2);
+                write_point(w, point);
             }
         }
-        w.put_tag(self.last_geo.is_some())?;
+        w.tag(self.last_geo.is_some());
         if let Some(point) = self.last_geo {
-            write_point(w, point)?;
+            write_point(w, point);
         }
-        w.put_optional_u32(self.last_seal.map(|s| s.0))
+        w.optional_u32(self.last_seal.map(|s| s.0))
+    }
+
+    /// [`put`](Self::put), then the writer's [`status`](Writer::status).
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+        self.put(w);
+        w.status()
     }
 
     /// Reads a state written by [`write`](Self::write) from `fields`, failing where and as
@@ -130,9 +136,9 @@ impl DeltaState {
 }
 
 /// A position as its serde form writes it: latitude, then longitude.
-pub(super) fn write_point(w: &mut Writer<'_>, point: GeoPoint) -> Result<(), EncodeError> {
-    w.put_i64(point.lat_microdeg().into())?;
-    w.put_i64(point.lon_microdeg().into())
+pub(super) fn write_point(w: &mut Writer<'_>, point: GeoPoint) {
+    w.i64(point.lat_microdeg().into());
+    w.i64(point.lon_microdeg().into())
 }
 
 fn read_point(fields: &mut Fields<'_>) -> postcard::Result<GeoPoint> {

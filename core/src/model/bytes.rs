@@ -1,7 +1,7 @@
 //! Fixed and bounded containers for record fields: no heap, capacity known at compile time.
 
 use core::fmt;
-use core::ops::Deref;
+use core::ops::{Deref, DerefMut};
 
 use postcard::experimental::max_size::MaxSize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -37,6 +37,12 @@ impl<T, const N: usize> Deref for List<T, N> {
     type Target = [T];
     fn deref(&self) -> &[T] {
         &self.0
+    }
+}
+
+impl<T, const N: usize> DerefMut for List<T, N> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.0
     }
 }
 

@@ -7,25 +7,23 @@
 use postcard::Error;
 
 use super::message::{ButtonAction, Request};
-use crate::codec::{Fields, MAX_RECORD_LEN, REFUSED, RecordBuf, list_items, read_digest, read_tz};
+use crate::codec::{
+    Fields, MAX_RECORD_LEN, REFUSED, RecordBuf, copy_into, list_items, read_bytes, read_tz,
+};
 use crate::model::{
-    BizStep, Checkpoint, Condition, Custody, Disposition, KeyId, List, PartyRef, Seal, SealNumber,
-    SealState, Seq, Signature, SignatureBytes, SignerRole, TimeQuality, Timestamp, UtcSeconds,
+    BizStep, Checkpoint, Condition, Custody, Digest, Disposition, KeyId, List, PartyRef, Seal,
+    SealNumber, SealState, Seq, Signature, SignatureBytes, SignerRole, TimeQuality, Timestamp,
+    UtcSeconds,
 };
 
-/// Reads a request from the start of `body` into `out`; returns postcard's error, if any, and
-/// how many bytes were read. On an error `out` holds some request, not a meaningful one.
-pub(super) fn read_into(body: &[u8], out: &mut Request) -> (Result<(), Error>, usize) {
-    let mut fields = Fields::new(body);
-    let result = request(&mut fields, out);
-    (result, fields.used())
-}
-
-/// Reads a request into `out`. The requests with a record or a checkpoint are filled in where
-/// they lie: built and then moved, their buffers would be copied several times.
-fn request(f: &mut Fields<'_>, out: &mut Request) -> Result<(), Error> {
-    // The variant's index, then its fields.
-    *out = match f.u32()? {
+/// Reads the request of message code `code`, whose fields `f` reads next, into `out`; returns
+/// postcard's error, if any. On an error `out` holds some request, not a meaningful one.
+///
+/// The requests with a record or a checkpoint are filled in where they lie: built and then
+/// moved, their buffers would be copied several times.
+pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Result<(), Error> {
+    // The variant's fields.
+    *out = match code {
         0 => Request::Hello {
             actor: PartyRef(f.u32()?),
         },
@@ -35,36 +33,32 @@ fn request(f: &mut Fields<'_>, out: &mut Request) -> Result<(), Error> {
             from: Seq(f.u32()?),
         },
         4 => Request::ReadNext,
-        5 => {
-            *out = Request::Append {
-                stored: RecordBuf::new(),
+        5 | 7 => {
+            let stored = RecordBuf::new();
+            *out = match code {
+                5 => Request::Append { stored },
+                _ => Request::Commission { stored },
             };
             return match out {
-                Request::Append { stored: buf } => stored(f, buf),
+                Request::Append { stored: buf } | Request::Commission { stored: buf } => {
+                    self::stored(f, buf)
+                }
                 _ => Err(REFUSED),
             };
         }
         6 => {
-            let count = f.u32()?;
-            let head = read_digest(f)?;
             *out = Request::Checkpoint {
                 checkpoint: Checkpoint {
-                    count,
-                    head,
+                    count: f.u32()?,
+                    head: Digest::default(),
                     signatures: List::new(),
                 },
             };
             return match out {
-                Request::Checkpoint { checkpoint } => signatures(f, &mut checkpoint.signatures),
-                _ => Err(REFUSED),
-            };
-        }
-        7 => {
-            *out = Request::Commission {
-                stored: RecordBuf::new(),
-            };
-            return match out {
-                Request::Commission { stored: buf } => stored(f, buf),
+                Request::Checkpoint { checkpoint } => {
+                    read_bytes(f, &mut checkpoint.head)?;
+                    signatures(f, &mut checkpoint.signatures)
+                }
                 _ => Err(REFUSED),
             };
         }
@@ -102,14 +96,16 @@ fn signatures(f: &mut Fields<'_>, signatures: &mut List<Signature, 2>) -> Result
     list_items(len, 2, || {
         let key = KeyId(f.u32()?);
         let role = f.variant(&SignerRole::ALL)?;
-        let signature = <[u8; 64]>::try_from(f.raw(64)?).map_err(|_| REFUSED)?;
+        let bytes = f.raw(64)?;
         signatures
             .push(Signature {
                 key,
                 role,
-                signature: SignatureBytes::from(signature),
+                signature: SignatureBytes::default(),
             })
-            .map_err(|_| REFUSED)
+            .map_err(|_| REFUSED)?;
+        let signature = signatures.last_mut().ok_or(REFUSED)?;
+        copy_into(&mut signature.signature.0, bytes).ok_or(REFUSED)
     })
 }
 

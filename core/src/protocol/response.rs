@@ -6,12 +6,14 @@
 
 use super::message::{FixState, Response, Status};
 use super::{Fault, Needs};
-use crate::codec::{DecodeErrorKind, DeltaState, EncodeError, Writer};
+use crate::codec::{DecodeErrorKind, DeltaState, Writer};
 use crate::log::{Damage, DamageReason};
 use crate::model::{Digest, Seq};
 
-/// A response written, or why it could not be: then no frame is sent.
-pub(crate) type Written = Result<(), EncodeError>;
+/// A response written into the writer that wrote it, whose [`finish`](Writer::finish) says
+/// whether it fitted: when it did not, no frame is sent.
+#[must_use]
+pub(crate) struct Written;
 
 /// Writes `response`.
 pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Written {
@@ -37,21 +39,24 @@ pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Written {
 
 /// Writes [`Response::Welcome`].
 pub(crate) fn welcome(w: &mut Writer<'_>, version: u8, status: &Status) -> Written {
-    w.put_u32(0)?;
-    w.put_byte(version)?;
-    write_status(w, status)
+    w.u32(0);
+    w.byte(version);
+    write_status(w, status);
+    Written
 }
 
 /// Writes [`Response::Identity`].
 pub(crate) fn identity(w: &mut Writer<'_>, stored: &[u8]) -> Written {
-    w.put_u32(1)?;
-    write_stored(w, stored)
+    w.u32(1);
+    write_stored(w, stored);
+    Written
 }
 
 /// Writes [`Response::Status`].
 pub(crate) fn status_of(w: &mut Writer<'_>, status: &Status) -> Written {
-    w.put_u32(2)?;
-    write_status(w, status)
+    w.u32(2);
+    write_status(w, status);
+    Written
 }
 
 /// Writes [`Response::Record`].
@@ -61,97 +66,103 @@ pub(crate) fn record(
     state: &DeltaState,
     stored: &[u8],
 ) -> Written {
-    w.put_u32(3)?;
-    w.put_u32(offset)?;
-    state.write(w)?;
-    write_stored(w, stored)
+    w.u32(3);
+    w.u32(offset);
+    state.put(w);
+    write_stored(w, stored);
+    Written
 }
 
 /// Writes [`Response::Damage`].
 pub(crate) fn damage_found(w: &mut Writer<'_>, damage: &Damage) -> Written {
-    w.put_u32(4)?;
-    write_damage(w, damage)
+    w.u32(4);
+    write_damage(w, damage);
+    Written
 }
 
 /// Writes [`Response::End`].
 pub(crate) fn end(w: &mut Writer<'_>) -> Written {
-    w.put_u32(5)
+    w.u32(5);
+    Written
 }
 
 /// Writes [`Response::Appended`].
 pub(crate) fn appended(w: &mut Writer<'_>, seq: Seq, head: &Digest) -> Written {
-    w.put_u32(6)?;
-    w.put_u32(seq.0)?;
-    write_digest(w, head)
+    w.u32(6);
+    w.u32(seq.0);
+    write_digest(w, head);
+    Written
 }
 
 /// Writes [`Response::Done`].
 pub(crate) fn done(w: &mut Writer<'_>) -> Written {
-    w.put_u32(7)
+    w.u32(7);
+    Written
 }
 
 /// Writes [`Response::Error`].
 pub(crate) fn error(w: &mut Writer<'_>, fault: &Fault) -> Written {
-    w.put_u32(8)?;
-    write_fault(w, fault)
+    w.u32(8);
+    write_fault(w, fault);
+    Written
 }
 
 /// A record's stored bytes, as postcard writes a list of bytes: its length, then the bytes.
-fn write_stored(w: &mut Writer<'_>, stored: &[u8]) -> Result<(), EncodeError> {
-    w.put_u32(stored.len() as u32)?;
-    w.put_bytes(stored)
+fn write_stored(w: &mut Writer<'_>, stored: &[u8]) {
+    w.u32(stored.len() as u32);
+    w.bytes(stored)
 }
 
-fn write_digest(w: &mut Writer<'_>, digest: &Digest) -> Result<(), EncodeError> {
-    w.put_bytes(digest.as_array())
+fn write_digest(w: &mut Writer<'_>, digest: &Digest) {
+    w.bytes(digest.as_array())
 }
 
-fn write_status(w: &mut Writer<'_>, status: &Status) -> Result<(), EncodeError> {
-    w.put_u32(status.indication as u32)?;
-    w.put_u32(status.count)?;
-    write_digest(w, &status.head)?;
-    w.put_u32(status.free_bytes)?;
-    w.put_u32(status.capacity)?;
-    w.put_u32(status.damage)?;
-    w.put_tag(status.time.is_some())?;
+fn write_status(w: &mut Writer<'_>, status: &Status) {
+    w.u32(status.indication as u32);
+    w.u32(status.count);
+    write_digest(w, &status.head);
+    w.u32(status.free_bytes);
+    w.u32(status.capacity);
+    w.u32(status.damage);
+    w.tag(status.time.is_some());
     if let Some(time) = status.time {
-        w.put_u32(time.at.0)?;
-        w.put_u32(time.quality as u32)?;
+        w.u32(time.at.0);
+        w.u32(time.quality as u32);
     }
     // The fix's variant index, then its fields.
-    w.put_u32(match status.fix {
+    w.u32(match status.fix {
         FixState::None => 0,
         FixState::Fresh => 1,
         FixState::Stale { .. } => 2,
-    })?;
+    });
     match status.fix {
-        FixState::Stale { age_s } => w.put_u32(age_s),
-        FixState::None | FixState::Fresh => Ok(()),
+        FixState::Stale { age_s } => w.u32(age_s),
+        FixState::None | FixState::Fresh => {}
     }
 }
 
-fn write_damage(w: &mut Writer<'_>, damage: &Damage) -> Result<(), EncodeError> {
-    w.put_u32(damage.offset)?;
-    w.put_optional_u32(damage.seq.map(|seq| seq.0))?;
+fn write_damage(w: &mut Writer<'_>, damage: &Damage) {
+    w.u32(damage.offset);
+    w.optional_u32(damage.seq.map(|seq| seq.0));
     match damage.reason {
         DamageReason::BitFlipRepaired { bit } => {
-            w.put_u32(0)?;
-            w.put_u32(bit)
+            w.u32(0);
+            w.u32(bit)
         }
         DamageReason::Unreadable(kind) => {
-            w.put_u32(1)?;
+            w.u32(1);
             write_decode_error(w, &kind)
         }
-        DamageReason::MissingRecords => w.put_u32(2),
-        DamageReason::SegmentHeader => w.put_u32(3),
-        DamageReason::IdentityCopy => w.put_u32(4),
-        DamageReason::TornAppend => w.put_u32(5),
+        DamageReason::MissingRecords => w.u32(2),
+        DamageReason::SegmentHeader => w.u32(3),
+        DamageReason::IdentityCopy => w.u32(4),
+        DamageReason::TornAppend => w.u32(5),
     }
 }
 
-fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) -> Written {
+fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) {
     // The variant's index, written once for all of them, then its fields.
-    w.put_u32(match kind {
+    w.u32(match kind {
         DecodeErrorKind::Truncated { .. } => 0,
         DecodeErrorKind::UnsupportedVersion(_) => 1,
         DecodeErrorKind::UnknownRecordType(_) => 2,
@@ -161,31 +172,31 @@ fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) -> Written {
         DecodeErrorKind::Field { .. } => 6,
         DecodeErrorKind::MissingContext(_) => 7,
         DecodeErrorKind::TrailingBytes(_) => 8,
-    })?;
+    });
     match *kind {
         // Serde writes a `usize` as a `u64`; its varint is the same for any value.
         DecodeErrorKind::Truncated { needed: n } | DecodeErrorKind::TrailingBytes(n) => {
-            w.put_u64(n as u64)
+            w.u64(n as u64)
         }
         DecodeErrorKind::UnsupportedVersion(byte)
         | DecodeErrorKind::UnknownRecordType(byte)
-        | DecodeErrorKind::BadFlags(byte) => w.put_byte(byte),
-        DecodeErrorKind::LengthOutOfRange(len) => w.put_u32(len),
+        | DecodeErrorKind::BadFlags(byte) => w.byte(byte),
+        DecodeErrorKind::LengthOutOfRange(len) => w.u32(len),
         DecodeErrorKind::CrcMismatch { stored, computed } => {
-            w.put_u32(stored)?;
-            w.put_u32(computed)
+            w.u32(stored);
+            w.u32(computed)
         }
         DecodeErrorKind::Field { field, problem } => {
-            w.put_u32(field as u32)?;
-            w.put_u32(problem as u32)
+            w.u32(field as u32);
+            w.u32(problem as u32)
         }
-        DecodeErrorKind::MissingContext(field) => w.put_u32(field as u32),
+        DecodeErrorKind::MissingContext(field) => w.u32(field as u32),
     }
 }
 
-fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Written {
+fn write_fault(w: &mut Writer<'_>, fault: &Fault) {
     // The variant's index, written once for all of them, then its fields.
-    w.put_u32(match fault {
+    w.u32(match fault {
         Fault::BadFrame => 0,
         Fault::BadCrc => 1,
         Fault::Truncated => 2,
@@ -208,28 +219,28 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Written {
         Fault::Storage => 19,
         Fault::Clock => 20,
         Fault::Undecodable { .. } => 21,
-    })?;
+    });
     match *fault {
-        Fault::Oversized { limit } => w.put_u32(limit.into()),
+        Fault::Oversized { limit } => w.u32(limit.into()),
         Fault::UnsupportedVersion { got, supported } => {
-            w.put_byte(got)?;
-            w.put_byte(supported)
+            w.byte(got);
+            w.byte(supported)
         }
-        Fault::UnknownMessage { code } | Fault::Malformed { code } => w.put_u32(code),
-        Fault::OutOfOrder { needs } => w.put_u32(match needs {
+        Fault::UnknownMessage { code } | Fault::Malformed { code } => w.u32(code),
+        Fault::OutOfOrder { needs } => w.u32(match needs {
             Needs::Hello => 0,
             Needs::Read => 1,
         }),
         Fault::WrongSeq { expected, got } => {
-            w.put_u32(expected.0)?;
-            w.put_u32(got.0)
+            w.u32(expected.0);
+            w.u32(got.0)
         }
         Fault::CheckpointMismatch { count, head } => {
-            w.put_u32(count)?;
+            w.u32(count);
             write_digest(w, &head)
         }
         Fault::Undecodable { at, kind } => {
-            w.put_u32(at.into())?;
+            w.u32(at.into());
             write_decode_error(w, &kind)
         }
         Fault::BadFrame
@@ -245,6 +256,6 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) -> Written {
         | Fault::BadRecord
         | Fault::NoButtonAction
         | Fault::Storage
-        | Fault::Clock => Ok(()),
+        | Fault::Clock => {}
     }
 }

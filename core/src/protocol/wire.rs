@@ -79,13 +79,13 @@ pub(crate) fn encode_reply(
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        let answer = answer(&mut w);
-        let written = match &answer {
-            Ok(written) => written.map(|()| w.position()),
+        let written = match answer(&mut w) {
+            Ok(Written) => w.finish(),
             // Whatever the answer wrote before it was refused is written over.
             Err(fault) => {
                 let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-                response::error(&mut w, fault).map(|()| w.position())
+                let Written = response::error(&mut w, &fault);
+                w.finish()
             }
         };
         written.map_err(|_| frame::FrameError::BufferTooSmall)
@@ -99,8 +99,8 @@ fn encode_written(
 ) -> Result<usize, frame::FrameError> {
     encode_with(out, |body| {
         let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        write(&mut w).map_err(|_| frame::FrameError::BufferTooSmall)?;
-        Ok(w.position())
+        let Written = write(&mut w);
+        w.finish().map_err(|_| frame::FrameError::BufferTooSmall)
     })
 }
 
@@ -136,9 +136,11 @@ pub fn read_payload<T: Message>(payload: &[u8]) -> Result<T, Fault> {
     // The codec's deserializer, so that the types messages share with records (checkpoints,
     // custody steps, times) are decoded by one copy of their code.
     let mut message = None;
-    check_payload(payload, T::CODES, |body| {
-        let (result, used) = codec::take_postcard::<T>(body);
-        (result.map(|read| message = Some(read)), used)
+    check_payload(payload, T::CODES, |body, _, fields| {
+        // Serde reads the message whole, its code included.
+        *fields = Fields::new(body);
+        message = Some(fields.serde::<T>()?);
+        Ok(())
     })?;
     // Set whenever the payload decoded.
     message.ok_or(Fault::Truncated)
@@ -160,8 +162,8 @@ pub fn decode_request(frame_bytes: &[u8]) -> Result<Request, Fault> {
 /// record or a checkpoint, which a tag reads in place rather than copies. On a fault
 /// `request` holds some request, not a meaningful one.
 pub fn read_request_into(payload: &[u8], request: &mut Request) -> Result<(), Fault> {
-    check_payload(payload, Request::CODES, |body| {
-        super::request::read_into(body, request)
+    check_payload(payload, Request::CODES, |_, code, fields| {
+        super::request::read_into(code, fields, request)
     })
 }
 
@@ -180,11 +182,12 @@ fn with_payload<T>(
 }
 
 /// Checks one frame's payload, whose message has `codes` codes, and reads the message with
-/// `read_message`, which keeps it and returns postcard's error, if any, and the bytes it read.
-fn check_payload(
-    payload: &[u8],
+/// `read_message`, which keeps it and returns postcard's error, if any. It is given the
+/// message's bytes, its code and their fields, read up to the end of the code.
+fn check_payload<'a>(
+    payload: &'a [u8],
     codes: u32,
-    read_message: impl FnOnce(&[u8]) -> (postcard::Result<()>, usize),
+    read_message: impl FnOnce(&'a [u8], u32, &mut Fields<'a>) -> postcard::Result<()>,
 ) -> Result<(), Fault> {
     let Some(crc_at) = payload.len().checked_sub(CRC_LEN).filter(|at| *at >= 2) else {
         return Err(Fault::Truncated);
@@ -206,7 +209,8 @@ fn check_payload(
             supported: VERSION,
         });
     }
-    let code = match Fields::new(body).u32() {
+    let mut fields = Fields::new(body);
+    let code = match fields.u32() {
         Ok(code) => code,
         Err(postcard::Error::DeserializeUnexpectedEnd) => return Err(Fault::Truncated),
         Err(_) => return Err(Fault::UnknownMessage { code: u32::MAX }),
@@ -214,11 +218,11 @@ fn check_payload(
     if code >= codes {
         return Err(Fault::UnknownMessage { code });
     }
-    match read_message(body) {
-        (Ok(()), used) if used == body.len() => Ok(()),
-        (Ok(_), _) => Err(Fault::Malformed { code }),
-        (Err(postcard::Error::DeserializeUnexpectedEnd), _) => Err(Fault::Truncated),
-        (Err(_), _) => Err(Fault::Malformed { code }),
+    match read_message(body, code, &mut fields) {
+        Ok(()) if fields.used() == body.len() => Ok(()),
+        Ok(()) => Err(Fault::Malformed { code }),
+        Err(postcard::Error::DeserializeUnexpectedEnd) => Err(Fault::Truncated),
+        Err(_) => Err(Fault::Malformed { code }),
     }
 }
 
