@@ -453,11 +453,11 @@ impl<M: Medium> Log<M> {
             }
             let repaired = segment_header_len(bytes)
                 .and_then(|len| bytes.get(..len))
-                .and_then(decode_segment_header);
-            if let Some(header) = repaired {
+                .is_some_and(|header| decode_segment_header(header, out));
+            if repaired {
                 // A repaired header over an empty segment is a segment opening cut short (or
                 // harmless damage): nothing to keep, so the segment is opened anew.
-                let records_at = start + self.layout.align(self.header_len(&header)?);
+                let records_at = start + self.layout.align(self.header_len(out)?);
                 let mut unit = [0u8; 16];
                 let unit = unit
                     .get_mut(..self.layout.write_size as usize)
@@ -468,7 +468,6 @@ impl<M: Medium> Log<M> {
                 if unit.iter().all(|b| *b == 0xff) {
                     return Ok(Slot::Invalid);
                 }
-                *out = header;
                 return Ok(Slot::Repaired(bit as u32));
             }
             if let Some(b) = bytes.get_mut(bit / 8) {
@@ -1001,8 +1000,8 @@ enum AsStored {
 }
 
 /// Reads the header slot at `start` of `medium`, leaving the bytes read in `buf`: the prefix,
-/// and the rest only when the prefix is not free and names a length that fits. An intact
-/// header goes to `out`.
+/// and the rest only when the prefix is not free and names a length that fits. The header
+/// is read into `out`, which holds nothing to use unless it is intact.
 fn read_header_as_stored<M: Medium>(
     medium: &mut Counted<M>,
     start: u32,
@@ -1019,11 +1018,12 @@ fn read_header_as_stored<M: Medium>(
     };
     let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
     medium.read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
-    let Some(header) = decode_segment_header(buf.get(..len).unwrap_or_default()) else {
-        return Ok(AsStored::NotAHeader);
-    };
-    *out = header;
-    Ok(AsStored::Header)
+    Ok(
+        match decode_segment_header(buf.get(..len).unwrap_or_default(), out) {
+            true => AsStored::Header,
+            false => AsStored::NotAHeader,
+        },
+    )
 }
 
 /// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
