@@ -576,11 +576,11 @@ impl<M: Medium> Log<M> {
             prev_end,
         };
         let mut buf = [0xffu8; MAX_SEGMENT_HEADER_LEN + 16];
-        let len = encode_segment_header(&mut buf, &header)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?
-            as u32;
+        let header_bytes = encode_segment_header(&mut buf, &header)
+            .and_then(|len| buf.get(..self.layout.align(len as u32) as usize))
+            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         let seg = self.layout.segment_start(physical);
-        let records_at = seg + self.layout.align(len);
+        let records_at = seg + header_bytes.len() as u32;
         if self.layout.erase_before_write {
             // Reclaiming and formatting erase segments already: erase only when needed, which
             // halves the wear of a log in steady state.
@@ -599,9 +599,6 @@ impl<M: Medium> Log<M> {
                 .program(records_at, marker)
                 .map_err(LogError::Medium)?;
         }
-        let header_bytes = buf
-            .get(..self.layout.align(len) as usize)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         self.medium
             .program(seg, header_bytes)
             .map_err(LogError::Medium)?;
@@ -1160,17 +1157,18 @@ impl<M: Medium> Log<M> {
         stored: &mut RecordBuf,
     ) -> Result<Option<StoredEntry>, LogError<M::Error>> {
         loop {
-            match &mut at.phase {
+            // The segment the read moves past, and the damage that ends it, if any.
+            let (epoch, physical, damage) = match &mut at.phase {
                 Phase::Done => return Ok(None),
-                Phase::BadHeader { epoch, physical } => {
-                    let (epoch, physical) = (*epoch, *physical);
-                    self.advance_read(&mut at.phase, epoch, physical)?;
-                    return Ok(Some(StoredEntry::Damage(Damage {
-                        offset: self.layout.segment_start(physical),
+                Phase::BadHeader { epoch, physical } => (
+                    *epoch,
+                    *physical,
+                    Some(Damage {
+                        offset: self.layout.segment_start(*physical),
                         seq: None,
                         reason: DamageReason::SegmentHeader,
-                    })));
-                }
+                    }),
+                ),
                 Phase::Identity => {
                     if self.start_read(at, stored)? {
                         return Ok(Some(StoredEntry::Record {
@@ -1178,13 +1176,13 @@ impl<M: Medium> Log<M> {
                             state_before: DeltaState::default(),
                         }));
                     }
+                    continue;
                 }
                 Phase::Segment {
                     epoch,
                     physical,
                     cursor,
                 } => {
-                    let (epoch, physical) = (*epoch, *physical);
                     // What the record read next is decoded and chained against.
                     let before = *cursor;
                     let step = cursor
@@ -1215,13 +1213,14 @@ impl<M: Medium> Log<M> {
                                 state_before: before.state,
                             }));
                         }
-                        Step::Damage(d) => {
-                            self.advance_read(&mut at.phase, epoch, physical)?;
-                            return Ok(Some(StoredEntry::Damage(d)));
-                        }
-                        Step::End => self.advance_read(&mut at.phase, epoch, physical)?,
+                        Step::Damage(d) => (*epoch, *physical, Some(d)),
+                        Step::End => (*epoch, *physical, None),
                     }
                 }
+            };
+            self.advance_read(&mut at.phase, epoch, physical)?;
+            if let Some(d) = damage {
+                return Ok(Some(StoredEntry::Damage(d)));
             }
         }
     }
