@@ -77,11 +77,14 @@ impl Slot {
 }
 
 /// A buffer for [`Log::read_slot`] to put a header in; also the first segment's header.
-const FIRST_HEADER: SegmentHeader = SegmentHeader {
-    epoch: 0,
-    start: None,
-    prev_end: None,
-};
+#[inline(never)]
+fn first_header() -> SegmentHeader {
+    SegmentHeader {
+        epoch: 0,
+        start: None,
+        prev_end: None,
+    }
+}
 
 /// The segment being appended to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,7 +269,7 @@ impl<M: Medium> Log<M> {
     /// segment; keeps the state after the newest.
     fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
         let n = self.layout.segments;
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         // The epoch and `prev_end` of segment 0's header, which follows the last segment too.
         let mut first = None;
         let mut previous: Option<(u32, u32, Cursor)> = None;
@@ -557,7 +560,7 @@ impl<M: Medium> Log<M> {
             None => (0, 0, None, None),
             Some(nw) => {
                 let physical = self.layout.next(nw.physical);
-                let mut next = FIRST_HEADER;
+                let mut next = first_header();
                 if self.read_slot(physical, &mut next)?.has_header() {
                     return Err(LogError::LogFull);
                 }
@@ -755,7 +758,7 @@ impl<M: Medium> Log<M> {
         let mut physical = self.physical_of(epoch).ok_or(LogError::ReclaimRefused(
             "the oldest segment cannot be found",
         ))?;
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         while epoch < nw.epoch {
             let next_physical = self.layout.next(physical);
             if !self.read_slot(physical, &mut header)?.has_header()
@@ -973,7 +976,7 @@ impl<M: Medium> Log<M> {
     /// of a log that did not mount.
     pub(crate) fn holds_no_records(&mut self) -> Result<bool, LogError<M::Error>> {
         let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         for physical in 0..self.layout.segments {
             let start = self.layout.segment_start(physical);
             let found = read_header_as_stored(&mut self.medium, start, &mut buf, &mut header)
@@ -1272,7 +1275,7 @@ impl<M: Medium> Log<M> {
         epoch: u32,
         physical: u32,
     ) -> Result<(), LogError<M::Error>> {
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         if !self.read_slot(physical, &mut header)?.has_header() || header.epoch != epoch {
             *phase = Phase::BadHeader { epoch, physical };
             return Ok(());
