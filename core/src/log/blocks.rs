@@ -113,17 +113,17 @@ fn write_segment_body(w: &mut Writer<'_>, header: &SegmentHeader) -> Result<(), 
     w.put_optional_u32(header.prev_end)
 }
 
-/// The body of a segment header, read as [`encode_segment_header`] writes it; `None` where
-/// postcard's reading of `SegmentHeader` fails, or bytes are left over.
-fn read_segment_body(body: &[u8]) -> Option<SegmentHeader> {
+/// Reads the body of a segment header, as [`encode_segment_header`] writes it, into `out`;
+/// `false` where postcard's reading of `SegmentHeader` fails, or bytes are left over (and
+/// `out` then holds nothing to use).
+fn read_segment_body(body: &[u8], out: &mut SegmentHeader) -> bool {
     let mut fields = Fields::new(body);
-    let header = read_segment_fields(&mut fields).ok()?;
-    (fields.used() == body.len()).then_some(header)
+    read_segment_fields(&mut fields, out).is_ok() && fields.used() == body.len()
 }
 
-fn read_segment_fields(fields: &mut Fields<'_>) -> postcard::Result<SegmentHeader> {
-    let epoch = fields.u32()?;
-    let start = match fields.tag()? {
+fn read_segment_fields(fields: &mut Fields<'_>, out: &mut SegmentHeader) -> postcard::Result<()> {
+    out.epoch = fields.u32()?;
+    out.start = match fields.tag()? {
         false => None,
         true => Some(SegmentStart {
             state: DeltaState::read(fields)?,
@@ -131,12 +131,8 @@ fn read_segment_fields(fields: &mut Fields<'_>) -> postcard::Result<SegmentHeade
             chain_head: read_digest(fields)?,
         }),
     };
-    let prev_end = fields.optional_u32()?;
-    Ok(SegmentHeader {
-        epoch,
-        start,
-        prev_end,
-    })
+    out.prev_end = fields.optional_u32()?;
+    Ok(())
 }
 
 /// The total length of a segment header from its first three bytes, if they look like one.
@@ -147,14 +143,22 @@ pub(crate) fn segment_header_len(prefix: &[u8]) -> Option<usize> {
     Some(SEGMENT_PREFIX_LEN + usize::from(*prefix.get(2)?) + CRC_LEN)
 }
 
-/// The header in `bytes` (exactly as long as [`segment_header_len`] said), if it is intact.
-pub(crate) fn decode_segment_header(bytes: &[u8]) -> Option<SegmentHeader> {
-    let crc_at = bytes.len().checked_sub(CRC_LEN)?;
-    let stored = u32::from_le_bytes(bytes.get(crc_at..)?.try_into().ok()?);
-    if codec::checksum(bytes.get(..crc_at)?) != stored {
-        return None;
-    }
-    read_segment_body(bytes.get(SEGMENT_PREFIX_LEN..crc_at)?)
+/// Reads the header in `bytes` (exactly as long as [`segment_header_len`] said) into `out`;
+/// whether it is intact (when not, `out` holds nothing to use).
+pub(crate) fn decode_segment_header(bytes: &[u8], out: &mut SegmentHeader) -> bool {
+    let Some(crc_at) = bytes.len().checked_sub(CRC_LEN) else {
+        return false;
+    };
+    let (Some(covered), Some(stored)) = (bytes.get(..crc_at), bytes.get(crc_at..)) else {
+        return false;
+    };
+    let Ok(stored) = <[u8; CRC_LEN]>::try_from(stored) else {
+        return false;
+    };
+    codec::checksum(covered) == u32::from_le_bytes(stored)
+        && covered
+            .get(SEGMENT_PREFIX_LEN..)
+            .is_some_and(|body| read_segment_body(body, out))
 }
 
 #[cfg(test)]
@@ -221,6 +225,26 @@ mod tests {
             })
     }
 
+    fn empty() -> SegmentHeader {
+        SegmentHeader {
+            epoch: 0,
+            start: None,
+            prev_end: None,
+        }
+    }
+
+    /// What [`decode_segment_header`] makes of `bytes`.
+    fn decoded(bytes: &[u8]) -> Option<SegmentHeader> {
+        let mut out = empty();
+        decode_segment_header(bytes, &mut out).then_some(out)
+    }
+
+    /// What [`read_segment_body`] makes of `body`.
+    fn body_read(body: &[u8]) -> Option<SegmentHeader> {
+        let mut out = empty();
+        read_segment_body(body, &mut out).then_some(out)
+    }
+
     /// What postcard's reading of `SegmentHeader`'s serde form makes of `body`.
     fn by_serde(body: &[u8]) -> Option<SegmentHeader> {
         match postcard::take_from_bytes::<SegmentHeader>(body) {
@@ -241,7 +265,7 @@ mod tests {
             let body = postcard::to_slice(&header, &mut serde).map(|b| b.to_vec());
             prop_assert_eq!(Ok(&out[SEGMENT_PREFIX_LEN..n - CRC_LEN]), body.as_deref());
             prop_assert_eq!(segment_header_len(&out[..SEGMENT_PREFIX_LEN]), Some(n));
-            prop_assert_eq!(decode_segment_header(&out[..n]), Some(header));
+            prop_assert_eq!(decoded(&out[..n]), Some(header));
         }
     }
 
@@ -258,10 +282,10 @@ mod tests {
             for at in 0..body.len() {
                 for value in 0..=u8::MAX {
                     changed[at] = value;
-                    prop_assert_eq!(read_segment_body(&changed), by_serde(&changed));
+                    prop_assert_eq!(body_read(&changed), by_serde(&changed));
                 }
                 changed[at] = body[at];
-                prop_assert_eq!(read_segment_body(&body[..at]), by_serde(&body[..at]));
+                prop_assert_eq!(body_read(&body[..at]), by_serde(&body[..at]));
             }
         }
     }

@@ -77,11 +77,14 @@ impl Slot {
 }
 
 /// A buffer for [`Log::read_slot`] to put a header in; also the first segment's header.
-const FIRST_HEADER: SegmentHeader = SegmentHeader {
-    epoch: 0,
-    start: None,
-    prev_end: None,
-};
+#[inline(never)]
+fn first_header() -> SegmentHeader {
+    SegmentHeader {
+        epoch: 0,
+        start: None,
+        prev_end: None,
+    }
+}
 
 /// The segment being appended to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,7 +269,7 @@ impl<M: Medium> Log<M> {
     /// segment; keeps the state after the newest.
     fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
         let n = self.layout.segments;
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         // The epoch and `prev_end` of segment 0's header, which follows the last segment too.
         let mut first = None;
         let mut previous: Option<(u32, u32, Cursor)> = None;
@@ -453,11 +456,11 @@ impl<M: Medium> Log<M> {
             }
             let repaired = segment_header_len(bytes)
                 .and_then(|len| bytes.get(..len))
-                .and_then(decode_segment_header);
-            if let Some(header) = repaired {
+                .is_some_and(|header| decode_segment_header(header, out));
+            if repaired {
                 // A repaired header over an empty segment is a segment opening cut short (or
                 // harmless damage): nothing to keep, so the segment is opened anew.
-                let records_at = start + self.layout.align(self.header_len(&header)?);
+                let records_at = start + self.layout.align(self.header_len(out)?);
                 let mut unit = [0u8; 16];
                 let unit = unit
                     .get_mut(..self.layout.write_size as usize)
@@ -468,7 +471,6 @@ impl<M: Medium> Log<M> {
                 if unit.iter().all(|b| *b == 0xff) {
                     return Ok(Slot::Invalid);
                 }
-                *out = header;
                 return Ok(Slot::Repaired(bit as u32));
             }
             if let Some(b) = bytes.get_mut(bit / 8) {
@@ -558,7 +560,7 @@ impl<M: Medium> Log<M> {
             None => (0, 0, None, None),
             Some(nw) => {
                 let physical = self.layout.next(nw.physical);
-                let mut next = FIRST_HEADER;
+                let mut next = first_header();
                 if self.read_slot(physical, &mut next)?.has_header() {
                     return Err(LogError::LogFull);
                 }
@@ -577,11 +579,11 @@ impl<M: Medium> Log<M> {
             prev_end,
         };
         let mut buf = [0xffu8; MAX_SEGMENT_HEADER_LEN + 16];
-        let len = encode_segment_header(&mut buf, &header)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?
-            as u32;
+        let header_bytes = encode_segment_header(&mut buf, &header)
+            .and_then(|len| buf.get(..self.layout.align(len as u32) as usize))
+            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         let seg = self.layout.segment_start(physical);
-        let records_at = seg + self.layout.align(len);
+        let records_at = seg + header_bytes.len() as u32;
         if self.layout.erase_before_write {
             // Reclaiming and formatting erase segments already: erase only when needed, which
             // halves the wear of a log in steady state.
@@ -600,9 +602,6 @@ impl<M: Medium> Log<M> {
                 .program(records_at, marker)
                 .map_err(LogError::Medium)?;
         }
-        let header_bytes = buf
-            .get(..self.layout.align(len) as usize)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         self.medium
             .program(seg, header_bytes)
             .map_err(LogError::Medium)?;
@@ -759,7 +758,7 @@ impl<M: Medium> Log<M> {
         let mut physical = self.physical_of(epoch).ok_or(LogError::ReclaimRefused(
             "the oldest segment cannot be found",
         ))?;
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         while epoch < nw.epoch {
             let next_physical = self.layout.next(physical);
             if !self.read_slot(physical, &mut header)?.has_header()
@@ -977,7 +976,7 @@ impl<M: Medium> Log<M> {
     /// of a log that did not mount.
     pub(crate) fn holds_no_records(&mut self) -> Result<bool, LogError<M::Error>> {
         let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         for physical in 0..self.layout.segments {
             let start = self.layout.segment_start(physical);
             let found = read_header_as_stored(&mut self.medium, start, &mut buf, &mut header)
@@ -1001,8 +1000,8 @@ enum AsStored {
 }
 
 /// Reads the header slot at `start` of `medium`, leaving the bytes read in `buf`: the prefix,
-/// and the rest only when the prefix is not free and names a length that fits. An intact
-/// header goes to `out`.
+/// and the rest only when the prefix is not free and names a length that fits. The header
+/// is read into `out`, which holds nothing to use unless it is intact.
 fn read_header_as_stored<M: Medium>(
     medium: &mut Counted<M>,
     start: u32,
@@ -1019,11 +1018,12 @@ fn read_header_as_stored<M: Medium>(
     };
     let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
     medium.read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
-    let Some(header) = decode_segment_header(buf.get(..len).unwrap_or_default()) else {
-        return Ok(AsStored::NotAHeader);
-    };
-    *out = header;
-    Ok(AsStored::Header)
+    Ok(
+        match decode_segment_header(buf.get(..len).unwrap_or_default(), out) {
+            true => AsStored::Header,
+            false => AsStored::NotAHeader,
+        },
+    )
 }
 
 /// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
@@ -1160,17 +1160,18 @@ impl<M: Medium> Log<M> {
         stored: &mut RecordBuf,
     ) -> Result<Option<StoredEntry>, LogError<M::Error>> {
         loop {
-            match &mut at.phase {
+            // The segment the read moves past, and the damage that ends it, if any.
+            let (epoch, physical, damage) = match &mut at.phase {
                 Phase::Done => return Ok(None),
-                Phase::BadHeader { epoch, physical } => {
-                    let (epoch, physical) = (*epoch, *physical);
-                    self.advance_read(&mut at.phase, epoch, physical)?;
-                    return Ok(Some(StoredEntry::Damage(Damage {
-                        offset: self.layout.segment_start(physical),
+                Phase::BadHeader { epoch, physical } => (
+                    *epoch,
+                    *physical,
+                    Some(Damage {
+                        offset: self.layout.segment_start(*physical),
                         seq: None,
                         reason: DamageReason::SegmentHeader,
-                    })));
-                }
+                    }),
+                ),
                 Phase::Identity => {
                     if self.start_read(at, stored)? {
                         return Ok(Some(StoredEntry::Record {
@@ -1178,13 +1179,13 @@ impl<M: Medium> Log<M> {
                             state_before: DeltaState::default(),
                         }));
                     }
+                    continue;
                 }
                 Phase::Segment {
                     epoch,
                     physical,
                     cursor,
                 } => {
-                    let (epoch, physical) = (*epoch, *physical);
                     // What the record read next is decoded and chained against.
                     let before = *cursor;
                     let step = cursor
@@ -1215,13 +1216,14 @@ impl<M: Medium> Log<M> {
                                 state_before: before.state,
                             }));
                         }
-                        Step::Damage(d) => {
-                            self.advance_read(&mut at.phase, epoch, physical)?;
-                            return Ok(Some(StoredEntry::Damage(d)));
-                        }
-                        Step::End => self.advance_read(&mut at.phase, epoch, physical)?,
+                        Step::Damage(d) => (*epoch, *physical, Some(d)),
+                        Step::End => (*epoch, *physical, None),
                     }
                 }
+            };
+            self.advance_read(&mut at.phase, epoch, physical)?;
+            if let Some(d) = damage {
+                return Ok(Some(StoredEntry::Damage(d)));
             }
         }
     }
@@ -1273,7 +1275,7 @@ impl<M: Medium> Log<M> {
         epoch: u32,
         physical: u32,
     ) -> Result<(), LogError<M::Error>> {
-        let mut header = FIRST_HEADER;
+        let mut header = first_header();
         if !self.read_slot(physical, &mut header)?.has_header() || header.epoch != epoch {
             *phase = Phase::BadHeader { epoch, physical };
             return Ok(());
