@@ -128,28 +128,32 @@ pub struct Activity {
 }
 
 /// The tag application.
+///
+/// Laid out in this order, the small fields every poll reads first: their offsets fit in
+/// the short forms of a Cortex-M0's loads and stores.
+#[repr(C)]
 pub struct Tag<B: Board> {
-    memory: Memory<B::Medium>,
-    settings: Settings,
     clock: B::Clock,
     gnss: B::Gnss,
     button: B::Button,
     led: B::Led,
     delay: B::Delay,
     link: B::Link,
-    nmea: NmeaReader,
-    frames: FrameReceiver,
+    boot_damage: u32,
     fix: Option<Fix>,
-    fix_current: bool,
+    button_action: Option<ButtonAction>,
     /// How the clock was last set, when known since boot.
     time_source: Option<TimeQuality>,
     tz: Option<TzOffset>,
-    session: Session,
-    button_action: Option<ButtonAction>,
+    fix_current: bool,
     button_down: bool,
-    boot_damage: u32,
     full: bool,
     failed: bool,
+    session: Session,
+    settings: Settings,
+    nmea: NmeaReader,
+    frames: FrameReceiver,
+    memory: Memory<B::Medium>,
 }
 
 impl<B: Board> Tag<B> {

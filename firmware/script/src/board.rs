@@ -33,6 +33,10 @@ const GNSS_QUEUE: usize = 256;
 
 /// The world around a tag: time, the button, the LED, and the bytes on the GNSS receiver's
 /// UART and on the reader link. The tag's peripherals share it with the script.
+///
+/// Laid out in this order, its small fields first: their offsets fit in the short forms of a
+/// Cortex-M0's loads and stores.
+#[repr(C)]
 pub struct World {
     /// Time since the script started, as whole seconds and the milliseconds after them;
     /// delays move it. In `u32`s: a Cortex-M0 divides a `u64` in a kilobyte of library code.
@@ -44,9 +48,9 @@ pub struct World {
     button_down: Cell<bool>,
     led_on: Cell<bool>,
     blinks: Cell<u32>,
+    from_tag: ByteQueue<MAX_FRAME_LEN>,
     gnss: ByteQueue<GNSS_QUEUE>,
     to_tag: ByteQueue<MAX_FRAME_LEN>,
-    from_tag: ByteQueue<MAX_FRAME_LEN>,
 }
 
 impl Default for World {
