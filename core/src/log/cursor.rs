@@ -30,7 +30,7 @@ pub(crate) enum Step {
 }
 
 /// Where a segment's records are being read, with the state they are decoded against.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Cursor {
     pub(crate) pos: u32,
     /// Records end here at the latest (the segment end, or where the next segment's header

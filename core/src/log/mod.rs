@@ -272,7 +272,9 @@ impl<M: Medium> Log<M> {
         let mut header = first_header();
         // The epoch and `prev_end` of segment 0's header, which follows the last segment too.
         let mut first = None;
-        let mut previous: Option<(u32, u32, Cursor)> = None;
+        // The segment whose records `cursor` reads next, once the header after it is known.
+        let mut previous: Option<(u32, u32)> = None;
+        let mut cursor = Cursor::default();
         let mut invalid: heapless::Vec<u32, MAX_DAMAGE_REPORTS> = heapless::Vec::new();
         let mut invalid_count = 0u32;
         let mut oldest: Option<(u32, u32)> = None;
@@ -290,7 +292,7 @@ impl<M: Medium> Log<M> {
                 first = link;
             }
             // The segment before this one can now be read: this header may bound it.
-            if let Some((p, epoch, mut cursor)) = previous.take() {
+            if let Some((p, epoch)) = previous.take() {
                 cursor.bound(self.layout.segment_start(p), epoch, link);
                 self.scan_one(&mut cursor, report)?;
                 report.segments += 1;
@@ -317,7 +319,8 @@ impl<M: Medium> Log<M> {
                             reason: DamageReason::BitFlipRepaired { bit },
                         });
                     }
-                    previous = Some((physical, header.epoch, self.cursor(physical, &header)?));
+                    self.start_cursor(&mut cursor, physical, &header)?;
+                    previous = Some((physical, header.epoch));
                 }
                 Slot::Invalid => {
                     invalid_count += 1;
@@ -390,36 +393,37 @@ impl<M: Medium> Log<M> {
         }
     }
 
-    /// A cursor at the first record of segment `physical`, whose records may run to its end
-    /// until [`Cursor::bound`] says otherwise.
-    fn cursor(
-        &mut self,
+    /// Sets `cursor` at the first record of segment `physical`, whose header is `header`; its
+    /// records may run to the segment's end until [`Cursor::bound`] says otherwise.
+    fn start_cursor(
+        &self,
+        cursor: &mut Cursor,
         physical: u32,
         header: &SegmentHeader,
-    ) -> Result<Cursor, LogError<M::Error>> {
+    ) -> Result<(), LogError<M::Error>> {
         let start = self.layout.segment_start(physical);
         let header_len = self.header_len(header)?;
-        let (state, chain) = match header.start {
-            Some(s) => (s.state, Chain::resume(s.chain_head, s.chain_count)),
-            None => {
-                let mut state = DeltaState::default();
-                codec::check(&self.identity, &mut state).map_err(|_| LogError::BadIdentity)?;
-                let mut chain = Chain::default();
-                chain.push(&self.identity);
-                (state, chain)
+        match &header.start {
+            Some(s) => {
+                cursor.state = s.state;
+                cursor.chain = Chain::resume(s.chain_head, s.chain_count);
             }
-        };
-        Ok(Cursor {
-            pos: start + self.layout.align(header_len),
-            end: self.layout.segment_end(physical),
-            is_tail: true,
-            write_size: self.layout.write_size,
-            state,
-            chain,
-            done: false,
-            torn: false,
-            damaged: false,
-        })
+            None => {
+                cursor.state = DeltaState::default();
+                codec::check(&self.identity, &mut cursor.state)
+                    .map_err(|_| LogError::BadIdentity)?;
+                cursor.chain = Chain::default();
+                cursor.chain.push(&self.identity);
+            }
+        }
+        cursor.pos = start + self.layout.align(header_len);
+        cursor.end = self.layout.segment_end(physical);
+        cursor.is_tail = true;
+        cursor.write_size = self.layout.write_size;
+        cursor.done = false;
+        cursor.torn = false;
+        cursor.damaged = false;
+        Ok(())
     }
 
     fn header_len(&self, header: &SegmentHeader) -> Result<u32, LogError<M::Error>> {
@@ -730,6 +734,7 @@ impl<M: Medium> Log<M> {
         self.resume(ReadPoint {
             from,
             phase: Phase::Identity,
+            cursor: Cursor::default(),
             reported: None,
             head_before: None,
         })
@@ -1091,10 +1096,10 @@ enum Phase {
         epoch: u32,
         physical: u32,
     },
+    /// The segment that holds `epoch`, read by the read point's cursor.
     Segment {
         epoch: u32,
         physical: u32,
-        cursor: Cursor,
     },
     Done,
 }
@@ -1104,6 +1109,8 @@ enum Phase {
 pub struct ReadPoint {
     from: Seq,
     phase: Phase,
+    /// Where the segment of [`Phase::Segment`] is being read.
+    cursor: Cursor,
     /// A repaired record whose damage report was yielded, at this offset: the cursor stands
     /// before it, and the record itself comes next.
     reported: Option<u32>,
@@ -1181,11 +1188,8 @@ impl<M: Medium> Log<M> {
                     }
                     continue;
                 }
-                Phase::Segment {
-                    epoch,
-                    physical,
-                    cursor,
-                } => {
+                Phase::Segment { epoch, physical } => {
+                    let cursor = &mut at.cursor;
                     // What the record read next is decoded and chained against.
                     let before = *cursor;
                     let step = cursor
@@ -1221,7 +1225,7 @@ impl<M: Medium> Log<M> {
                     }
                 }
             };
-            self.advance_read(&mut at.phase, epoch, physical)?;
+            self.advance_read(at, epoch, physical)?;
             if let Some(d) = damage {
                 return Ok(Some(StoredEntry::Damage(d)));
             }
@@ -1241,7 +1245,7 @@ impl<M: Medium> Log<M> {
         };
         let first = self.oldest_epoch;
         let physical = self.physical_of(first).unwrap_or(nw.physical);
-        self.open_read(&mut at.phase, first, physical)?;
+        self.open_read(at, first, physical)?;
         if at.from == Seq(0) {
             let mut state = DeltaState::default();
             if codec::check(&self.identity, &mut state).is_ok() {
@@ -1252,46 +1256,44 @@ impl<M: Medium> Log<M> {
         Ok(false)
     }
 
-    /// Moves `phase` past the segment `epoch`, at `physical`: to the next segment, or done.
+    /// Moves the read at `at` past the segment `epoch`, at `physical`: to the next segment, or
+    /// done.
     fn advance_read(
         &mut self,
-        phase: &mut Phase,
+        at: &mut ReadPoint,
         epoch: u32,
         physical: u32,
     ) -> Result<(), LogError<M::Error>> {
         let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
         if epoch >= nw {
-            *phase = Phase::Done;
+            at.phase = Phase::Done;
             return Ok(());
         }
-        self.open_read(phase, epoch + 1, self.layout.next(physical))
+        self.open_read(at, epoch + 1, self.layout.next(physical))
     }
 
-    /// Moves `phase` to the start of segment `epoch`, at `physical`.
+    /// Moves the read at `at` to the start of segment `epoch`, at `physical`.
     #[inline(never)]
     fn open_read(
         &mut self,
-        phase: &mut Phase,
+        at: &mut ReadPoint,
         epoch: u32,
         physical: u32,
     ) -> Result<(), LogError<M::Error>> {
         let mut header = first_header();
         if !self.read_slot(physical, &mut header)?.has_header() || header.epoch != epoch {
-            *phase = Phase::BadHeader { epoch, physical };
+            at.phase = Phase::BadHeader { epoch, physical };
             return Ok(());
         }
-        let mut cursor = self.cursor(physical, &header)?;
+        self.start_cursor(&mut at.cursor, physical, &header)?;
         let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
         if epoch < nw {
             let next = self.read_slot(self.layout.next(physical), &mut header)?;
             let link = next.has_header().then_some((header.epoch, header.prev_end));
-            cursor.bound(self.layout.segment_start(physical), epoch, link);
+            at.cursor
+                .bound(self.layout.segment_start(physical), epoch, link);
         }
-        *phase = Phase::Segment {
-            epoch,
-            physical,
-            cursor,
-        };
+        at.phase = Phase::Segment { epoch, physical };
         Ok(())
     }
 }
