@@ -175,18 +175,18 @@ impl<M: Medium> Log<M> {
                 got: header.seq,
             });
         }
-        let mut state = DeltaState::default();
-        // Encoded straight into the log's own copy of the identity.
+        // Encoded straight into the log's own copy of the identity, and its state.
+        self.state = DeltaState::default();
         self.identity.clear();
         self.identity.resize(MAX_RECORD_LEN, 0).ok();
-        let len = codec::encode_parts(header, body, &mut state, &mut self.identity)
+        let len = codec::encode_parts(header, body, &mut self.state, &mut self.identity)
             .map_err(LogError::Encode)?;
         self.identity.truncate(len);
         if IDENTITY_PREFIX_LEN + len + codec::CRC_LEN > self.layout.identity_slot_len as usize {
             return Err(LogError::BadLayout(LayoutProblem::IdentityTooLarge));
         }
         erase_and_write_identity(&mut self.medium, &self.layout, &self.identity)?;
-        self.start_chain(1, state);
+        self.start_chain(1);
         self.open_segment()
     }
 
@@ -205,11 +205,10 @@ impl<M: Medium> Log<M> {
         }
     }
 
-    /// With the identity record in place, and `state` after it: the log holds only its
+    /// With the identity record in place, and the log's state after it: the log holds only its
     /// identity so far, and the chain starts with the identity record.
-    fn start_chain(&mut self, identity_generation: u32, state: DeltaState) {
+    fn start_chain(&mut self, identity_generation: u32) {
         self.identity_generation = identity_generation;
-        self.state = state;
         self.chain = Chain::default();
         self.chain.push(&self.identity);
     }
@@ -259,8 +258,10 @@ impl<M: Medium> Log<M> {
         report: &mut MountReport,
     ) -> Result<(), LogError<M::Error>> {
         let generation = read_identity(&mut self.medium, &self.layout, report, &mut self.identity)?;
-        let state = identity_state(&self.identity).ok_or(LogError::BadIdentity)?;
-        self.start_chain(generation, state);
+        if !identity_state(&self.identity, &mut self.state) {
+            return Err(LogError::BadIdentity);
+        }
+        self.start_chain(generation);
         report.records = 1;
         self.scan_segments(report)
     }
@@ -560,28 +561,25 @@ impl<M: Medium> Log<M> {
 
     /// Opens the next segment in rotation; `LogFull` if it is still in use.
     fn open_segment(&mut self) -> Result<(), LogError<M::Error>> {
-        let (epoch, physical, prev_end, start) = match self.newest {
-            None => (0, 0, None, None),
+        let mut header = first_header();
+        let physical = match self.newest {
+            None => 0,
             Some(nw) => {
                 let physical = self.layout.next(nw.physical);
-                let mut next = first_header();
-                if self.read_slot(physical, &mut next)?.has_header() {
+                if self.read_slot(physical, &mut header)?.has_header() {
                     return Err(LogError::LogFull);
                 }
-                let prev_end = nw.write_pos - self.layout.segment_start(nw.physical);
-                let start = SegmentStart {
+                header.epoch = nw.epoch + 1;
+                header.prev_end = Some(nw.write_pos - self.layout.segment_start(nw.physical));
+                header.start = Some(SegmentStart {
                     state: self.state,
                     chain_count: self.chain.count(),
                     chain_head: self.chain.head(),
-                };
-                (nw.epoch + 1, physical, Some(prev_end), Some(start))
+                });
+                physical
             }
         };
-        let header = SegmentHeader {
-            epoch,
-            start,
-            prev_end,
-        };
+        let epoch = header.epoch;
         let mut buf = [0xffu8; MAX_SEGMENT_HEADER_LEN + 16];
         let header_bytes = encode_segment_header(&mut buf, &header)
             .and_then(|len| buf.get(..self.layout.align(len as u32) as usize))
@@ -864,13 +862,16 @@ fn clear_identity<M: Medium>(
     )
 }
 
-/// The codec state after `identity`, when it is a commission record with sequence number 0.
-fn identity_state(identity: &[u8]) -> Option<DeltaState> {
-    let envelope = codec::read_envelope(identity).ok()?;
-    let mut state = DeltaState::default();
-    codec::check(identity, &mut state).ok()?;
-    (envelope.record_type == RecordType::Commission && state.last_seq == Some(Seq(0)))
-        .then_some(state)
+/// Whether `identity` is a commission record with sequence number 0; `state` is then the codec
+/// state after it.
+fn identity_state(identity: &[u8], state: &mut DeltaState) -> bool {
+    let Ok(envelope) = codec::read_envelope(identity) else {
+        return false;
+    };
+    *state = DeltaState::default();
+    codec::check(identity, state).is_ok()
+        && envelope.record_type == RecordType::Commission
+        && state.last_seq == Some(Seq(0))
 }
 
 /// Reads both identity slots; puts the newest intact one's record in `record` and returns its
