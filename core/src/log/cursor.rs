@@ -52,8 +52,9 @@ pub(crate) struct Cursor {
 
 /// What the bytes at one offset are.
 enum Plain {
-    /// A record that decoded, now in the caller's buffer, with the state after it.
-    Record(DeltaState),
+    /// A record that decoded, now in the caller's buffer; the state given to read it is now
+    /// the state after it.
+    Record,
     End,
     Invalid(DecodeErrorKind),
 }
@@ -71,8 +72,9 @@ impl Cursor {
             return Ok(Step::End);
         }
         let offset = self.pos;
-        match self.read_plain(medium, offset, &self.state, stored)? {
-            Plain::Record(after) => Ok(self.accept(layout, offset, after, stored, None)),
+        let mut after = self.state;
+        match self.read_plain(medium, offset, &mut after, stored)? {
+            Plain::Record => Ok(self.accept(layout, offset, &after, stored, None)),
             Plain::End => {
                 self.done = true;
                 if !self.is_tail && self.pos < self.end {
@@ -80,25 +82,26 @@ impl Cursor {
                 }
                 Ok(Step::End)
             }
-            Plain::Invalid(kind) => self.invalid(medium, layout, offset, kind, stored),
+            Plain::Invalid(kind) => self.invalid(medium, layout, offset, kind, &mut after, stored),
         }
     }
 
     /// The record at `offset` does not decode as it stands: a repaired record, a torn append
-    /// or damage.
+    /// or damage. `after` is room for the state after a repaired record.
     fn invalid<M: Medium>(
         &mut self,
         medium: &mut Counted<M>,
         layout: &Layout,
         offset: u32,
         kind: DecodeErrorKind,
+        after: &mut DeltaState,
         stored: &mut RecordBuf,
     ) -> Result<Step, M::Error> {
-        if let Some((bit, after)) = self.repair(medium, offset, stored)? {
+        if let Some(bit) = self.repair(medium, offset, after, stored)? {
             // At the tail, a repair could turn a torn append into a record: accept it only
             // when an intact record follows.
             let next = layout.align(offset + stored.len() as u32);
-            let confirmed = !self.is_tail || self.record_at(medium, next, &after)?;
+            let confirmed = !self.is_tail || self.record_at(medium, next, after)?;
             if confirmed {
                 return Ok(self.accept(layout, offset, after, stored, Some(bit)));
             }
@@ -126,9 +129,10 @@ impl Cursor {
         state: &DeltaState,
     ) -> Result<bool, M::Error> {
         let mut scratch = RecordBuf::new();
+        let mut after = *state;
         Ok(matches!(
-            self.read_plain(medium, offset, state, &mut scratch)?,
-            Plain::Record(_)
+            self.read_plain(medium, offset, &mut after, &mut scratch)?,
+            Plain::Record
         ))
     }
 
@@ -225,11 +229,11 @@ impl Cursor {
         &mut self,
         layout: &Layout,
         offset: u32,
-        after: DeltaState,
+        after: &DeltaState,
         stored: &RecordBuf,
         repaired: Option<u32>,
     ) -> Step {
-        self.state = after;
+        self.state = *after;
         self.chain.push(stored);
         self.pos = layout.align(offset + stored.len() as u32);
         Step::Record(Found {
@@ -240,12 +244,13 @@ impl Cursor {
         })
     }
 
-    /// Reads the record at `offset` into `stored` without trying to repair it.
+    /// Reads the record at `offset`, which follows `state`, into `stored` without trying to
+    /// repair it; a record that decodes advances `state` past it.
     fn read_plain<M: Medium>(
         &self,
         medium: &mut Counted<M>,
         offset: u32,
-        state: &DeltaState,
+        state: &mut DeltaState,
         stored: &mut RecordBuf,
     ) -> Result<Plain, M::Error> {
         stored.clear();
@@ -280,32 +285,37 @@ impl Cursor {
         }
         stored.truncate(len);
         Ok(match decode_good(stored, state) {
-            Ok(after) => Plain::Record(after),
+            Ok(()) => Plain::Record,
             Err(kind) => Plain::Invalid(kind),
         })
     }
 
     /// Tries every single-bit flip of the bytes at `offset`; the CRC tells which one is right.
-    /// The repaired record is left in `stored`.
+    /// The repaired record is left in `stored`, the state after it in `after`, and the bit is
+    /// returned.
     fn repair<M: Medium>(
         &self,
         medium: &mut Counted<M>,
         offset: u32,
+        after: &mut DeltaState,
         stored: &mut RecordBuf,
-    ) -> Result<Option<(u32, DeltaState)>, M::Error> {
+    ) -> Result<Option<u32>, M::Error> {
         let avail = (self.end.saturating_sub(offset) as usize).min(MAX_RECORD_LEN);
         stored.clear();
         stored.resize(avail, 0).ok();
         medium.read(offset, stored)?;
+        // A flip that does not decode leaves the state as it was.
+        *after = self.state;
         for bit in 0..avail * 8 {
             flip(stored, bit);
-            let good = codec::stored_len(stored).ok().and_then(|len| {
-                let bytes = stored.get(..len)?;
-                Some((len, decode_good(bytes, &self.state).ok()?))
+            let good = codec::stored_len(stored).ok().filter(|len| {
+                stored
+                    .get(..*len)
+                    .is_some_and(|bytes| decode_good(bytes, after).is_ok())
             });
-            if let Some((len, after)) = good {
+            if let Some(len) = good {
                 stored.truncate(len);
-                return Ok(Some((bit as u32, after)));
+                return Ok(Some(bit as u32));
             }
             flip(stored, bit);
         }
@@ -319,13 +329,12 @@ fn flip(bytes: &mut [u8], bit: usize) {
     }
 }
 
-/// The state after the record `bytes`, which follows `state`, when it decodes and fits a
-/// [`RecordBuf`].
-fn decode_good(bytes: &[u8], state: &DeltaState) -> Result<DeltaState, DecodeErrorKind> {
+/// Advances `state` past the record `bytes`, which follows it, when the record decodes and
+/// fits a [`RecordBuf`]; otherwise leaves `state` as it was.
+fn decode_good(bytes: &[u8], state: &mut DeltaState) -> Result<(), DecodeErrorKind> {
     if bytes.len() > MAX_RECORD_LEN {
         return Err(DecodeErrorKind::LengthOutOfRange(bytes.len() as u32));
     }
-    let mut next = *state;
-    codec::check(bytes, &mut next).map_err(|e| e.kind)?;
-    Ok(next)
+    codec::check(bytes, state).map_err(|e| e.kind)?;
+    Ok(())
 }
