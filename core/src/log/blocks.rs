@@ -35,18 +35,17 @@ pub(crate) fn encode_identity(out: &mut [u8], generation: u32, record: &[u8]) ->
     Some(total)
 }
 
-/// The generation and stored commission record of an identity slot, if it is intact.
+/// The generation and stored commission record of an identity slot's contents, exactly as long
+/// as the record's length prefix says, if they are intact.
 pub(crate) fn decode_identity(slot: &[u8]) -> Option<(u32, &[u8])> {
     if slot.get(..2)? != IDENTITY_MAGIC {
         return None;
     }
     let generation = u32::from_le_bytes(slot.get(2..6)?.try_into().ok()?);
-    let record = slot.get(IDENTITY_PREFIX_LEN..)?;
-    let record_len = codec::stored_len(record).ok()?;
-    let crc_at = IDENTITY_PREFIX_LEN + record_len;
-    let stored = u32::from_le_bytes(slot.get(crc_at..crc_at + CRC_LEN)?.try_into().ok()?);
+    let crc_at = slot.len().checked_sub(CRC_LEN)?;
+    let stored = u32::from_le_bytes(slot.get(crc_at..)?.try_into().ok()?);
     (codec::checksum(slot.get(..crc_at)?) == stored)
-        .then_some((generation, record.get(..record_len)?))
+        .then_some((generation, slot.get(IDENTITY_PREFIX_LEN..crc_at)?))
 }
 
 /// What a segment header says: everything needed to read the segment without the ones
