@@ -333,24 +333,23 @@ impl<M: Medium> Log<M> {
         // Segments are used in rotation, so those in use form one run from the oldest to the
         // newest. An unreadable header outside the run is a segment opening or freeing that
         // was cut; inside the run it is damage.
-        let layout = self.layout;
-        let newest = self.newest;
-        let in_run = |p: u32| match (&oldest, &newest) {
-            (Some((_, first)), Some(nw)) => {
-                layout.ring(p + n - first) <= layout.ring(nw.physical + n - first)
+        if let (Some((_, oldest_physical)), Some(nw)) = (oldest, self.newest) {
+            // A segment is in the run when its place in the rotation, counted from the oldest,
+            // is at most the newest's.
+            let newest_place = self.layout.ring(nw.physical + n - oldest_physical);
+            for p in &invalid {
+                if self.layout.ring(p + n - oldest_physical) <= newest_place {
+                    report.add(Damage {
+                        offset: self.layout.segment_start(*p),
+                        seq: None,
+                        reason: DamageReason::SegmentHeader,
+                    });
+                }
             }
-            _ => false,
-        };
-        for p in invalid.iter().filter(|p| in_run(**p)) {
-            report.add(Damage {
-                offset: self.layout.segment_start(*p),
-                seq: None,
-                reason: DamageReason::SegmentHeader,
-            });
         }
         // Invalid headers beyond those listed are counted as damage: the safe side.
         report.damage_count += invalid_count.saturating_sub(invalid.len() as u32);
-        match newest {
+        match self.newest {
             Some(nw) => self.oldest_epoch = oldest.map_or(nw.epoch, |(epoch, _)| epoch),
             // Formatting was cut after the identity: open the first segment now.
             None => self.open_segment()?,
