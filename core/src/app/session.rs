@@ -1,11 +1,11 @@
 //! Answering a reader: one response for every request, and a refusal that says why.
 
 use super::{Board, Clock, Memory, Tag, log_fault};
-use crate::codec::{MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
+use crate::codec::{self, MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
 use crate::log::{Log, ReadPoint, StoredEntry};
 use crate::model::{Checkpoint, Header, PartyRef, RecordType};
 use crate::protocol::response::{self, Written};
-use crate::protocol::{Fault, Needs, Request, VERSION, read_record};
+use crate::protocol::{Fault, Needs, Request, VERSION, undecodable};
 
 /// A reader session: open after [`Request::Hello`], with the read in progress, if any.
 #[derive(Default)]
@@ -59,10 +59,10 @@ impl<B: Board> Tag<B> {
             Request::ReadNext => self.next_entry(w),
             Request::Append { stored } | Request::Commission { stored } => {
                 // Used where it was read, not moved out of the result.
-                let read = read_record(stored);
+                let read = codec::read_stored(stored);
                 let (header, body) = match &read {
                     Ok(record) => record,
-                    Err(fault) => return Err(*fault),
+                    Err(e) => return Err(undecodable(e)),
                 };
                 if let Request::Commission { .. } = request {
                     return self.commission(header, body, w);
