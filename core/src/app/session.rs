@@ -173,7 +173,6 @@ impl<B: Board> Tag<B> {
     /// Formats a blank memory with the record of `header` and `body` as the identity. A
     /// commissioned tag is never commissioned again, and a memory holding anything is never
     /// erased.
-    #[inline(never)]
     fn commission(
         &mut self,
         header: &Header,
