@@ -51,12 +51,13 @@ impl<B: Board> Tag<B> {
                 }
                 Ok(response::identity(w, stored))
             }
-            Request::Read { from } => {
-                let start = self.mounted()?.read_from(*from).point();
-                self.session.read = Some(start);
+            Request::Read { .. } | Request::ReadNext => {
+                if let Request::Read { from } = request {
+                    let start = self.mounted()?.read_from(*from).point();
+                    self.session.read = Some(start);
+                }
                 self.next_entry(w)
             }
-            Request::ReadNext => self.next_entry(w),
             Request::Append { stored } | Request::Commission { stored } => {
                 // Used where it was read, not moved out of the result.
                 let read = codec::read_stored(stored);
@@ -98,7 +99,6 @@ impl<B: Board> Tag<B> {
     }
 
     /// The entry at the session's read point, which moves past it for [`Request::ReadNext`].
-    #[inline(never)]
     fn next_entry(&mut self, w: &mut Writer<'_>) -> Result<Written, Fault> {
         let Some(point) = self.session.read.as_mut() else {
             return Err(Fault::OutOfOrder { needs: Needs::Read });
@@ -140,7 +140,6 @@ impl<B: Board> Tag<B> {
     }
 
     /// Appends `checkpoint` if it covers exactly the records the tag holds.
-    #[inline(never)]
     fn checkpoint(
         &mut self,
         actor: PartyRef,
