@@ -489,19 +489,19 @@ impl<B: Board> Tag<B> {
     #[inline(never)]
     fn poll_link(&mut self) -> u32 {
         let mut frames = 0;
-        let mut chunk = [0u8; 32];
+        // The receiver takes one byte at a time, and so does the link.
+        let mut buf = [0u8; 1];
         // Each request is read here, in place, and answered from here: it may hold a record.
         let mut request = Request::Goodbye;
-        while let Some(n) = read_available(&mut self.link, &mut chunk) {
-            for &byte in chunk.get(..n).unwrap_or_default() {
-                let read = match self.frames.push(byte) {
-                    None => continue,
-                    Some(Ok(payload)) => read_request(payload, &mut request),
-                    Some(Err(fault)) => Err(fault),
-                };
-                self.answer_frame(&request, &read);
-                frames += 1;
-            }
+        while read_available(&mut self.link, &mut buf).is_some() {
+            let [byte] = buf;
+            let read = match self.frames.push(byte) {
+                None => continue,
+                Some(Ok(payload)) => read_request(payload, &mut request),
+                Some(Err(fault)) => Err(fault),
+            };
+            self.answer_frame(&request, &read);
+            frames += 1;
         }
         frames
     }

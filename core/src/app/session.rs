@@ -1,11 +1,11 @@
 //! Answering a reader: one response for every request, and a refusal that says why.
 
 use super::{Board, Clock, Memory, Tag, log_fault};
-use crate::codec::{MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
+use crate::codec::{self, MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
 use crate::log::{Log, ReadPoint, StoredEntry};
 use crate::model::{Checkpoint, Header, PartyRef, RecordType};
 use crate::protocol::response::{self, Written};
-use crate::protocol::{Fault, Needs, Request, VERSION, read_record};
+use crate::protocol::{Fault, Needs, Request, VERSION, undecodable};
 
 /// A reader session: open after [`Request::Hello`], with the read in progress, if any.
 #[derive(Default)]
@@ -51,18 +51,19 @@ impl<B: Board> Tag<B> {
                 }
                 Ok(response::identity(w, stored))
             }
-            Request::Read { from } => {
-                let start = self.mounted()?.read_from(*from).point();
-                self.session.read = Some(start);
+            Request::Read { .. } | Request::ReadNext => {
+                if let Request::Read { from } = request {
+                    let start = self.mounted()?.read_from(*from).point();
+                    self.session.read = Some(start);
+                }
                 self.next_entry(w)
             }
-            Request::ReadNext => self.next_entry(w),
             Request::Append { stored } | Request::Commission { stored } => {
                 // Used where it was read, not moved out of the result.
-                let read = read_record(stored);
+                let read = codec::read_stored(stored);
                 let (header, body) = match &read {
                     Ok(record) => record,
-                    Err(fault) => return Err(*fault),
+                    Err(e) => return Err(undecodable(e)),
                 };
                 if let Request::Commission { .. } = request {
                     return self.commission(header, body, w);
@@ -98,7 +99,6 @@ impl<B: Board> Tag<B> {
     }
 
     /// The entry at the session's read point, which moves past it for [`Request::ReadNext`].
-    #[inline(never)]
     fn next_entry(&mut self, w: &mut Writer<'_>) -> Result<Written, Fault> {
         let Some(point) = self.session.read.as_mut() else {
             return Err(Fault::OutOfOrder { needs: Needs::Read });
@@ -140,7 +140,6 @@ impl<B: Board> Tag<B> {
     }
 
     /// Appends `checkpoint` if it covers exactly the records the tag holds.
-    #[inline(never)]
     fn checkpoint(
         &mut self,
         actor: PartyRef,
@@ -173,7 +172,6 @@ impl<B: Board> Tag<B> {
     /// Formats a blank memory with the record of `header` and `body` as the identity. A
     /// commissioned tag is never commissioned again, and a memory holding anything is never
     /// erased.
-    #[inline(never)]
     fn commission(
         &mut self,
         header: &Header,

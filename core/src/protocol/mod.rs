@@ -18,6 +18,7 @@ pub(crate) mod response;
 mod wire;
 
 pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
+pub(crate) use records::undecodable;
 pub use records::{encode_record, read_record};
 pub(crate) use wire::encode_reply;
 pub use wire::{

@@ -3,7 +3,7 @@
 //! with the same codec that reads its log, and stores it coded against the records before it.
 
 use super::Fault;
-use crate::codec::{self, DeltaState, EncodeError, RecordBuf, StoredBody};
+use crate::codec::{self, DecodeError, DeltaState, EncodeError, RecordBuf, StoredBody};
 use crate::model::{Header, Record};
 
 /// `record` as a reader sends it in [`Request::Append`](super::Request::Append) and
@@ -15,8 +15,13 @@ pub fn encode_record(record: &Record) -> Result<RecordBuf, EncodeError> {
 /// The record a reader sent, as its header and its body in stored form; it must decode on its
 /// own and be whole, else [`Fault::Undecodable`] says where and why it does not.
 pub fn read_record(stored: &[u8]) -> Result<(Header, StoredBody<'_>), Fault> {
-    codec::read_stored(stored).map_err(|e| Fault::Undecodable {
+    codec::read_stored(stored).map_err(|e| undecodable(&e))
+}
+
+/// The fault that tells a reader why the record it sent does not decode.
+pub(crate) fn undecodable(e: &DecodeError) -> Fault {
+    Fault::Undecodable {
         at: u16::try_from(e.offset).unwrap_or(u16::MAX),
         kind: e.kind,
-    })
+    }
 }

@@ -24,14 +24,18 @@ use crate::model::{
 pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Result<(), Error> {
     // The variant's fields.
     *out = match code {
-        0 => Request::Hello {
-            actor: PartyRef(f.u32()?),
-        },
+        // The two requests of one number.
+        0 | 3 => {
+            let number = f.u32()?;
+            match code {
+                0 => Request::Hello {
+                    actor: PartyRef(number),
+                },
+                _ => Request::Read { from: Seq(number) },
+            }
+        }
         1 => Request::Identity,
         2 => Request::Status,
-        3 => Request::Read {
-            from: Seq(f.u32()?),
-        },
         4 => Request::ReadNext,
         5 | 7 => {
             let stored = RecordBuf::new();
@@ -47,15 +51,17 @@ pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Res
             };
         }
         6 => {
+            // Each field is read below, where it lies.
             *out = Request::Checkpoint {
                 checkpoint: Checkpoint {
-                    count: f.u32()?,
+                    count: 0,
                     head: Digest::default(),
                     signatures: List::new(),
                 },
             };
             return match out {
                 Request::Checkpoint { checkpoint } => {
+                    checkpoint.count = f.u32()?;
                     read_bytes(f, &mut checkpoint.head)?;
                     signatures(f, &mut checkpoint.signatures)
                 }

@@ -144,14 +144,14 @@ fn write_status(w: &mut Writer<'_>, status: &Status) {
 fn write_damage(w: &mut Writer<'_>, damage: &Damage) {
     w.u32(damage.offset);
     w.optional_u32(damage.seq.map(|seq| seq.0));
-    match damage.reason {
+    match &damage.reason {
         DamageReason::BitFlipRepaired { bit } => {
             w.u32(0);
-            w.u32(bit)
+            w.u32(*bit)
         }
         DamageReason::Unreadable(kind) => {
             w.u32(1);
-            write_decode_error(w, &kind)
+            write_decode_error(w, kind)
         }
         DamageReason::MissingRecords => w.u32(2),
         DamageReason::SegmentHeader => w.u32(3),
@@ -173,24 +173,24 @@ fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) {
         DecodeErrorKind::MissingContext(_) => 7,
         DecodeErrorKind::TrailingBytes(_) => 8,
     });
-    match *kind {
+    match kind {
         // Serde writes a `usize` as a `u64`; its varint is the same for any value.
         DecodeErrorKind::Truncated { needed: n } | DecodeErrorKind::TrailingBytes(n) => {
-            w.u64(n as u64)
+            w.u64(*n as u64)
         }
         DecodeErrorKind::UnsupportedVersion(byte)
         | DecodeErrorKind::UnknownRecordType(byte)
-        | DecodeErrorKind::BadFlags(byte) => w.byte(byte),
-        DecodeErrorKind::LengthOutOfRange(len) => w.u32(len),
+        | DecodeErrorKind::BadFlags(byte) => w.byte(*byte),
+        DecodeErrorKind::LengthOutOfRange(len) => w.u32(*len),
         DecodeErrorKind::CrcMismatch { stored, computed } => {
-            w.u32(stored);
-            w.u32(computed)
+            w.u32(*stored);
+            w.u32(*computed)
         }
         DecodeErrorKind::Field { field, problem } => {
-            w.u32(field as u32);
-            w.u32(problem as u32)
+            w.u32(*field as u32);
+            w.u32(*problem as u32)
         }
-        DecodeErrorKind::MissingContext(field) => w.u32(field as u32),
+        DecodeErrorKind::MissingContext(field) => w.u32(*field as u32),
     }
 }
 
@@ -220,13 +220,13 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) {
         Fault::Clock => 20,
         Fault::Undecodable { .. } => 21,
     });
-    match *fault {
-        Fault::Oversized { limit } => w.u32(limit.into()),
+    match fault {
+        Fault::Oversized { limit } => w.u32((*limit).into()),
         Fault::UnsupportedVersion { got, supported } => {
-            w.byte(got);
-            w.byte(supported)
+            w.byte(*got);
+            w.byte(*supported)
         }
-        Fault::UnknownMessage { code } | Fault::Malformed { code } => w.u32(code),
+        Fault::UnknownMessage { code } | Fault::Malformed { code } => w.u32(*code),
         Fault::OutOfOrder { needs } => w.u32(match needs {
             Needs::Hello => 0,
             Needs::Read => 1,
@@ -236,12 +236,12 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) {
             w.u32(got.0)
         }
         Fault::CheckpointMismatch { count, head } => {
-            w.u32(count);
-            write_digest(w, &head)
+            w.u32(*count);
+            write_digest(w, head)
         }
         Fault::Undecodable { at, kind } => {
-            w.u32(at.into());
-            write_decode_error(w, &kind)
+            w.u32((*at).into());
+            write_decode_error(w, kind)
         }
         Fault::BadFrame
         | Fault::BadCrc

@@ -72,23 +72,15 @@ pub fn encode_answer(
 }
 
 /// Frames the response that `answer` writes, or [`Response::Error`] with the fault it returns
-/// instead, as [`encode_answer`] does: a tag writes its responses where it makes them.
+/// instead, before writing anything, as [`encode_answer`] does: a tag writes its responses
+/// where it makes them.
 pub(crate) fn encode_reply(
     out: &mut [u8],
     answer: impl FnOnce(&mut Writer<'_>) -> Result<Written, Fault>,
 ) -> Result<usize, frame::FrameError> {
-    encode_with(out, |body| {
-        let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-        let written = match answer(&mut w) {
-            Ok(Written) => w.finish(),
-            // Whatever the answer wrote before it was refused is written over.
-            Err(fault) => {
-                let mut w = Writer::new(body, MAX_PAYLOAD_LEN);
-                let Written = response::error(&mut w, &fault);
-                w.finish()
-            }
-        };
-        written.map_err(|_| frame::FrameError::BufferTooSmall)
+    encode_written(out, |w| match answer(w) {
+        Ok(written) => written,
+        Err(fault) => response::error(w, &fault),
     })
 }
 
