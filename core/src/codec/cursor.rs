@@ -412,6 +412,14 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// Overwrites the byte written at [`position`](Self::position) `at`: for a byte that
+    /// describes the bytes after it. When that byte did not fit, nothing is written.
+    pub(crate) fn set(&mut self, at: usize, byte: u8) {
+        if let Some(slot) = self.buf.get_mut(at) {
+            *slot = byte;
+        }
+    }
+
     /// Writes an unsigned number as postcard's varint: seven bits a byte, least significant
     /// first, the high bit set on every byte but the last. Postcard writes `u16`, `u32`,
     /// `u64`, `usize` and an enum's variant index so.

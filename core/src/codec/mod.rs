@@ -140,9 +140,9 @@ pub fn encode_parts(
     body::write_coded(&mut w, body.bytes, body.seal, state);
     let content_len = w.finish()?;
 
-    let mut len_bytes = [0u8; 2];
-    let mut len_writer = Writer::new(&mut len_bytes, MAX_RECORD_LEN);
-    // Cannot fail: content_len < 2^14 fits a two-byte varint.
+    // The length goes at the start of the slot. Cannot fail: content_len < 2^14 fits a
+    // two-byte varint.
+    let mut len_writer = Writer::new(rest.get_mut(..2).ok_or(too_small)?, MAX_RECORD_LEN);
     len_writer.u32(content_len as u32);
     let len_len = len_writer.position();
     // Moves the content left over the unused byte of the slot, a byte at a time (`copy_within`
@@ -151,7 +151,6 @@ pub fn encode_parts(
         let byte = *rest.get(at).ok_or(too_small)?;
         *rest.get_mut(at + len_len - 2).ok_or(too_small)? = byte;
     }
-    cursor::copy_into(rest, len_bytes.get(..len_len).ok_or(too_small)?).ok_or(too_small)?;
 
     let crc_at = 1 + len_len + content_len;
     let crc = checksum(out.get(..crc_at).ok_or(too_small)?);
