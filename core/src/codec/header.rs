@@ -168,27 +168,26 @@ fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Step<Location> {
     let selector = r.read(Field::Location, Fields::u64)?;
     match selector {
         LOCATION_UNKNOWN => Ok(Location::Unknown),
-        LOCATION_GEO_ABSOLUTE => {
+        LOCATION_GEO_ABSOLUTE | LOCATION_GEO_DELTA => {
             let lat = r.read(Field::Location, Fields::i32)?;
             let lon = r.read(Field::Location, Fields::i32)?;
-            // Refused at the last byte of the pair, where a decoder of the pair refuses it.
-            let last = r.offset().saturating_sub(1);
-            GeoPoint::from_microdegrees(lat, lon)
-                .map(Location::Geo)
-                .ok_or_else(|| r.fail(last, invalid(Field::Location)))
-        }
-        LOCATION_GEO_DELTA => {
-            let d_lat = r.read(Field::Location, Fields::i32)?;
-            let d_lon = r.read(Field::Location, Fields::i32)?;
-            let base = state
-                .last_geo
-                .ok_or_else(|| r.fail(at, DecodeErrorKind::MissingContext(Field::Location)))?;
-            base.lat_microdeg()
-                .checked_add(d_lat)
-                .zip(base.lon_microdeg().checked_add(d_lon))
+            // An absolute position is refused at the last byte of the pair, where a decoder
+            // of the pair refuses it; a delta at the selector. Adding an absolute position to
+            // the origin leaves it as it is.
+            let (base, refused_at) = if selector == LOCATION_GEO_ABSOLUTE {
+                ((0, 0), r.offset().saturating_sub(1))
+            } else {
+                let base = state
+                    .last_geo
+                    .ok_or_else(|| r.fail(at, DecodeErrorKind::MissingContext(Field::Location)))?;
+                ((base.lat_microdeg(), base.lon_microdeg()), at)
+            };
+            base.0
+                .checked_add(lat)
+                .zip(base.1.checked_add(lon))
                 .and_then(|(lat, lon)| GeoPoint::from_microdegrees(lat, lon))
                 .map(Location::Geo)
-                .ok_or_else(|| r.fail(at, invalid(Field::Location)))
+                .ok_or_else(|| r.fail(refused_at, invalid(Field::Location)))
         }
         place => u32::try_from(place - PLACE_BASE)
             .map(|n| Location::Place(PlaceRef(n)))
