@@ -93,18 +93,10 @@ pub(crate) enum SealFound {
 }
 
 /// The stored shape of a body of type `ty`.
-pub(crate) const fn of(ty: RecordType) -> Shape {
-    Shape(match ty {
-        RecordType::Commission => STARTS[0],
-        RecordType::Custody => STARTS[1],
-        RecordType::Aggregate => STARTS[2],
-        RecordType::Sample => STARTS[3],
-        RecordType::Link => STARTS[4],
-        RecordType::Inspect => STARTS[5],
-        RecordType::Identification => STARTS[6],
-        RecordType::Correction => STARTS[7],
-        RecordType::Checkpoint => STARTS[8],
-    })
+pub(crate) fn of(ty: RecordType) -> Shape {
+    // The codes run from 1 in the order of `SHAPES`; no code is past its end.
+    let start = STARTS.get(usize::from(ty.code()) - 1).copied();
+    Shape(start.unwrap_or(PAST_END))
 }
 
 /// The programs of the nine body types, in the order of [`RecordType::ALL`]. Laid end to end
