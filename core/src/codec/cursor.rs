@@ -22,24 +22,27 @@ pub(crate) struct Reader<'a> {
     /// The bytes, and how many have been read: every field is read in place, with no reader
     /// of its own to set up and count back.
     fields: Fields<'a>,
-    /// Offset of `bytes[0]` in the caller's input, added to every error.
-    base: usize,
     /// Why the last step that stopped stopped; meaningless until one has.
     error: DecodeError,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(bytes: &'a [u8], base: usize) -> Self {
+    /// Reads `bytes` from offset `start` on; errors name offsets in `bytes`.
+    pub(crate) fn new(bytes: &'a [u8], start: usize) -> Self {
         Reader {
-            fields: Fields::new(bytes),
-            base,
+            fields: Fields { bytes, used: start },
             error: DecodeError::new(0, DecodeErrorKind::TrailingBytes(0)),
         }
     }
 
-    /// The absolute offset of the next byte to read.
+    /// The offset of the next byte to read.
     pub(crate) fn offset(&self) -> usize {
-        self.base + self.fields.used
+        self.fields.used
+    }
+
+    /// The bytes not read yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.fields.rest()
     }
 
     pub(crate) fn remaining(&self) -> usize {
@@ -409,6 +412,14 @@ impl<'a> Writer<'a> {
                 self.pos += 1;
             }
             None => self.overflowed = true,
+        }
+    }
+
+    /// Overwrites the byte written at [`position`](Self::position) `at`: for a byte that
+    /// describes the bytes after it. When that byte did not fit, nothing is written.
+    pub(crate) fn set(&mut self, at: usize, byte: u8) {
+        if let Some(slot) = self.buf.get_mut(at) {
+            *slot = byte;
         }
     }
 

@@ -34,54 +34,42 @@ pub(crate) const MAX_HEADER_LEN: usize = 1 + 5 + 10 + 1 + 5 + 10 + 5 + 5;
 
 /// Writes `header` coded against `state`.
 pub(crate) fn write(w: &mut Writer<'_>, header: &Header, state: &DeltaState) {
+    // The flags come first but say which fields follow: their byte is filled in once the
+    // fields are written.
+    let flags_at = w.position();
+    w.byte(0);
     let mut flags = 0u8;
-    let explicit_seq = state.implicit_seq() != Some(header.seq);
-    if explicit_seq {
-        flags |= SEQ;
-    }
-    let time_delta = match (header.time, state.last_time) {
-        (None, _) => None,
-        (Some(t), Some(base)) => {
-            flags |= TIME_DELTA | quality_bits(t.quality);
-            Some(i64::from(t.at.0) - i64::from(base.0))
-        }
-        (Some(t), None) => {
-            flags |= TIME_ABSOLUTE | quality_bits(t.quality);
-            None
-        }
-    };
-    let tz = header.tz != state.tz;
-    if tz {
-        flags |= TZ;
-    }
-    let actor = state.actor != Some(header.actor);
-    if actor {
-        flags |= ACTOR;
-    }
-    let location = header.location != state.location;
-    if location {
-        flags |= LOCATION;
-    }
-
     // Numbers that wrap a `u32` go as `u32`s: the same varint, and one copy of its writer.
-    w.byte(flags);
-    if explicit_seq {
+    if state.implicit_seq() != Some(header.seq) {
+        flags |= SEQ;
         w.u32(header.seq.0);
     }
-    match (header.time, time_delta) {
-        (Some(_), Some(delta)) => w.i64(delta),
-        (Some(t), None) => w.u32(t.at.0),
-        (None, _) => {}
+    if let Some(t) = header.time {
+        flags |= quality_bits(t.quality);
+        match state.last_time {
+            Some(base) => {
+                flags |= TIME_DELTA;
+                w.i64(i64::from(t.at.0) - i64::from(base.0));
+            }
+            None => {
+                flags |= TIME_ABSOLUTE;
+                w.u32(t.at.0);
+            }
+        }
     }
-    if tz {
+    if header.tz != state.tz {
+        flags |= TZ;
         w.tz(header.tz);
     }
-    if actor {
+    if state.actor != Some(header.actor) {
+        flags |= ACTOR;
         w.u32(header.actor.0);
     }
-    if location {
+    if header.location != state.location {
+        flags |= LOCATION;
         write_location(w, header.location, state);
     }
+    w.set(flags_at, flags);
 }
 
 fn write_location(w: &mut Writer<'_>, location: Location, state: &DeltaState) {
@@ -180,27 +168,26 @@ fn read_location(r: &mut Reader<'_>, state: &DeltaState) -> Step<Location> {
     let selector = r.read(Field::Location, Fields::u64)?;
     match selector {
         LOCATION_UNKNOWN => Ok(Location::Unknown),
-        LOCATION_GEO_ABSOLUTE => {
+        LOCATION_GEO_ABSOLUTE | LOCATION_GEO_DELTA => {
             let lat = r.read(Field::Location, Fields::i32)?;
             let lon = r.read(Field::Location, Fields::i32)?;
-            // Refused at the last byte of the pair, where a decoder of the pair refuses it.
-            let last = r.offset().saturating_sub(1);
-            GeoPoint::from_microdegrees(lat, lon)
-                .map(Location::Geo)
-                .ok_or_else(|| r.fail(last, invalid(Field::Location)))
-        }
-        LOCATION_GEO_DELTA => {
-            let d_lat = r.read(Field::Location, Fields::i32)?;
-            let d_lon = r.read(Field::Location, Fields::i32)?;
-            let base = state
-                .last_geo
-                .ok_or_else(|| r.fail(at, DecodeErrorKind::MissingContext(Field::Location)))?;
-            base.lat_microdeg()
-                .checked_add(d_lat)
-                .zip(base.lon_microdeg().checked_add(d_lon))
+            // An absolute position is refused at the last byte of the pair, where a decoder
+            // of the pair refuses it; a delta at the selector. Adding an absolute position to
+            // the origin leaves it as it is.
+            let (base, refused_at) = if selector == LOCATION_GEO_ABSOLUTE {
+                ((0, 0), r.offset().saturating_sub(1))
+            } else {
+                let base = state
+                    .last_geo
+                    .ok_or_else(|| r.fail(at, DecodeErrorKind::MissingContext(Field::Location)))?;
+                ((base.lat_microdeg(), base.lon_microdeg()), at)
+            };
+            base.0
+                .checked_add(lat)
+                .zip(base.1.checked_add(lon))
                 .and_then(|(lat, lon)| GeoPoint::from_microdegrees(lat, lon))
                 .map(Location::Geo)
-                .ok_or_else(|| r.fail(at, invalid(Field::Location)))
+                .ok_or_else(|| r.fail(refused_at, invalid(Field::Location)))
         }
         place => u32::try_from(place - PLACE_BASE)
             .map(|n| Location::Place(PlaceRef(n)))

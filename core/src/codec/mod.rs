@@ -140,9 +140,9 @@ pub fn encode_parts(
     body::write_coded(&mut w, body.bytes, body.seal, state);
     let content_len = w.finish()?;
 
-    let mut len_bytes = [0u8; 2];
-    let mut len_writer = Writer::new(&mut len_bytes, MAX_RECORD_LEN);
-    // Cannot fail: content_len < 2^14 fits a two-byte varint.
+    // The length goes at the start of the slot. Cannot fail: content_len < 2^14 fits a
+    // two-byte varint.
+    let mut len_writer = Writer::new(rest.get_mut(..2).ok_or(too_small)?, MAX_RECORD_LEN);
     len_writer.u32(content_len as u32);
     let len_len = len_writer.position();
     // Moves the content left over the unused byte of the slot, a byte at a time (`copy_within`
@@ -151,7 +151,6 @@ pub fn encode_parts(
         let byte = *rest.get(at).ok_or(too_small)?;
         *rest.get_mut(at + len_len - 2).ok_or(too_small)? = byte;
     }
-    cursor::copy_into(rest, len_bytes.get(..len_len).ok_or(too_small)?).ok_or(too_small)?;
 
     let crc_at = 1 + len_len + content_len;
     let crc = checksum(out.get(..crc_at).ok_or(too_small)?);
@@ -374,8 +373,9 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 pub fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
     // Borrowed where it lies: moving the record out of the result copies it twice.
     match &read_checked(bytes, state) {
+        // A seal that repeats the last one's number leaves the state's seal as it is.
         Ok(checked) => {
-            state.advance_parts(&checked.header, checked.seal_number);
+            state.advance_parts(&checked.header, checked.body.seal_number());
             Ok(checked.len)
         }
         Err(e) => Err(*e),
@@ -401,57 +401,47 @@ pub fn read_stored(bytes: &[u8]) -> Result<(Header, StoredBody<'_>), DecodeError
 struct Checked<'a> {
     header: Header,
     body: StoredBody<'a>,
-    /// The custody seal number the state goes on with, if any.
-    seal_number: Option<SealNumber>,
     len: usize,
 }
 
 fn read_checked<'a>(bytes: &'a [u8], state: &DeltaState) -> Result<Checked<'a>, DecodeError> {
-    let (env, content, mut r) = open_content(bytes)?;
-    let (header, body_at, seal, seal_number) =
+    let (env, mut r) = open_content(bytes)?;
+    let (header, body, seal) =
         check_content(&mut r, env.record_type, state).map_err(|Stop| r.error())?;
-    let body_bytes = content
-        .get(body_at.saturating_sub(env.content_start)..)
-        .unwrap_or_default();
     Ok(Checked {
         header,
         body: StoredBody {
             record_type: env.record_type,
-            bytes: body_bytes,
+            bytes: body,
             seal,
         },
-        seal_number,
         len: env.total_len,
     })
 }
 
-/// The header of the content `r` reads, where its body starts, what the body's shape found of
-/// a seal, and the seal number the state goes on with.
-fn check_content(
-    r: &mut Reader<'_>,
+/// The header of the content `r` reads, the bytes of its body, and what the body's shape found
+/// of a seal: a seal that repeats the last one's number needs one before it.
+fn check_content<'a>(
+    r: &mut Reader<'a>,
     ty: RecordType,
     state: &DeltaState,
-) -> Step<(Header, usize, SealFound, Option<SealNumber>)> {
+) -> Step<(Header, &'a [u8], SealFound)> {
     let header = header::read(r, state)?;
     let body_at = r.offset();
+    // All of what follows the header, once nothing is left over after the body.
+    let body = r.rest();
     let seal = r.take_shape(shape::of(ty))?;
-    let seal_number = match seal {
-        SealFound::Absent => None,
-        SealFound::New { number, .. } => Some(number),
-        SealFound::Same => Some(
-            state
-                .last_seal
-                .ok_or_else(|| r.fail(body_at, DecodeErrorKind::MissingContext(Field::Seal)))?,
-        ),
-    };
+    if seal == SealFound::Same && state.last_seal.is_none() {
+        return Err(r.fail(body_at, DecodeErrorKind::MissingContext(Field::Seal)));
+    }
     all_read(r)?;
-    Ok((header, body_at, seal, seal_number))
+    Ok((header, body, seal))
 }
 
 /// The header and body of the record at the start of `bytes`, which follows `state`, and how
 /// many bytes it took; content left over after the body is an error.
 fn read_parts(bytes: &[u8], state: &DeltaState) -> Result<(Header, Body, usize), DecodeError> {
-    let (env, _, mut r) = open_content(bytes)?;
+    let (env, mut r) = open_content(bytes)?;
     let read = |r: &mut Reader<'_>| -> Step<(Header, Body)> {
         let header = header::read(r, state)?;
         let body = body::read(r, env.record_type, state)?;
@@ -462,13 +452,13 @@ fn read_parts(bytes: &[u8], state: &DeltaState) -> Result<(Header, Body, usize),
     Ok((header, body, env.total_len))
 }
 
-/// The envelope of the record at the start of `bytes`, its content, and a reader of it.
-fn open_content(bytes: &[u8]) -> Result<(Envelope, &[u8], Reader<'_>), DecodeError> {
+/// The envelope of the record at the start of `bytes`, and a reader of its content.
+fn open_content(bytes: &[u8]) -> Result<(Envelope, Reader<'_>), DecodeError> {
     let env = read_envelope(bytes)?;
-    let content = bytes
-        .get(env.content_start..env.content_start + env.content_len)
+    let up_to_crc = bytes
+        .get(..env.content_start + env.content_len)
         .unwrap_or_default();
-    Ok((env, content, Reader::new(content, env.content_start)))
+    Ok((env, Reader::new(up_to_crc, env.content_start)))
 }
 
 /// Content left over after the last field is an error.

@@ -28,6 +28,8 @@ use crate::model::{
 /// [`PROGRAMS`].
 pub(crate) struct Shape(u8);
 
+// Opcodes without an argument.
+
 /// A `u16` varint, any value.
 const U16: u8 = 0;
 /// A `u16` varint that is a confidence in basis points.
@@ -36,26 +38,30 @@ const CONFIDENCE: u8 = 1;
 const U32: u8 = 2;
 /// An `i32` zigzag varint.
 const I32: u8 = 3;
-/// `RAW n`: `n` bytes as they are.
-const RAW: u8 = 4;
 /// An EPC's 12 bytes, which must be a valid EPC.
-const EPC: u8 = 5;
+const EPC: u8 = 4;
 /// One byte of evidence bits, which must be valid.
-const EVIDENCE: u8 = 6;
+const EVIDENCE: u8 = 5;
 /// `OPTION value`: `0`, or `1` and the value.
-const OPTION: u8 = 7;
-/// `LIST max value`: a length varint, at most `max`, then that many values.
-const LIST: u8 = 8;
-/// `UNIT n`: a variant index varint below `n`, with no value after it.
-const UNIT: u8 = 9;
-/// `ENUM n value…`: a variant index varint below `n`, then the value of that variant; one
-/// value follows for each variant.
-const ENUM: u8 = 10;
-/// `STRUCT n value…`: `n` values one after the other.
-const STRUCT: u8 = 11;
+const OPTION: u8 = 6;
 /// The stored seal of a custody record (`docs/FORMAT.md` section 7.2), whose number the
 /// delta state follows.
-const SEAL: u8 = 12;
+const SEAL: u8 = 7;
+
+// Opcodes from here on are followed by an argument byte.
+const WITH_ARGUMENT: u8 = 8;
+
+/// `RAW n`: `n` bytes as they are.
+const RAW: u8 = 8;
+/// `LIST max value`: a length varint, at most `max`, then that many values.
+const LIST: u8 = 9;
+/// `UNIT n`: a variant index varint below `n`, with no value after it.
+const UNIT: u8 = 10;
+/// `ENUM n value…`: a variant index varint below `n`, then the value of that variant; one
+/// value follows for each variant.
+const ENUM: u8 = 11;
+/// `STRUCT n value…`: `n` values one after the other.
+const STRUCT: u8 = 12;
 
 /// What the walker reads past the end of the programs: no opcode.
 const PAST_END: u8 = u8::MAX;
@@ -87,18 +93,10 @@ pub(crate) enum SealFound {
 }
 
 /// The stored shape of a body of type `ty`.
-pub(crate) const fn of(ty: RecordType) -> Shape {
-    Shape(match ty {
-        RecordType::Commission => STARTS[0],
-        RecordType::Custody => STARTS[1],
-        RecordType::Aggregate => STARTS[2],
-        RecordType::Sample => STARTS[3],
-        RecordType::Link => STARTS[4],
-        RecordType::Inspect => STARTS[5],
-        RecordType::Identification => STARTS[6],
-        RecordType::Correction => STARTS[7],
-        RecordType::Checkpoint => STARTS[8],
-    })
+pub(crate) fn of(ty: RecordType) -> Shape {
+    // The codes run from 1 in the order of `SHAPES`; no code is past its end.
+    let start = STARTS.get(usize::from(ty.code()) - 1).copied();
+    Shape(start.unwrap_or(PAST_END))
 }
 
 /// The programs of the nine body types, in the order of [`RecordType::ALL`]. Laid end to end
@@ -305,9 +303,17 @@ impl Walker<'_> {
         byte
     }
 
+    /// The next opcode in the program and its argument (0 for an opcode without one).
+    fn op(&mut self) -> (u8, u8) {
+        let op = self.next();
+        let argument = if op >= WITH_ARGUMENT { self.next() } else { 0 };
+        (op, argument)
+    }
+
     /// Reads the value whose shape is next in the program, and moves past its shape.
     fn value(&mut self) -> Result<(), Error> {
-        match self.next() {
+        let (op, argument) = self.op();
+        match op {
             U16 => self.fields.u16().map(drop),
             CONFIDENCE => {
                 let value = self.fields.u16()?;
@@ -315,10 +321,7 @@ impl Walker<'_> {
             }
             U32 => self.fields.u32().map(drop),
             I32 => self.fields.i32().map(drop),
-            RAW => {
-                let n = self.next();
-                self.fields.raw(usize::from(n)).map(drop)
-            }
+            RAW => self.fields.raw(usize::from(argument)).map(drop),
             EPC => {
                 let bytes = self.fields.raw(Epc::LEN)?;
                 accept(valid_epc(bytes))
@@ -335,10 +338,9 @@ impl Walker<'_> {
                 true => self.value(),
             },
             LIST => {
-                let max = self.next();
                 let item = self.pc;
                 let len = self.fields.list_len()?;
-                list_items(len, usize::from(max), || {
+                list_items(len, usize::from(argument), || {
                     self.pc = item;
                     self.value()
                 })?;
@@ -347,15 +349,13 @@ impl Walker<'_> {
                 Ok(())
             }
             UNIT => {
-                let n = self.next();
                 let index = self.fields.u32()?;
-                accept(index < u32::from(n))
+                accept(index < u32::from(argument))
             }
             ENUM => {
-                let variants = self.next();
                 let index = self.fields.u32()?;
-                accept(index < u32::from(variants))?;
-                for variant in 0..u32::from(variants) {
+                accept(index < u32::from(argument))?;
+                for variant in 0..u32::from(argument) {
                     if variant == index {
                         self.value()?;
                     } else {
@@ -365,7 +365,7 @@ impl Walker<'_> {
                 Ok(())
             }
             STRUCT => {
-                for _ in 0..self.next() {
+                for _ in 0..argument {
                     self.value()?;
                 }
                 Ok(())
@@ -382,16 +382,9 @@ impl Walker<'_> {
         let mut pending = 1usize;
         while pending > 0 {
             pending -= 1;
-            match self.next() {
-                RAW | UNIT => {
-                    self.next();
-                }
-                OPTION => pending += 1,
-                LIST => {
-                    self.next();
-                    pending += 1;
-                }
-                ENUM | STRUCT => pending += usize::from(self.next()),
+            match self.op() {
+                (OPTION | LIST, _) => pending += 1,
+                (ENUM | STRUCT, inside) => pending += usize::from(inside),
                 _ => {}
             }
         }

@@ -121,7 +121,18 @@ impl RecordType {
 
     /// The type with envelope code `code`.
     pub fn from_code(code: u8) -> Option<Self> {
-        Self::ALL.iter().copied().find(|t| *t as u8 == code)
+        Some(match code {
+            1 => Self::Commission,
+            2 => Self::Custody,
+            3 => Self::Aggregate,
+            4 => Self::Sample,
+            5 => Self::Link,
+            6 => Self::Inspect,
+            7 => Self::Identification,
+            8 => Self::Correction,
+            9 => Self::Checkpoint,
+            _ => return None,
+        })
     }
 
     /// The envelope code.
