@@ -373,10 +373,15 @@ impl<B: Board> Tag<B> {
     /// Appends the button's custody step, stamped with the time and place as known now.
     fn press(&mut self) -> Result<Seq, Fault> {
         let action = self.button_action.ok_or(Fault::NoButtonAction)?;
-        let header = self.stamp(action.actor)?;
+        // Used where it was stamped, not moved out of the result.
+        let stamped = self.stamp(action.actor);
+        let header = match &stamped {
+            Ok(header) => header,
+            Err(fault) => return Err(*fault),
+        };
         let mut buf = [0u8; MAX_BODY_LEN];
         let body = StoredBody::custody(&action.custody, &mut buf).map_err(|_| Fault::BadRecord)?;
-        self.append(&header, &body)
+        self.append(header, &body)
     }
 
     /// The header of a record the tag makes now, for `actor`.
