@@ -258,11 +258,15 @@ impl<B: Board> Tag<B> {
     /// records, and unusable otherwise.
     #[inline(never)]
     fn unmount(&mut self, e: LogError<<B::Medium as Medium>::Error>) {
-        let Memory::Mounted(mut log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
+        // Asked where the log lies; only its medium moves.
+        let Memory::Mounted(log) = &mut self.memory else {
             return;
         };
         let blank =
             matches!(e, LogError::Unformatted) && matches!(log.holds_no_records(), Ok(true));
+        let Memory::Mounted(log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
+            return;
+        };
         let medium = log.into_medium();
         self.memory = if blank {
             Memory::Blank(medium)
