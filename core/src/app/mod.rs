@@ -258,11 +258,15 @@ impl<B: Board> Tag<B> {
     /// records, and unusable otherwise.
     #[inline(never)]
     fn unmount(&mut self, e: LogError<<B::Medium as Medium>::Error>) {
-        let Memory::Mounted(mut log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
+        // Asked where the log lies; only its medium moves.
+        let Memory::Mounted(log) = &mut self.memory else {
             return;
         };
         let blank =
             matches!(e, LogError::Unformatted) && matches!(log.holds_no_records(), Ok(true));
+        let Memory::Mounted(log) = core::mem::replace(&mut self.memory, Memory::Moving) else {
+            return;
+        };
         let medium = log.into_medium();
         self.memory = if blank {
             Memory::Blank(medium)
@@ -373,10 +377,15 @@ impl<B: Board> Tag<B> {
     /// Appends the button's custody step, stamped with the time and place as known now.
     fn press(&mut self) -> Result<Seq, Fault> {
         let action = self.button_action.ok_or(Fault::NoButtonAction)?;
-        let header = self.stamp(action.actor)?;
+        // Used where it was stamped, not moved out of the result.
+        let stamped = self.stamp(action.actor);
+        let header = match &stamped {
+            Ok(header) => header,
+            Err(fault) => return Err(*fault),
+        };
         let mut buf = [0u8; MAX_BODY_LEN];
         let body = StoredBody::custody(&action.custody, &mut buf).map_err(|_| Fault::BadRecord)?;
-        self.append(&header, &body)
+        self.append(header, &body)
     }
 
     /// The header of a record the tag makes now, for `actor`.

@@ -48,7 +48,8 @@ impl Chain {
         let mut h = Sha256::new();
         h.update(self.head.as_array());
         h.update(stored);
-        self.head = Digest::from(<[u8; 32]>::from(h.finalize()));
+        // The hash is finished straight into the head it replaces.
+        h.finalize_into((&mut self.head.0).into());
         self.count = self.count.saturating_add(1);
     }
 

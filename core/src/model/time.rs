@@ -63,15 +63,25 @@ pub fn days_since_2000(year: u32, month: u32, day: u32) -> Option<i32> {
     if year == 0 || year > 9999 || month == 0 || month > 12 || day == 0 {
         return None;
     }
-    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-    let length = match month {
-        2 => 28 + u32::from(leap),
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+    let first = days_to_month(year, month);
+    // A month lasts from its first day to the next month's, which counts February's leap days.
+    let next = if month == 12 {
+        days_to_month(year + 1, 1)
+    } else {
+        days_to_month(year, month + 1)
     };
-    if day > length {
+    if day > next - first {
         return None;
     }
+    // 2000-01-01 counted the same way.
+    const EPOCH: i32 = 730_425;
+    Some((first + day - 1) as i32 - EPOCH)
+}
+
+/// Days from 1 March of year 0 (proleptic Gregorian) to the first of `month` in `year`, for
+/// years 1 to 10000. Out of line: a month and the next are counted by one copy.
+#[inline(never)]
+fn days_to_month(year: u32, month: u32) -> u32 {
     // Years counted from March put the leap day last, and the months from March on then run
     // 153 days to each five, which `(153 m + 2) / 5` counts with no table.
     let (year, month) = if month > 2 {
@@ -79,10 +89,7 @@ pub fn days_since_2000(year: u32, month: u32, day: u32) -> Option<i32> {
     } else {
         (year - 1, month + 9)
     };
-    let days = 365 * year + year / 4 - year / 100 + year / 400 + (153 * month + 2) / 5 + day - 1;
-    // 2000-01-01 counted the same way.
-    const EPOCH: i32 = 730_425;
-    Some(days as i32 - EPOCH)
+    365 * year + year / 4 - year / 100 + year / 400 + (153 * month + 2) / 5
 }
 
 /// How the tag or the reader knew the time of a record.

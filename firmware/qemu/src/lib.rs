@@ -1,6 +1,6 @@
 //! What the firmware's images share: the log's reserved memory, the stack's high-water mark,
-//! memory copies small enough for a Cortex-M0's flash, the exit to the host, and a panic that
-//! says where it happened and exits non-zero.
+//! memory copies and division small enough for a Cortex-M0's flash, the exit to the host, and a
+//! panic that says where it happened and exits non-zero.
 //!
 //! Logging goes over semihosting (`defmt-semihosting`) to QEMU's standard output, where
 //! `defmt-print` decodes it; with the `rtt` feature it goes over RTT (`defmt-rtt`) to probe-rs
@@ -10,6 +10,7 @@
 #![no_std]
 #![deny(missing_docs)]
 
+pub mod div;
 pub mod mem;
 pub mod stack;
 

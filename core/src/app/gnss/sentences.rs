@@ -128,17 +128,15 @@ fn rmc(fields: &mut Fields<'_>) -> Option<Sentence> {
         b"V" => false,
         _ => return None,
     };
-    let point = if [lat, north_south, lon, east_west]
-        .iter()
-        .all(|f| f.is_empty())
-    {
-        None
-    } else {
-        let lat = coordinate(lat, 2, north_south, *b"NS")?;
-        let lon = coordinate(lon, 3, east_west, *b"EW")?;
-        // Out of range (more than 90° or 180°): no position.
-        GeoPoint::from_microdegrees(lat, lon)
-    };
+    let point =
+        if lat.is_empty() && north_south.is_empty() && lon.is_empty() && east_west.is_empty() {
+            None
+        } else {
+            let lat = coordinate(lat, 2, north_south, *b"NS")?;
+            let lon = coordinate(lon, 3, east_west, *b"EW")?;
+            // Out of range (more than 90° or 180°): no position.
+            GeoPoint::from_microdegrees(lat, lon)
+        };
     // A date before 2000 (NMEA dates go back to 1983) is no instant the tag can record.
     let at = optional(date, day)?
         .zip(time)
@@ -179,7 +177,9 @@ fn day(field: &[u8]) -> Option<i32> {
     days_since_2000(year, m, d)
 }
 
-/// A six-digit number as its three pairs of digits.
+/// A six-digit number as its three pairs of digits. Out of line: the time and the date share
+/// one copy.
+#[inline(never)]
 fn pairs(six: u32) -> [u32; 3] {
     [six / 10_000, six / 100 % 100, six % 100]
 }
