@@ -49,7 +49,7 @@ fn small_u32() -> impl Strategy<Value = u32> {
 pub fn header(seq: Seq) -> impl Strategy<Value = Header> {
     let time = proptest::option::weighted(
         0.9,
-        (any::<u32>(), pick(&TimeQuality::ALL)).prop_map(|(at, quality)| Timestamp {
+        (any::<u32>(), pick(TimeQuality::ALL)).prop_map(|(at, quality)| Timestamp {
             at: UtcSeconds(at),
             quality,
         }),
@@ -527,7 +527,7 @@ pub fn status() -> impl Strategy<Value = Status> {
         Indication::Damaged,
         Indication::Error,
     ]);
-    let time = proptest::option::of((any::<u32>(), pick(&TimeQuality::ALL)).prop_map(
+    let time = proptest::option::of((any::<u32>(), pick(TimeQuality::ALL)).prop_map(
         |(at, quality)| Timestamp {
             at: UtcSeconds(at),
             quality,
@@ -590,7 +590,7 @@ pub fn request(max_stored: usize) -> impl Strategy<Value = Request> {
         vec(any::<u8>(), 0..=max_stored.min(MAX_RECORD_LEN))
             .prop_map(|b| RecordBuf::from_slice(&b).expect("fits"))
     };
-    let time = (any::<u32>(), pick(&TimeQuality::ALL)).prop_map(|(at, quality)| Timestamp {
+    let time = (any::<u32>(), pick(TimeQuality::ALL)).prop_map(|(at, quality)| Timestamp {
         at: UtcSeconds(at),
         quality,
     });

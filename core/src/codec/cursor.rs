@@ -277,10 +277,9 @@ impl<'a> Fields<'a> {
         self.u64().map(|v| (v >> 1) as i64 ^ -((v & 1) as i64))
     }
 
-    /// A unit variant of an enum whose variants, in their serde order, are `all`: its index.
-    pub(crate) fn variant<T: Copy>(&mut self, all: &[T]) -> postcard::Result<T> {
-        let index = self.u32()?;
-        all.get(index as usize).copied().ok_or(REFUSED)
+    /// A unit variant of an enum, by its index in serde order, which `from_index` maps to it.
+    pub(crate) fn variant<T>(&mut self, from_index: fn(u32) -> Option<T>) -> postcard::Result<T> {
+        from_index(self.u32()?).ok_or(REFUSED)
     }
 
     /// An option's tag: whether a value follows.

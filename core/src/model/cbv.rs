@@ -16,8 +16,7 @@ macro_rules! vocabulary {
         }
 
         impl $name {
-            /// Every value, in wire order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+            wire_order!($($variant),+);
 
             /// The CBV code, as in `urn:epcglobal:cbv:...:CODE` or a bare EPCIS 2.0 JSON value.
             pub const fn code(self) -> &'static str {

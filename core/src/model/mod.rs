@@ -4,6 +4,28 @@
 //! and a [`Body`] of one of nine types. How records are stored is the codec's business; this
 //! module has no notion of bytes beyond serde derives.
 
+/// `ALL` and `from_index` for a fieldless enum whose wire form is its position in the list
+/// given.
+macro_rules! wire_order {
+    ($($variant:ident),+ $(,)?) => {
+        /// Every value, in wire order.
+        pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+        /// The value at `index` in wire order, or `None` past the last.
+        pub const fn from_index(index: u32) -> Option<Self> {
+            let mut position = 0;
+            $(
+                if index == position {
+                    return Some(Self::$variant);
+                }
+                position += 1;
+            )+
+            let _ = position;
+            None
+        }
+    };
+}
+
 pub mod bytes;
 pub mod cbv;
 pub mod epc;
@@ -170,5 +192,41 @@ impl Body {
             Body::Correction(_) => RecordType::Correction,
             Body::Checkpoint(_) => RecordType::Checkpoint,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every value of `all` is found at its position by `from_index` and is stored by serde as
+    /// that position, and no index past the last names a value.
+    fn holds_to_wire_order<T>(all: &[T], from_index: fn(u32) -> Option<T>)
+    where
+        T: Copy + PartialEq + core::fmt::Debug + Serialize,
+    {
+        for (position, value) in (0u32..).zip(all) {
+            assert_eq!(from_index(position), Some(*value));
+            let stored = postcard::to_allocvec(value).unwrap();
+            assert_eq!(
+                stored,
+                postcard::to_allocvec(&position).unwrap(),
+                "{value:?}"
+            );
+        }
+        let past = u32::try_from(all.len()).unwrap();
+        for index in [past, past + 1, 0x7f, 0x80, u32::MAX] {
+            assert_eq!(from_index(index), None, "index {index}");
+        }
+    }
+
+    #[test]
+    fn unit_enums_are_found_by_their_wire_index() {
+        holds_to_wire_order(BizStep::ALL, BizStep::from_index);
+        holds_to_wire_order(Disposition::ALL, Disposition::from_index);
+        holds_to_wire_order(TimeQuality::ALL, TimeQuality::from_index);
+        holds_to_wire_order(SignerRole::ALL, SignerRole::from_index);
+        holds_to_wire_order(SealState::ALL, SealState::from_index);
+        holds_to_wire_order(Condition::ALL, Condition::from_index);
     }
 }

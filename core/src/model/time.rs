@@ -107,8 +107,7 @@ pub enum TimeQuality {
 }
 
 impl TimeQuality {
-    /// Every quality, in wire order.
-    pub const ALL: [TimeQuality; 4] = [Self::Gnss, Self::Network, Self::Manual, Self::Estimated];
+    wire_order!(Gnss, Network, Manual, Estimated);
 }
 
 /// A known time with its quality. A record whose clock was not set carries no timestamp at all.

@@ -71,7 +71,7 @@ pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Res
         8 => Request::SetClock {
             time: Timestamp {
                 at: UtcSeconds(f.u32()?),
-                quality: f.variant(&TimeQuality::ALL)?,
+                quality: f.variant(TimeQuality::from_index)?,
             },
             tz: read_tz(f)?,
         },
@@ -101,7 +101,7 @@ fn signatures(f: &mut Fields<'_>, signatures: &mut List<Signature, 2>) -> Result
     let len = f.list_len()?;
     list_items(len, 2, || {
         let key = KeyId(f.u32()?);
-        let role = f.variant(&SignerRole::ALL)?;
+        let role = f.variant(SignerRole::from_index)?;
         let bytes = f.raw(64)?;
         signatures
             .push(Signature {
@@ -117,17 +117,17 @@ fn signatures(f: &mut Fields<'_>, signatures: &mut List<Signature, 2>) -> Result
 
 fn custody(f: &mut Fields<'_>) -> Result<Custody, Error> {
     Ok(Custody {
-        step: f.variant(BizStep::ALL)?,
-        disposition: f.variant(Disposition::ALL)?,
+        step: f.variant(BizStep::from_index)?,
+        disposition: f.variant(Disposition::from_index)?,
         from: PartyRef(f.u32()?),
         to: PartyRef(f.u32()?),
         seal: match f.tag()? {
             false => None,
             true => Some(Seal {
                 number: SealNumber(f.u32()?),
-                state: f.variant(&SealState::ALL)?,
+                state: f.variant(SealState::from_index)?,
             }),
         },
-        condition: f.variant(&Condition::ALL)?,
+        condition: f.variant(Condition::from_index)?,
     })
 }

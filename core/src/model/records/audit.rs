@@ -73,13 +73,7 @@ pub enum SignerRole {
 }
 
 impl SignerRole {
-    /// Every role, in wire order.
-    pub const ALL: [SignerRole; 4] = [
-        Self::Releasing,
-        Self::Receiving,
-        Self::Custodian,
-        Self::Auditor,
-    ];
+    wire_order!(Releasing, Receiving, Custodian, Auditor);
 
     /// The byte that stands for the role in a signed checkpoint statement (the same as its
     /// wire index).

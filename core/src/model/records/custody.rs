@@ -53,14 +53,7 @@ pub enum SealState {
 }
 
 impl SealState {
-    /// Every state, in wire order.
-    pub const ALL: [SealState; 5] = [
-        Self::Applied,
-        Self::Intact,
-        Self::Broken,
-        Self::Missing,
-        Self::Removed,
-    ];
+    wire_order!(Applied, Intact, Broken, Missing, Removed);
 }
 
 /// The condition of a container.
@@ -80,14 +73,7 @@ pub enum Condition {
 }
 
 impl Condition {
-    /// Every condition, in wire order.
-    pub const ALL: [Condition; 5] = [
-        Self::Good,
-        Self::Damaged,
-        Self::Wet,
-        Self::Opened,
-        Self::NotObserved,
-    ];
+    wire_order!(Good, Damaged, Wet, Opened, NotObserved);
 }
 
 /// A container placed into, or taken out of, a larger one.
