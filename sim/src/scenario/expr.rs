@@ -508,7 +508,11 @@ impl Selector {
             && (self.numbers.is_empty()
                 || self.numbers.iter().any(|numbers| match *numbers {
                     Numbers::Range(a, b) => (a..=b).contains(&n),
-                    Numbers::Every { step, from } => n >= from && (n - from) % step == 0,
+                    // `n - from` may not fit in an i64 (`from` is the file's); the distance
+                    // always fits in a u64.
+                    Numbers::Every { step, from } => {
+                        n >= from && n.abs_diff(from).checked_rem(step.unsigned_abs()) == Some(0)
+                    }
                 }))
     }
 }
@@ -774,6 +778,9 @@ mod tests {
                 .expect("all")
                 .matches("effects", 1)
         );
+        // `n - from` does not fit in an i64 here; the distance does.
+        let s = Selector::parse(&format!("every 3 from {}", i64::MIN), &groups).expect("parses");
+        assert!(!s.matches("box", 5) && s.matches("box", 4));
         assert!(
             Selector::parse("boxes", &groups)
                 .unwrap_err()
