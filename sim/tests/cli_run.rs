@@ -344,3 +344,76 @@ fn keys_of_another_scenario_do_not_verify_a_tag() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("no known memory"), "{}", text(&out));
 }
+
+/// Line and column (from 1) of byte `at` of ASCII `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = at - before.rfind('\n').map_or(0, |nl| nl + 1) + 1;
+    (line, col)
+}
+
+#[test]
+fn a_deep_or_long_expression_is_refused_where_it_gets_too_deep() {
+    use remtag_sim::scenario::expr::MAX_DEPTH;
+
+    let s = Scratch::new("run", "deep");
+    let korea = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/korea-2018.toml"
+    ))
+    .expect("the shipped scenario");
+    let flat = |term: &str, op: &str, k: usize| vec![term; k].join(op);
+    // Each case replaces the shipped scenario's text once: (file, what, the expression's text
+    // up to where it starts, the expression, where in it the level one too many starts).
+    let cases = [
+        (
+            "minus.toml",
+            "0.7DPA1.{n}",
+            "0.7DPA1.{",
+            format!("{}n}}", "-".repeat(50_000)),
+            MAX_DEPTH,
+        ),
+        (
+            "parens.toml",
+            "\"180700 + n\"",
+            "\"",
+            format!("{}n{}\"", "(".repeat(300_000), ")".repeat(300_000)),
+            MAX_DEPTH,
+        ),
+        (
+            "chain.toml",
+            "\"14 + n * 7 % 23\"",
+            "'",
+            format!("{}'", flat("n", "+", 300_000)),
+            2 * MAX_DEPTH + 1,
+        ),
+        (
+            "operators.toml",
+            "1.0614141.{9000 + n}",
+            "1.0614141.{",
+            format!("9000{}}}", "-1".repeat(300_000)),
+            4 + 2 * MAX_DEPTH,
+        ),
+    ];
+    for (name, from, opening, expr, within) in cases {
+        let content = korea.replacen(from, &format!("{opening}{expr}"), 1);
+        let start = korea.find(from).expect("in the shipped scenario") + opening.len();
+        let (line, col) = line_col(&content, start + within);
+        std::fs::write(s.path(name), &content).expect("write");
+        let out = s.sim(&["run", &s.path(name), "--out", &s.path("out")]);
+        let printed = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {printed}");
+        assert!(
+            printed.contains(&format!(
+                "{name}:{line}:{col}: the expression nests too deeply"
+            )),
+            "{name}: expected {line}:{col}: {printed}"
+        );
+        assert!(
+            printed.contains(&format!("at most {MAX_DEPTH} levels")),
+            "{printed}"
+        );
+        assert!(!printed.contains("panicked"), "{name}: {printed}");
+    }
+}

@@ -5,7 +5,11 @@
 //! variables `n` (the tag's number in its group, from 1), `i` (the repetition of an action,
 //! from 1) and `count` (the tags in the group), and the functions `rand(lo, hi)` (a number
 //! drawn from the tag's seeded generator, `lo` to `hi` inclusive), `min(a, b)` and `max(a, b)`.
-//! A template is text with expressions in braces: `urn:epc:tag:usdod-96:0.7DPA1.{n}`.
+//! An expression nests at most [`MAX_DEPTH`] (64) levels: each pair of parentheses, minus sign,
+//! operator and function call around a part is one, so a chain such as `n + n + n` nests a
+//! level per operator. Numbers are 64-bit and signed; a number too large and a result that
+//! overflows are errors. A template is text with expressions in braces:
+//! `urn:epc:tag:usdod-96:0.7DPA1.{n}`.
 
 use std::fmt;
 
@@ -66,70 +70,155 @@ pub enum Function {
     Max,
 }
 
-/// Why an expression cannot be read or evaluated, with the byte offset in its text.
+/// How many levels an expression may nest: each pair of parentheses, minus sign, operator and
+/// function call around a part of it is one level, so `n` nests 0 levels, `-(n + 1)` 3 and a
+/// chain `n + n + n` 2 (the first `n` is inside both `+`).
+///
+/// Reading, evaluating, copying and dropping an expression each recurse once per level, so a
+/// scenario file, which anyone may write, must not choose how deep that goes: a few hundred
+/// thousand levels overflow any thread's stack. The expressions scenarios need are a few terms
+/// (`20800000 + ((n - 1) * 3 + i - 1) % 600 + 1` nests 9 levels), and 64 levels take at most a
+/// few kilobytes of stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Why an expression cannot be read, with the byte offset in its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExprError {
-    /// Offset in the expression's text.
+    /// Offset in the expression's text: where the wrong part starts.
     pub at: usize,
     /// What is wrong.
-    pub message: String,
+    pub kind: ExprErrorKind,
+}
+
+/// What is wrong with an expression's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExprErrorKind {
+    /// The expression nests more than [`MAX_DEPTH`] levels from here on.
+    TooDeep,
+    /// A number does not fit in a signed 64-bit integer.
+    NumberTooLarge,
+    /// A name other than a variable or a function.
+    UnknownName(String),
+    /// This character was expected here.
+    Expected(char),
+    /// This character cannot start an operand.
+    Unexpected(char),
+    /// The text ends where an operand should be.
+    EndsEarly,
+    /// There is text after a complete expression.
+    TextAfter,
+    /// A template's `{` has no `}`.
+    Unclosed,
 }
 
 impl fmt::Display for ExprError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        self.kind.fmt(f)
     }
 }
 
-fn error<T>(at: usize, message: impl Into<String>) -> Result<T, ExprError> {
-    Err(ExprError {
-        at,
-        message: message.into(),
-    })
+impl fmt::Display for ExprErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExprErrorKind::TooDeep => write!(
+                f,
+                "the expression nests too deeply from here: at most {MAX_DEPTH} levels of \
+                 parentheses, minus signs, operators and function calls"
+            ),
+            ExprErrorKind::NumberTooLarge => {
+                write!(f, "number too large (the largest is {})", i64::MAX)
+            }
+            ExprErrorKind::UnknownName(name) => write!(
+                f,
+                "unknown name `{name}` (expressions know n, i, count, rand, min, max)"
+            ),
+            ExprErrorKind::Expected(c) => write!(f, "expected `{c}`"),
+            ExprErrorKind::Unexpected(c) => write!(f, "unexpected `{c}`"),
+            ExprErrorKind::EndsEarly => f.write_str("an expression ends too early"),
+            ExprErrorKind::TextAfter => f.write_str("unexpected text after the expression"),
+            ExprErrorKind::Unclosed => f.write_str("`{` without `}`"),
+        }
+    }
 }
 
+impl std::error::Error for ExprError {}
+
+fn error<T>(at: usize, kind: ExprErrorKind) -> Result<T, ExprError> {
+    Err(ExprError { at, kind })
+}
+
+/// Why an expression has no value for a tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// A result does not fit in a signed 64-bit integer.
+    Overflow,
+    /// `/` or `%` by 0.
+    DivisionByZero,
+    /// `rand(lo, hi)` with `lo` above `hi`.
+    RandBounds(i64, i64),
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::Overflow => f.write_str("overflow: a result does not fit in 64 bits"),
+            EvalError::DivisionByZero => f.write_str("division by zero"),
+            EvalError::RandBounds(a, b) => {
+                write!(f, "rand({a}, {b}): the first bound is larger")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
 impl Expr {
-    /// Parses `text`.
+    /// Parses `text`, which may nest at most [`MAX_DEPTH`] levels.
+    ///
+    /// ```
+    /// use remtag_sim::scenario::expr::{Expr, ExprErrorKind, MAX_DEPTH};
+    ///
+    /// assert!(Expr::parse("-(n - 10) * 2 + i").is_ok());
+    /// let deep = format!("{}n{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+    /// let err = Expr::parse(&deep).unwrap_err();
+    /// assert_eq!((err.at, err.kind), (MAX_DEPTH, ExprErrorKind::TooDeep));
+    /// ```
     pub fn parse(text: &str) -> Result<Expr, ExprError> {
-        let mut parser = Parser {
-            text: text.as_bytes(),
-            at: 0,
-        };
-        let expr = parser.sum()?;
+        let mut parser = Parser { text, at: 0 };
+        let (expr, _) = parser.sum(0)?;
         parser.skip_space();
         if parser.at < text.len() {
-            return error(parser.at, "unexpected text after the expression");
+            return error(parser.at, ExprErrorKind::TextAfter);
         }
         Ok(expr)
     }
 
     /// The value for `vars`.
-    pub fn eval(&self, vars: &mut Vars<'_>) -> Result<i64, String> {
+    pub fn eval(&self, vars: &mut Vars<'_>) -> Result<i64, EvalError> {
         Ok(match self {
             Expr::Number(v) => *v,
             Expr::N => vars.n,
             Expr::I => vars.i,
             Expr::Count => vars.count,
-            Expr::Negate(e) => e.eval(vars)?.checked_neg().ok_or("overflow")?,
+            Expr::Negate(e) => e.eval(vars)?.checked_neg().ok_or(EvalError::Overflow)?,
             Expr::Binary(a, op, b) => {
                 let (a, b) = (a.eval(vars)?, b.eval(vars)?);
                 match op {
                     Op::Add => a.checked_add(b),
                     Op::Sub => a.checked_sub(b),
                     Op::Mul => a.checked_mul(b),
-                    Op::Div if b == 0 => return Err("division by zero".into()),
+                    Op::Div | Op::Rem if b == 0 => return Err(EvalError::DivisionByZero),
                     Op::Div => a.checked_div(b),
-                    Op::Rem if b == 0 => return Err("division by zero".into()),
                     Op::Rem => a.checked_rem(b),
                 }
-                .ok_or("overflow")?
+                .ok_or(EvalError::Overflow)?
             }
             Expr::Call(function, a, b) => {
                 let (a, b) = (a.eval(vars)?, b.eval(vars)?);
                 match function {
-                    Function::Rand if a > b => {
-                        return Err(format!("rand({a}, {b}): the first bound is larger"));
-                    }
+                    Function::Rand if a > b => return Err(EvalError::RandBounds(a, b)),
                     Function::Rand => vars.rng.i64(a..=b),
                     Function::Min => a.min(b),
                     Function::Max => a.max(b),
@@ -139,21 +228,26 @@ impl Expr {
     }
 }
 
+/// A part of an expression read, and how many levels it nests.
+type Parsed = Result<(Expr, usize), ExprError>;
+
+/// A recursive-descent parser. Each rule is given `outer`, the levels known to enclose the part
+/// it reads, and returns the part with the levels it nests itself; it refuses to go past
+/// [`MAX_DEPTH`] before recursing, so the parser's own recursion is bounded too.
 struct Parser<'a> {
-    text: &'a [u8],
+    text: &'a str,
     at: usize,
 }
 
 impl Parser<'_> {
     fn skip_space(&mut self) {
-        while self.text.get(self.at).is_some_and(u8::is_ascii_whitespace) {
-            self.at += 1;
-        }
+        let rest = &self.text.as_bytes()[self.at..];
+        self.at += rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
     }
 
     fn peek(&mut self) -> Option<u8> {
         self.skip_space();
-        self.text.get(self.at).copied()
+        self.text.as_bytes().get(self.at).copied()
     }
 
     fn expect(&mut self, byte: u8) -> Result<(), ExprError> {
@@ -161,102 +255,111 @@ impl Parser<'_> {
             self.at += 1;
             Ok(())
         } else {
-            error(self.at, format!("expected `{}`", byte as char))
+            error(self.at, ExprErrorKind::Expected(byte as char))
         }
     }
 
-    fn sum(&mut self) -> Result<Expr, ExprError> {
-        let mut left = self.product()?;
+    /// Refuses `levels` beyond [`MAX_DEPTH`], naming `at`, where the level that is one too many
+    /// starts.
+    fn nest(levels: usize, at: usize) -> Result<(), ExprError> {
+        if levels > MAX_DEPTH {
+            return error(at, ExprErrorKind::TooDeep);
+        }
+        Ok(())
+    }
+
+    /// Operands of `ops`, read by `operand`, left-associative: `a - b - c` is `(a - b) - c`.
+    /// A chain of k operators nests its first operand k levels, so a long chain is refused
+    /// like deep parentheses: the tree it would make is as deep.
+    fn chain(
+        &mut self,
+        outer: usize,
+        ops: &[(u8, Op)],
+        operand: fn(&mut Self, usize) -> Parsed,
+    ) -> Parsed {
+        let (mut left, mut depth) = operand(self, outer)?;
         loop {
-            let op = match self.peek() {
-                Some(b'+') => Op::Add,
-                Some(b'-') => Op::Sub,
-                _ => return Ok(left),
+            let Some(op) = self
+                .peek()
+                .and_then(|b| ops.iter().find(|(o, _)| *o == b))
+                .map(|(_, op)| *op)
+            else {
+                return Ok((left, depth));
             };
+            Self::nest(outer + depth + 1, self.at)?;
             self.at += 1;
-            left = Expr::Binary(Box::new(left), op, Box::new(self.product()?));
+            let (right, right_depth) = operand(self, outer + 1)?;
+            depth = depth.max(right_depth) + 1;
+            left = Expr::Binary(Box::new(left), op, Box::new(right));
         }
     }
 
-    fn product(&mut self) -> Result<Expr, ExprError> {
-        let mut left = self.factor()?;
-        loop {
-            let op = match self.peek() {
-                Some(b'*') => Op::Mul,
-                Some(b'/') => Op::Div,
-                Some(b'%') => Op::Rem,
-                _ => return Ok(left),
-            };
-            self.at += 1;
-            left = Expr::Binary(Box::new(left), op, Box::new(self.factor()?));
-        }
+    fn sum(&mut self, outer: usize) -> Parsed {
+        self.chain(outer, &[(b'+', Op::Add), (b'-', Op::Sub)], Self::product)
     }
 
-    fn factor(&mut self) -> Result<Expr, ExprError> {
-        let start = match self.peek() {
-            None => return error(self.at, "an expression ends too early"),
-            Some(_) => self.at,
+    fn product(&mut self, outer: usize) -> Parsed {
+        let ops = [(b'*', Op::Mul), (b'/', Op::Div), (b'%', Op::Rem)];
+        self.chain(outer, &ops, Self::factor)
+    }
+
+    fn factor(&mut self, outer: usize) -> Parsed {
+        let Some(byte) = self.peek() else {
+            return error(self.at, ExprErrorKind::EndsEarly);
         };
-        let byte = self.text[start];
+        let start = self.at;
         if byte == b'-' {
+            Self::nest(outer + 1, start)?;
             self.at += 1;
-            return Ok(Expr::Negate(Box::new(self.factor()?)));
+            let (inner, depth) = self.factor(outer + 1)?;
+            return Ok((Expr::Negate(Box::new(inner)), depth + 1));
         }
         if byte == b'(' {
+            Self::nest(outer + 1, start)?;
             self.at += 1;
-            let inner = self.sum()?;
+            let (inner, depth) = self.sum(outer + 1)?;
             self.expect(b')')?;
-            return Ok(inner);
+            return Ok((inner, depth + 1));
         }
         if byte.is_ascii_digit() {
             let end = self.run(|b| b.is_ascii_digit() || b == b'_');
-            let digits: String = self.text[start..end]
-                .iter()
-                .filter(|b| **b != b'_')
-                .map(|b| *b as char)
-                .collect();
+            let digits = self.text[start..end].replace('_', "");
             self.at = end;
-            return digits
-                .parse()
-                .map(Expr::Number)
-                .or_else(|_| error(start, "number too large"));
+            return match digits.parse() {
+                Ok(v) => Ok((Expr::Number(v), 0)),
+                Err(_) => error(start, ExprErrorKind::NumberTooLarge),
+            };
         }
         if byte.is_ascii_alphabetic() {
             let end = self.run(|b| b.is_ascii_alphanumeric() || b == b'_');
-            let name = String::from_utf8_lossy(&self.text[start..end]).into_owned();
+            let name = &self.text[start..end];
             self.at = end;
-            let function = match name.as_str() {
-                "n" => return Ok(Expr::N),
-                "i" => return Ok(Expr::I),
-                "count" => return Ok(Expr::Count),
+            let function = match name {
+                "n" => return Ok((Expr::N, 0)),
+                "i" => return Ok((Expr::I, 0)),
+                "count" => return Ok((Expr::Count, 0)),
                 "rand" => Function::Rand,
                 "min" => Function::Min,
                 "max" => Function::Max,
-                _ => {
-                    return error(
-                        start,
-                        format!(
-                            "unknown name `{name}` (expressions know n, i, count, rand, min, max)"
-                        ),
-                    );
-                }
+                _ => return error(start, ExprErrorKind::UnknownName(name.to_string())),
             };
+            Self::nest(outer + 1, start)?;
             self.expect(b'(')?;
-            let a = self.sum()?;
+            let (a, a_depth) = self.sum(outer + 1)?;
             self.expect(b',')?;
-            let b = self.sum()?;
+            let (b, b_depth) = self.sum(outer + 1)?;
             self.expect(b')')?;
-            return Ok(Expr::Call(function, Box::new(a), Box::new(b)));
+            let depth = a_depth.max(b_depth) + 1;
+            return Ok((Expr::Call(function, Box::new(a), Box::new(b)), depth));
         }
-        error(start, format!("unexpected `{}`", byte as char))
+        // Only ASCII has been skipped, so `start` is on a character boundary.
+        let c = self.text[start..].chars().next().unwrap_or(byte as char);
+        error(start, ExprErrorKind::Unexpected(c))
     }
 
     fn run(&self, accept: impl Fn(u8) -> bool) -> usize {
-        let mut end = self.at;
-        while self.text.get(end).is_some_and(|b| accept(*b)) {
-            end += 1;
-        }
-        end
+        let rest = &self.text.as_bytes()[self.at..];
+        self.at + rest.iter().take_while(|b| accept(**b)).count()
     }
 }
 
@@ -283,12 +386,12 @@ impl Template {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
             let Some(close) = rest[open..].find('}') else {
-                return error(offset + open, "`{` without `}`");
+                return error(offset + open, ExprErrorKind::Unclosed);
             };
             let inner = &rest[open + 1..open + close];
             let expr = Expr::parse(inner).map_err(|e| ExprError {
                 at: offset + open + 1 + e.at,
-                message: e.message,
+                kind: e.kind,
             })?;
             parts.push(Part::Expr(expr));
             offset += open + close + 1;
@@ -301,7 +404,7 @@ impl Template {
     }
 
     /// The text for `vars`.
-    pub fn eval(&self, vars: &mut Vars<'_>) -> Result<String, String> {
+    pub fn eval(&self, vars: &mut Vars<'_>) -> Result<String, EvalError> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -405,7 +508,11 @@ impl Selector {
             && (self.numbers.is_empty()
                 || self.numbers.iter().any(|numbers| match *numbers {
                     Numbers::Range(a, b) => (a..=b).contains(&n),
-                    Numbers::Every { step, from } => n >= from && (n - from) % step == 0,
+                    // `n - from` may not fit in an i64 (`from` is the file's); the distance
+                    // always fits in a u64.
+                    Numbers::Every { step, from } => {
+                        n >= from && n.abs_diff(from).checked_rem(step.unsigned_abs()) == Some(0)
+                    }
                 }))
     }
 }
@@ -447,6 +554,7 @@ mod tests {
         Expr::parse(text)
             .map_err(|e| e.to_string())?
             .eval(&mut vars)
+            .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -454,14 +562,185 @@ mod tests {
         assert_eq!(eval("180700 + n", 3), Ok(180_703));
         assert_eq!(eval("n % 55 + 1", 55), Ok(1));
         assert_eq!(eval("-(n - 10) * 2 + i", 4), Ok(14));
+        assert_eq!(eval("10 - n - 1", 4), Ok(5));
         assert_eq!(eval("min(n, 10) + max(i, count)", 20), Ok(65));
         let r = eval("rand(2, 4)", 1).expect("draws");
         assert!((2..=4).contains(&r));
         assert_eq!(eval("n / 0", 1), Err("division by zero".into()));
+        assert_eq!(
+            eval("rand(3, 2)", 1),
+            Err("rand(3, 2): the first bound is larger".into())
+        );
         let err = Expr::parse("n + box").unwrap_err();
         assert_eq!(err.at, 4);
-        assert!(err.message.contains("unknown name `box`"), "{err}");
-        assert_eq!(Expr::parse("(n").unwrap_err().message, "expected `)`");
+        assert_eq!(err.kind, ExprErrorKind::UnknownName("box".into()));
+        assert!(err.to_string().contains("unknown name `box`"), "{err}");
+        assert_eq!(Expr::parse("(n").unwrap_err().to_string(), "expected `)`");
+        assert_eq!(
+            Expr::parse("n + é").unwrap_err(),
+            ExprError {
+                at: 4,
+                kind: ExprErrorKind::Unexpected('é')
+            }
+        );
+        assert_eq!(
+            Expr::parse("n n").unwrap_err().kind,
+            ExprErrorKind::TextAfter
+        );
+        assert_eq!(
+            Expr::parse("n *").unwrap_err().kind,
+            ExprErrorKind::EndsEarly
+        );
+    }
+
+    #[test]
+    fn huge_numbers_and_overflow_are_errors() {
+        let max = i64::MAX;
+        assert_eq!(eval(&format!("{max}"), 1), Ok(max));
+        assert_eq!(eval(&format!("-{max} - 1"), 1), Ok(i64::MIN));
+        assert_eq!(
+            Expr::parse("n + 9_223_372_036_854_775_808").unwrap_err(),
+            ExprError {
+                at: 4,
+                kind: ExprErrorKind::NumberTooLarge
+            }
+        );
+        let huge = format!("n + {}", "9".repeat(10_000));
+        assert_eq!(Expr::parse(&huge).unwrap_err().at, 4);
+        let overflow = Err(EvalError::Overflow.to_string());
+        for text in [
+            format!("{max} + n"),
+            format!("-{max} - n - 1"),
+            format!("{max} * n"),
+            format!("-(-{max} - n + 1)"),
+            format!("(-{max} - n + 1) / -1"),
+            format!("(-{max} - n + 1) % -1"),
+        ] {
+            assert_eq!(eval(&text, 2), overflow, "{text}");
+        }
+        let mut rng = fastrand::Rng::with_seed(1);
+        let mut vars = Vars {
+            n: max,
+            i: max,
+            count: max,
+            rng: &mut rng,
+        };
+        let all = Expr::parse(&format!("rand(-{max} - 1, {max})")).expect("parses");
+        assert!(all.eval(&mut vars).is_ok());
+        let square = Expr::parse("n * i").expect("parses");
+        assert_eq!(square.eval(&mut vars), Err(EvalError::Overflow));
+    }
+
+    /// How deep evaluating and dropping `e` recurse: 1 for a number or a name.
+    fn height(e: &Expr) -> usize {
+        match e {
+            Expr::Number(_) | Expr::N | Expr::I | Expr::Count => 1,
+            Expr::Negate(a) => 1 + height(a),
+            Expr::Binary(a, _, b) | Expr::Call(_, a, b) => 1 + height(a).max(height(b)),
+        }
+    }
+
+    #[test]
+    fn expressions_nest_at_most_max_depth_levels() {
+        // Each way to nest: `k` levels around `n`, and the offset where level `k` starts.
+        type Nesting = fn(usize) -> (String, usize);
+        let ways: [(&str, Nesting); 6] = [
+            ("minus signs", |k| (format!("{}n", "-".repeat(k)), k - 1)),
+            ("parentheses", |k| {
+                (format!("{}n{}", "(".repeat(k), ")".repeat(k)), k - 1)
+            }),
+            ("a chain of +", |k| {
+                let text = vec!["n"; k + 1].join(" + ");
+                let at = text.match_indices('+').nth(k - 1).expect("k operators").0;
+                (text, at)
+            }),
+            ("a chain of *, / and %", |k| {
+                let ops: String = (0..k).map(|j| ["n * ", "n / ", "n % "][j % 3]).collect();
+                let at = ops.len() - 2;
+                (ops + "n", at)
+            }),
+            ("function calls", |k| {
+                (
+                    format!("{}n{}", "max(".repeat(k), ", 1)".repeat(k)),
+                    4 * (k - 1),
+                )
+            }),
+            ("a right-leaning chain", |k| {
+                // `n - (n - (n ...))`: each `-` and each `(` is a level.
+                let (units, inner) = (k / 2, ["n", "n - n"][k % 2]);
+                let text = format!("{}{inner}{}", "n - (".repeat(units), ")".repeat(units));
+                let at = if k % 2 == 0 {
+                    5 * units - 1
+                } else {
+                    5 * units + 2
+                };
+                (text, at)
+            }),
+        ];
+        for (what, nesting) in ways {
+            let (text, _) = nesting(MAX_DEPTH);
+            let e = Expr::parse(&text).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert!(height(&e) <= MAX_DEPTH + 1, "{what}: {}", height(&e));
+            let mut rng = fastrand::Rng::with_seed(1);
+            let mut vars = Vars {
+                n: 3,
+                i: 1,
+                count: 3,
+                rng: &mut rng,
+            };
+            assert!(e.eval(&mut vars).is_ok(), "{what}");
+            let (text, at) = nesting(MAX_DEPTH + 1);
+            assert_eq!(
+                Expr::parse(&text),
+                Err(ExprError {
+                    at,
+                    kind: ExprErrorKind::TooDeep
+                }),
+                "{what}: {text}"
+            );
+        }
+        // The levels counted as [`MAX_DEPTH`] says.
+        for (text, levels) in [
+            ("n", 0),
+            ("-(n + 1)", 3),
+            ("n + n + n", 2),
+            ("min(n, -n)", 2),
+            ("20800000 + ((n - 1) * 3 + i - 1) % 600 + 1", 9),
+        ] {
+            let mut parser = Parser { text, at: 0 };
+            assert_eq!(parser.sum(0).map(|(_, depth)| depth), Ok(levels), "{text}");
+        }
+        // One level more than the limit, precisely.
+        let limit = format!("{}n", "-".repeat(MAX_DEPTH));
+        assert_eq!(eval(&limit, 3), Ok(3));
+        let over = format!("-{limit}");
+        assert_eq!(
+            Expr::parse(&over).unwrap_err(),
+            ExprError {
+                at: MAX_DEPTH,
+                kind: ExprErrorKind::TooDeep
+            }
+        );
+        let chain = vec!["n"; MAX_DEPTH + 1].join("+");
+        assert_eq!(eval(&chain, 3), Ok(3 * (MAX_DEPTH as i64 + 1)));
+        let err = Expr::parse(&format!("{chain}+n")).unwrap_err();
+        assert_eq!((err.at, err.kind), (chain.len(), ExprErrorKind::TooDeep));
+        // Inside a template, the offset is in the template's text.
+        let err = Template::parse(&format!("ab{{{over}}}")).unwrap_err();
+        assert_eq!((err.at, err.kind), (3 + MAX_DEPTH, ExprErrorKind::TooDeep));
+    }
+
+    #[test]
+    fn inputs_that_once_overflowed_the_stack_are_refused_quickly() {
+        let minus = format!("{}n", "-".repeat(50_000));
+        let parens = format!("{}n{}", "(".repeat(300_000), ")".repeat(300_000));
+        let chain = vec!["n"; 300_000].join("+");
+        let calls = format!("{}n{}", "min(n,".repeat(100_000), ")".repeat(100_000));
+        for text in [minus, parens, chain, calls] {
+            let err = Expr::parse(&text).unwrap_err();
+            assert_eq!(err.kind, ExprErrorKind::TooDeep, "{}", &text[..20]);
+            assert!(err.at < 10 * MAX_DEPTH, "{}", err.at);
+        }
     }
 
     #[test]
@@ -499,6 +778,9 @@ mod tests {
                 .expect("all")
                 .matches("effects", 1)
         );
+        // `n - from` does not fit in an i64 here; the distance does.
+        let s = Selector::parse(&format!("every 3 from {}", i64::MIN), &groups).expect("parses");
+        assert!(!s.matches("box", 5) && s.matches("box", 4));
         assert!(
             Selector::parse("boxes", &groups)
                 .unwrap_err()

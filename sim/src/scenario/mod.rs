@@ -20,7 +20,8 @@
 //!   `chance`, `repeat` and `every`, `stagger` and `jitter`.
 //!
 //! Numbers may be expressions in the tag's number `n` (see [`expr`]), so that 55 boxes are one
-//! template. Errors name the file, the line and the column.
+//! template; an expression nests at most 64 levels (parentheses, minus signs, operators and
+//! function calls). Errors name the file, the line and the column.
 
 pub mod expr;
 pub mod faults;
@@ -377,6 +378,29 @@ mod tests {
             assert_eq!(s.name, name);
             assert!(s.tag_count() > 0);
         }
+    }
+
+    #[test]
+    fn a_bad_expression_is_named_where_it_goes_wrong_or_where_its_string_starts() {
+        let korea = SHIPPED[0].1;
+        let seal = "seal = \"180700 + n\"";
+        let at = korea.find(seal).expect("a seal");
+        let deep = format!("{}n", "-".repeat(expr::MAX_DEPTH + 1));
+        // Offsets in a string as written are offsets in the file: the last `-` is named.
+        let text = korea.replacen(seal, &format!("seal = '{deep}'"), 1);
+        let err = Scenario::parse(&text, "f.toml").unwrap_err();
+        let last = at + "seal = '".len() + expr::MAX_DEPTH;
+        let named = position("f.toml", &text, last..last);
+        assert!(
+            err.starts_with(&format!("{named}: the expression nests too deeply")),
+            "{named}: {err}"
+        );
+        // A multi-line string moves them: the string is named.
+        let text = korea.replacen(seal, &format!("seal = \"\"\"\n{deep}\"\"\""), 1);
+        let err = Scenario::parse(&text, "f.toml").unwrap_err();
+        let string = at + "seal = ".len();
+        let named = position("f.toml", &text, string..string);
+        assert!(err.starts_with(&format!("{named}: ")), "{named}: {err}");
     }
 
     #[test]

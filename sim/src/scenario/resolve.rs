@@ -102,16 +102,27 @@ impl Ctx<'_> {
         }
     }
 
+    /// The span of byte `at` of string `value`, whose TOML string is at `span`. Offsets in the
+    /// value are offsets in the file when the file holds it as written between one pair of
+    /// quotes; a multi-line string or an escape moves them, and then the string's start is
+    /// named.
+    fn within(&self, span: Range<usize>, value: &str, at: usize) -> Range<usize> {
+        let written = self.text.get(span.clone()).unwrap_or_default();
+        let inner = written.get(1..written.len().saturating_sub(1));
+        if written.len() == value.len() + 2 && inner == Some(value) {
+            let at = span.start + 1 + at;
+            at..at
+        } else {
+            span
+        }
+    }
+
     fn num(&self, n: &file::Num) -> Res<Num> {
         let value = match n.get_ref() {
             NumDef::Int(v) => Expr::Number(*v),
             NumDef::Expr(text) => match Expr::parse(text) {
                 Ok(e) => e,
-                // The text starts one byte after the opening quote.
-                Err(e) => {
-                    let at = n.span().start + 1 + e.at;
-                    return self.err(at..at, e);
-                }
+                Err(e) => return self.err(self.within(n.span(), text, e.at), e),
             },
         };
         Ok(Located {
@@ -126,10 +137,7 @@ impl Ctx<'_> {
                 value,
                 at: self.at(s.span()),
             }),
-            Err(e) => {
-                let at = s.span().start + 1 + e.at;
-                self.err(at..at, e)
-            }
+            Err(e) => self.err(self.within(s.span(), s.get_ref(), e.at), e),
         }
     }
 
