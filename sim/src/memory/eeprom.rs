@@ -5,7 +5,7 @@ use core::fmt;
 use embedded_hal::i2c::{self, ErrorKind, I2c, NoAcknowledgeSource, Operation};
 
 use super::clock::{SimClock, SimDelay};
-use super::power::{PowerControl, PowerCut, PowerRail};
+use super::power::{MixedBits, PowerControl, PowerCut, PowerRail, Tear};
 
 const CAPACITY: usize = 32 * 1024;
 const PAGE_SIZE: usize = 64;
@@ -67,12 +67,23 @@ impl std::error::Error for SimEepromError {}
 /// Power model (see [`super::power`]): in a transaction of writes only, each
 /// byte sent (address and data, not the device address) is a byte-step, and
 /// so is each byte of the write cycle, in ascending address order within the
-/// page. A cut on the bus aborts the transaction: no STOP, nothing written.
-/// A cut during write-cycle byte `k` leaves the bytes before `k` new, byte `k`
-/// per [`CutWord`](super::power::CutWord) and the rest old. Either way the
-/// transaction returns [`SimEepromError::PowerLoss`] (although the chip had
-/// acknowledged every byte when its write cycle was cut: the controller would
-/// have died with it), so an `Ok` always means the data is stored.
+/// page; the write cycle is one operation. A cut on the bus aborts the
+/// transaction: no STOP, nothing written. A cut in the write cycle tears it:
+/// - under [`Tear::Sequential`], a cut during write-cycle byte `k` leaves the
+///   bytes before `k` new, byte `k` per [`CutWord`](super::power::CutWord)
+///   and the rest old;
+/// - under the other tears, as the chip writes its whole page buffer in one
+///   self-timed cycle, each byte of the cycle is old or new in the pattern the
+///   tear gives ([`Tear::RandomBytes`] for any subset). [`Tear::RandomBits`]
+///   is the rarer mode of a byte caught mid-cycle: each of its bits is old,
+///   new, or 1 (the cycle erases the cells before it writes them).
+///
+/// Either way the transaction returns [`SimEepromError::PowerLoss`] (although
+/// the chip had acknowledged every byte when its write cycle was cut: the
+/// controller would have died with it), so an `Ok` always means the data is
+/// stored. A driver that splits a write into page writes (as
+/// `eeprom24x::Storage` does) thus leaves the pages before the cut one
+/// complete and those after it not started.
 ///
 /// `clone()` shares the [`SimClock`]; [`clone_with_clock`](Self::clone_with_clock)
 /// gives the copy its own. Cloning copies 32 KiB of data and 128 KiB of wear
@@ -86,6 +97,7 @@ pub struct SimEeprom {
     clock: SimClock,
     power: PowerRail,
     bytes_written: u64,
+    write_cycles: u64,
 }
 
 /// The page buffer of one write segment.
@@ -132,6 +144,7 @@ impl SimEeprom {
             clock,
             power: PowerRail::new(),
             bytes_written: 0,
+            write_cycles: 0,
         }
     }
 
@@ -198,9 +211,16 @@ impl SimEeprom {
         self.wear.iter().copied().max().unwrap_or(0)
     }
 
-    /// Bytes written by write cycles (a byte torn by a cut counts).
+    /// Bytes written by write cycles. A cycle torn by a cut counts, under
+    /// [`Tear::Sequential`], its bytes up to and including the torn one, and
+    /// under any other tear all its bytes (as does [`wear`](Self::wear)).
     pub fn bytes_written(&self) -> u64 {
         self.bytes_written
+    }
+
+    /// Write cycles started, a cut one included.
+    pub fn write_cycles(&self) -> u64 {
+        self.write_cycles
     }
 
     /// See [`PowerControl::set_power_cut`].
@@ -211,6 +231,11 @@ impl SimEeprom {
     /// See [`PowerControl::steps_taken`].
     pub fn steps_taken(&self) -> u64 {
         self.power.steps_taken()
+    }
+
+    /// See [`PowerControl::operations_taken`]: write cycles completed.
+    pub fn operations_taken(&self) -> u64 {
+        self.power.operations_taken()
     }
 
     /// See [`PowerControl::is_powered`].
@@ -248,18 +273,34 @@ impl SimEeprom {
 
     fn write_cycle(&mut self, load: &PageLoad) -> Result<(), SimEepromError> {
         let base = self.pointer - self.pointer % PAGE_SIZE;
-        let cut = self.power.take_steps(load.loaded.count_ones() as usize);
-        let loaded = (0..PAGE_SIZE).filter(|i| load.loaded & (1 << i) != 0);
-        for (step, index) in loaded.enumerate() {
-            let (cell, new) = (base + index, load.page[index]);
-            self.data[cell] = match cut {
-                Some(k) if step > k => break,
-                Some(k) if step == k => self.power.torn(self.data[cell], new),
-                _ => new,
-            };
-            self.wear[cell] = self.wear[cell].saturating_add(1);
-            self.bytes_written += 1;
+        let cells: Vec<usize> = (0..PAGE_SIZE)
+            .filter(|i| load.loaded & (1 << i) != 0)
+            .map(|i| base + i)
+            .collect();
+        self.write_cycles += 1;
+        let new: Vec<u8> = cells.iter().map(|&c| load.page[c - base]).collect();
+        let cut = self.power.operation(cells.len());
+        let (now, touched) = match cut {
+            None => (new, cells.len()),
+            Some(cut) => {
+                let old: Vec<u8> = cells.iter().map(|&c| self.data[c]).collect();
+                let touched = match cut.tear {
+                    Tear::Sequential(_) => cut.step + 1,
+                    _ => cells.len(),
+                };
+                let now = self
+                    .power
+                    .scatter(cut, &old, &new, MixedBits::OldNewOrErased);
+                (now, touched)
+            }
+        };
+        for (&cell, value) in cells.iter().zip(now) {
+            self.data[cell] = value;
         }
+        for &cell in &cells[..touched] {
+            self.wear[cell] = self.wear[cell].saturating_add(1);
+        }
+        self.bytes_written += touched as u64;
         if cut.is_some() {
             return Err(SimEepromError::PowerLoss);
         }
@@ -281,6 +322,10 @@ impl PowerControl for SimEeprom {
 
     fn steps_taken(&self) -> u64 {
         SimEeprom::steps_taken(self)
+    }
+
+    fn operations_taken(&self) -> u64 {
+        SimEeprom::operations_taken(self)
     }
 
     fn is_powered(&self) -> bool {
@@ -659,6 +704,160 @@ mod tests {
             last_prefix = prefix;
         }
         assert_eq!(last_prefix, 199);
+    }
+
+    /// A chip whose page 0x100..0x140 holds `old`, and the 66-byte write
+    /// (address, then `new`) that replaces it in one page write.
+    fn page_write_setup() -> (SimEeprom, Vec<u8>, Vec<u8>, Vec<u8>) {
+        let old: Vec<u8> = (0..64).map(|i| (i * 7) as u8).collect();
+        let new: Vec<u8> = old.iter().map(|b| !b).collect();
+        let mut eeprom = SimEeprom::new();
+        eeprom.contents_mut()[0x100..0x140].copy_from_slice(&old);
+        let mut bytes = vec![0x01, 0x00];
+        bytes.extend(&new);
+        (eeprom, old, new, bytes)
+    }
+
+    #[test]
+    fn cut_page_write_leaves_each_byte_old_or_new() {
+        let (base, old, new, bytes) = page_write_setup();
+        let mut not_a_prefix = false;
+        let tears = Tear::catalogue(2)
+            .into_iter()
+            .filter(|&t| t != Tear::RandomBits)
+            .chain([
+                Tear::Only { start: 30, len: 2 },
+                Tear::Except { start: 0, len: 63 },
+            ]);
+        for tear in tears {
+            for seed in 0..100 {
+                let mut eeprom = base.clone();
+                // 66 bus steps, then the cycle: cut anywhere in the cycle.
+                eeprom.set_power_cut(PowerCut::after_steps(66 + seed % 64, tear, seed));
+                assert_eq!(eeprom.write(ADDR, &bytes), Err(SimEepromError::PowerLoss));
+                let now = &eeprom.contents()[0x100..0x140];
+                let is_new: Vec<bool> = (0..64)
+                    .map(|i| {
+                        assert!(now[i] == old[i] || now[i] == new[i], "{tear:?} seed {seed}");
+                        now[i] == new[i]
+                    })
+                    .collect();
+                not_a_prefix |= (1..64).any(|i| is_new[i] && !is_new[i - 1]);
+                assert!((0x100..0x140).all(|c| eeprom.wear(c) == 1));
+                assert_eq!((eeprom.bytes_written(), eeprom.write_cycles()), (64, 1));
+                assert_eq!(
+                    (eeprom.operations_taken(), eeprom.steps_taken()),
+                    (0, 66 + seed % 64)
+                );
+                assert_eq!(eeprom.contents()[0x140], 0xFF, "next page untouched");
+            }
+        }
+        assert!(not_a_prefix);
+        let cut = |tear| {
+            let mut eeprom = base.clone();
+            eeprom.set_power_cut(PowerCut::in_operation(0, tear, 0));
+            assert_eq!(eeprom.write(ADDR, &bytes), Err(SimEepromError::PowerLoss));
+            eeprom.contents()[0x100..0x140].to_vec()
+        };
+        assert_eq!(cut(Tear::Untouched), old);
+        assert_eq!(cut(Tear::Complete), new);
+        let only_last = cut(Tear::Last(1));
+        assert_eq!((&only_last[..63], only_last[63]), (&old[..63], new[63]));
+        let no_header = cut(Tear::AllButFirst(4));
+        assert_eq!((&no_header[..4], &no_header[4..]), (&old[..4], &new[4..]));
+    }
+
+    #[test]
+    fn random_bits_mode_mixes_old_new_and_erased_bits() {
+        let (base, old, new, bytes) = page_write_setup();
+        let (mut mixed, mut erased_bit) = (0, false);
+        for seed in 0..100 {
+            let mut eeprom = base.clone();
+            eeprom.set_power_cut(PowerCut::in_operation(0, Tear::RandomBits, seed));
+            assert_eq!(eeprom.write(ADDR, &bytes), Err(SimEepromError::PowerLoss));
+            for (i, &v) in eeprom.contents()[0x100..0x140].iter().enumerate() {
+                // Each bit is old, new or 1: never 0 where both are 1.
+                assert_eq!(!v & old[i] & new[i], 0);
+                if v != old[i] && v != new[i] {
+                    mixed += 1;
+                    erased_bit |= v & !(old[i] | new[i]) != 0;
+                }
+            }
+        }
+        assert!(mixed > 100, "{mixed}");
+        // `new` is `!old`, so no bit is 0 in both: the erased state shows
+        // only where old and new agree on a 0.
+        assert!(!erased_bit);
+        let mut eeprom = SimEeprom::new();
+        eeprom.contents_mut()[0..64].fill(0x00);
+        let mut write = vec![0x00, 0x00];
+        write.extend([0x00; 64]);
+        let found = (0..50).any(|seed| {
+            let mut chip = eeprom.clone();
+            chip.set_power_cut(PowerCut::in_operation(0, Tear::RandomBits, seed));
+            assert!(chip.write(ADDR, &write).is_err());
+            chip.contents()[..64].iter().any(|&b| b != 0)
+        });
+        assert!(found, "a cell caught between erase and write reads 1");
+    }
+
+    #[test]
+    fn physics_cut_on_the_bus_writes_nothing() {
+        let (base, old, _, bytes) = page_write_setup();
+        for k in 0..66 {
+            let mut eeprom = base.clone();
+            eeprom.set_power_cut(PowerCut::after_steps(k, Tear::Complete, 0));
+            assert_eq!(eeprom.write(ADDR, &bytes), Err(SimEepromError::PowerLoss));
+            assert_eq!(&eeprom.contents()[0x100..0x140], &old[..]);
+            assert_eq!((eeprom.write_cycles(), eeprom.bytes_written()), (0, 0));
+        }
+    }
+
+    /// `eeprom24x::Storage` splits a 200-byte write at 50 into 4 page writes:
+    /// a cut in page write `k` leaves the earlier ones complete, page `k` any
+    /// subset of old and new bytes, and the later ones not started.
+    #[test]
+    fn driver_split_write_cut_in_one_page() {
+        let data = pattern(200);
+        let pieces = [50..64, 64..128, 128..192, 192..250];
+        for (k, piece) in pieces.iter().enumerate() {
+            for seed in 0..20 {
+                let mut eeprom = SimEeprom::new();
+                eeprom.set_power_cut(PowerCut::in_operation(k as u64, Tear::RandomBytes, seed));
+                let mut storage = storage(eeprom);
+                assert!(storage.write(50, &data).is_err());
+                let mut eeprom = storage.destroy().0;
+                eeprom.restore_power();
+                let c = &eeprom.contents()[50..250];
+                let at = |cell: usize| (c[cell - 50], data[cell - 50]);
+                for cell in 50..piece.start {
+                    assert_eq!(at(cell).0, at(cell).1, "page {k} seed {seed}");
+                }
+                for cell in piece.clone() {
+                    let (now, new) = at(cell);
+                    assert!(now == new || now == 0xFF, "page {k} seed {seed}");
+                }
+                for cell in piece.end..250 {
+                    assert_eq!(at(cell).0, 0xFF, "page {k} seed {seed}");
+                }
+                assert_eq!(eeprom.write_cycles(), k as u64 + 1);
+                assert_eq!(eeprom.operations_taken(), k as u64);
+                assert_eq!(eeprom.bytes_written(), piece.end as u64 - 50);
+            }
+        }
+    }
+
+    #[test]
+    fn any_two_bits_flip() {
+        for (a, bit_a, b, bit_b) in [(0, 0, 0, 7), (100, 3, 0x7FFF, 3), (64, 1, 65, 1)] {
+            let mut eeprom = SimEeprom::new();
+            eeprom.flip_bit(a, bit_a);
+            eeprom.flip_bit(b, bit_b);
+            let mut expected = vec![0xFF; SimEeprom::CAPACITY];
+            expected[a] ^= 1 << bit_a;
+            expected[b] ^= 1 << bit_b;
+            assert_eq!(eeprom.contents(), &expected[..]);
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! A simulated NOR flash with write-once-per-erase words and power cuts.
+//! A simulated NOR flash with write-once-per-erase words and power cuts that
+//! tear its program and erase operations as its cells would.
 
 use core::fmt;
 
@@ -7,7 +8,9 @@ use embedded_storage::nor_flash::{
     check_write,
 };
 
-use super::power::{CutWord, PowerControl, PowerCut, PowerRail};
+use super::power::{
+    CutWord, Interruption, MixedBits, PowerControl, PowerCut, PowerRail, SplitMix, Tear,
+};
 
 /// An error of [`SimNorFlash`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -67,13 +70,17 @@ impl std::error::Error for SimFlashError {}
 /// Operation counters of a [`SimNorFlash`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct NorStats {
-    /// Bytes programmed, counting those of a word torn by a power cut up to
-    /// and including the byte being programmed when it happened.
+    /// Bytes programmed. A program torn by a power cut counts, under
+    /// [`Tear::Sequential`], its bytes up to and including the one being
+    /// programmed when it happened, and under any other tear all its bytes.
     pub bytes_programmed: u64,
     /// Program (`write`) calls that passed the argument checks.
     pub program_operations: u64,
     /// Erase calls that passed the argument checks.
     pub erase_operations: u64,
+    /// Sector erases started (an erase call over several sectors counts each
+    /// one it reached, a cut one included).
+    pub sectors_erased: u64,
     /// Bytes returned by `read`.
     pub bytes_read: u64,
 }
@@ -86,24 +93,54 @@ pub struct NorStats {
 ///   [`SimFlashError::MultiWrite`] before anything is written.
 ///   [`MultiwriteNorFlash`](embedded_storage::nor_flash::MultiwriteNorFlash)
 ///   is deliberately not implemented.
-/// - Erasing sets bytes to `0xFF` in ascending address order.
 /// - Each byte programmed or erased is one byte-step of the [power
-///   model](super::power). A program cut during byte `k` completes the words
-///   before the one holding `k`, leaves that word per [`CutWord`] (`Random`
-///   is `old & random`) and the rest untouched; the torn word counts as
-///   programmed unless it reads back unchanged and the cut word is not `New`.
-///   An erase cut during byte `k` leaves the bytes before `k` at `0xFF`, byte
-///   `k` old, `0xFF` or random, and the rest untouched; only the words fully
-///   erased count as unprogrammed again.
+///   model](super::power). Its operations are a program call, and the erase
+///   of each sector of an erase call (sectors in ascending order, each
+///   completed before the next starts).
 ///
-/// Cloning copies the contents (plus one bit per word and one counter per
-/// sector), so it is as cheap as cloning a `Vec<u8>` of `capacity` bytes.
+/// Power cuts under [`Tear::Sequential`] (the deterministic model of
+/// [`PowerCut::after`]): a program cut during byte `k` completes the words
+/// before the one holding `k`, leaves that word per [`CutWord`] (`Random` is
+/// `old & random`) and the rest untouched; the torn word counts as programmed
+/// unless it reads back unchanged and the cut word is not `New`. An erase cut
+/// during byte `k` of a sector leaves the bytes before `k` at `0xFF`, byte `k`
+/// old, `0xFF` or random, and the rest untouched; only the words fully erased
+/// count as unprogrammed again.
+///
+/// Power cuts under the other tears follow the cells' physics:
+/// - A program changes all its bits together: the [`Tear`] picks which of
+///   its bytes took their 1→0 changes, and [`Tear::RandomBits`] any subset of
+///   a byte's changes. A cut program never sets a bit and never clears a bit
+///   the data leaves at 1. A word counts as programmed if it reads changed.
+/// - An erase raises all the 0 bits of a sector together, each at its own
+///   pace: every byte ends old, `0xFF`, or partly erased (some of its 0 bits
+///   now 1), in any order, the header no more likely to go first than any
+///   other byte. A cut erase never clears a bit. A word counts as
+///   unprogrammed again if it reads all `0xFF`.
+/// - The bits the torn operation was changing become *marginal*
+///   ([`marginal_bits`](Self::marginal_bits)): their cells sit between the
+///   programmed and the erased state, read as they read now, and take random
+///   values on [`disturb_marginal_bits`](Self::disturb_marginal_bits), as
+///   time, temperature or read disturb would make them. Programming a
+///   marginal bit to 0 or completing an erase of its sector makes it solid.
+/// - A torn erase leaves its sector [not
+///   completed](Self::erase_completed) until an erase of it completes, even
+///   when every byte reads `0xFF` ([`Tear::Complete`]): the model knows what
+///   a reader cannot tell.
+///
+/// Cloning copies the contents (plus one bit per word, a counter and a flag
+/// per sector, and the marginal bits of torn sectors), so it is about as cheap
+/// as cloning a `Vec<u8>` of `capacity` bytes.
 #[derive(Clone, Debug)]
 pub struct SimNorFlash<const WRITE: usize, const ERASE: usize> {
     data: Vec<u8>,
     /// One bit per write word: programmed since its last erase.
     programmed: Vec<u64>,
     erase_counts: Vec<u32>,
+    /// Per sector: whether its last erase (if any) completed.
+    erase_completed: Vec<bool>,
+    /// Per sector: the marginal bits of each byte, `None` when there are none.
+    marginal: Vec<Option<Box<[u8]>>>,
     stats: NorStats,
     power: PowerRail,
 }
@@ -132,6 +169,8 @@ impl<const WRITE: usize, const ERASE: usize> SimNorFlash<WRITE, ERASE> {
             data: vec![0xFF; capacity],
             programmed: vec![0; (capacity / WRITE).div_ceil(64)],
             erase_counts: vec![0; capacity / ERASE],
+            erase_completed: vec![true; capacity / ERASE],
+            marginal: vec![None; capacity / ERASE],
             stats: NorStats::default(),
             power: PowerRail::new(),
         }
@@ -142,14 +181,15 @@ impl<const WRITE: usize, const ERASE: usize> SimNorFlash<WRITE, ERASE> {
         &self.data
     }
 
-    /// The whole flash, to edit directly (no step, counter or programmed mark
-    /// changes).
+    /// The whole flash, to edit directly (no step, counter, programmed mark
+    /// or marginal bit changes).
     pub fn contents_mut(&mut self) -> &mut [u8] {
         &mut self.data
     }
 
     /// Inverts bit `bit` (0 = least significant) of the byte at `offset`, as
-    /// bit rot would.
+    /// bit rot would. Any number of bits anywhere may be flipped, one call
+    /// each, two in the same byte included.
     ///
     /// # Panics
     ///
@@ -181,6 +221,58 @@ impl<const WRITE: usize, const ERASE: usize> SimNorFlash<WRITE, ERASE> {
         self.erase_counts[sector]
     }
 
+    /// Whether the last erase of sector `sector` ran to completion (`true`
+    /// for a sector never erased, as shipped). A power cut during an erase
+    /// makes it `false`, whatever the sector reads, until an erase of the
+    /// sector completes.
+    ///
+    /// # Panics
+    ///
+    /// If `sector` is out of bounds.
+    pub fn erase_completed(&self, sector: usize) -> bool {
+        self.erase_completed[sector]
+    }
+
+    /// The marginal bits of the byte at `offset`: bits a torn operation left
+    /// between states, which read as they do now until
+    /// [`disturb_marginal_bits`](Self::disturb_marginal_bits).
+    ///
+    /// # Panics
+    ///
+    /// If `offset` is out of bounds.
+    pub fn marginal_bits(&self, offset: usize) -> u8 {
+        assert!(offset < self.data.len(), "offset {offset} out of bounds");
+        self.marginal[offset / ERASE]
+            .as_ref()
+            .map_or(0, |bits| bits[offset % ERASE])
+    }
+
+    /// How many marginal bits the whole flash holds.
+    pub fn marginal_bit_count(&self) -> u64 {
+        self.marginal
+            .iter()
+            .flatten()
+            .flat_map(|bits| bits.iter())
+            .map(|b| u64::from(b.count_ones()))
+            .sum()
+    }
+
+    /// Gives every marginal bit a value drawn from `seed`, as a cell left
+    /// between states may read either way after time, heat or many reads.
+    /// The bits stay marginal. Takes no step and changes no counter.
+    pub fn disturb_marginal_bits(&mut self, seed: u64) {
+        let mut rng = SplitMix(seed);
+        for (sector, bits) in self.marginal.iter().enumerate() {
+            let Some(bits) = bits else { continue };
+            let base = sector * ERASE;
+            for (cell, &bits) in self.data[base..base + ERASE].iter_mut().zip(bits.iter()) {
+                if bits != 0 {
+                    *cell = (*cell & !bits) | (rng.next_u8() & bits);
+                }
+            }
+        }
+    }
+
     /// The operation counters.
     pub fn stats(&self) -> NorStats {
         self.stats
@@ -194,6 +286,11 @@ impl<const WRITE: usize, const ERASE: usize> SimNorFlash<WRITE, ERASE> {
     /// See [`PowerControl::steps_taken`].
     pub fn steps_taken(&self) -> u64 {
         self.power.steps_taken()
+    }
+
+    /// See [`PowerControl::operations_taken`].
+    pub fn operations_taken(&self) -> u64 {
+        self.power.operations_taken()
     }
 
     /// See [`PowerControl::is_powered`].
@@ -224,6 +321,76 @@ impl<const WRITE: usize, const ERASE: usize> SimNorFlash<WRITE, ERASE> {
             }
         }
     }
+
+    /// Adds `bits[i]` to the marginal bits of byte `start + i`, within one
+    /// sector.
+    fn add_marginal(&mut self, start: usize, bits: impl Iterator<Item = u8>) {
+        let sector = start / ERASE;
+        let mask = self.marginal[sector].get_or_insert_with(|| vec![0; ERASE].into());
+        for (slot, bits) in mask[start % ERASE..].iter_mut().zip(bits) {
+            *slot |= bits;
+        }
+    }
+
+    /// Makes solid the marginal bits that a program of `bytes` at `start`
+    /// drove to 0.
+    fn settle_programmed(&mut self, start: usize, bytes: &[u8]) {
+        let mut at = start;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let sector = at / ERASE;
+            let len = rest.len().min(ERASE - at % ERASE);
+            if let Some(mask) = &mut self.marginal[sector] {
+                for (slot, byte) in mask[at % ERASE..].iter_mut().zip(&rest[..len]) {
+                    *slot &= byte;
+                }
+            }
+            at += len;
+            rest = &rest[len..];
+        }
+    }
+
+    fn erase_sector(&mut self, sector: usize) -> Result<(), SimFlashError> {
+        let base = sector * ERASE;
+        self.stats.sectors_erased += 1;
+        self.erase_counts[sector] += 1;
+        let Some(cut) = self.power.operation(ERASE) else {
+            self.data[base..base + ERASE].fill(0xFF);
+            self.set_marks(base / WRITE..(base + ERASE) / WRITE, false);
+            self.erase_completed[sector] = true;
+            self.marginal[sector] = None;
+            return Ok(());
+        };
+        self.erase_completed[sector] = false;
+        if let Tear::Sequential(word) = cut.tear {
+            // Bytes `base..end` are erased completely; the cut tears `end`.
+            let end = base + cut.step;
+            self.data[base..end].fill(0xFF);
+            if let Some(mask) = &mut self.marginal[sector] {
+                mask[..cut.step].fill(0);
+            }
+            self.data[end] = self.power.torn(self.data[end], 0xFF);
+            let mut erased_words = base / WRITE..end / WRITE;
+            if (end + 1).is_multiple_of(WRITE) && word == CutWord::New {
+                erased_words.end += 1;
+            }
+            self.set_marks(erased_words, false);
+        } else {
+            let old = self.data[base..base + ERASE].to_vec();
+            let now = self
+                .power
+                .scatter(cut, &old, &vec![0xFF; ERASE], MixedBits::OldOrNew);
+            self.data[base..base + ERASE].copy_from_slice(&now);
+            self.add_marginal(base, old.iter().map(|&b| !b));
+            for word in base / WRITE..(base + ERASE) / WRITE {
+                let cells = &self.data[word * WRITE..(word + 1) * WRITE];
+                if cells.iter().all(|&b| b == 0xFF) {
+                    self.set_marks(word..word + 1, false);
+                }
+            }
+        }
+        Err(SimFlashError::PowerLoss)
+    }
 }
 
 impl<const WRITE: usize, const ERASE: usize> PowerControl for SimNorFlash<WRITE, ERASE> {
@@ -233,6 +400,10 @@ impl<const WRITE: usize, const ERASE: usize> PowerControl for SimNorFlash<WRITE,
 
     fn steps_taken(&self) -> u64 {
         SimNorFlash::steps_taken(self)
+    }
+
+    fn operations_taken(&self) -> u64 {
+        SimNorFlash::operations_taken(self)
     }
 
     fn is_powered(&self) -> bool {
@@ -273,31 +444,10 @@ impl<const WRITE: usize, const ERASE: usize> NorFlash for SimNorFlash<WRITE, ERA
         self.ensure_powered()?;
         check_erase(self, from, to)?;
         self.stats.erase_operations += 1;
-        let (from, to) = (from as usize, to as usize);
-        let cut = self.power.take_steps(to - from);
-        // Bytes `from..end` are erased completely; the cut (if any) tears `end`.
-        let end = cut.map_or(to, |k| from + k);
-        let last_sector = if cut.is_some() {
-            end / ERASE + 1
-        } else {
-            to / ERASE
-        };
-        for count in &mut self.erase_counts[from / ERASE..last_sector] {
-            *count += 1;
+        for sector in from as usize / ERASE..to as usize / ERASE {
+            self.erase_sector(sector)?;
         }
-        self.data[from..end].fill(0xFF);
-        let mut erased_words = from / WRITE..end / WRITE;
-        if cut.is_some() {
-            self.data[end] = self.power.torn(self.data[end], 0xFF);
-            if (end + 1).is_multiple_of(WRITE) && self.power.cut_word() == CutWord::New {
-                erased_words.end += 1;
-            }
-        }
-        self.set_marks(erased_words, false);
-        match cut {
-            Some(_) => Err(SimFlashError::PowerLoss),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Self::Error> {
@@ -312,17 +462,63 @@ impl<const WRITE: usize, const ERASE: usize> NorFlash for SimNorFlash<WRITE, ERA
             });
         }
         self.stats.program_operations += 1;
-        let cut = self.power.take_steps(bytes.len());
+        let Some(cut) = self.power.operation(bytes.len()) else {
+            for (cell, byte) in self.data[start..].iter_mut().zip(bytes) {
+                *cell &= byte;
+            }
+            self.settle_programmed(start, bytes);
+            self.set_marks(words, true);
+            self.stats.bytes_programmed += bytes.len() as u64;
+            return Ok(());
+        };
+        if let Tear::Sequential(word) = cut.tear {
+            self.tear_program_sequential(start, bytes, cut.step, word);
+        } else {
+            self.tear_program(start, bytes, cut);
+        }
+        Err(SimFlashError::PowerLoss)
+    }
+}
+
+impl<const WRITE: usize, const ERASE: usize> SimNorFlash<WRITE, ERASE> {
+    /// A program of `bytes` at `start` torn by `cut`, as its cells would be.
+    fn tear_program(&mut self, start: usize, bytes: &[u8], cut: Interruption) {
+        let end = start + bytes.len();
+        let old = self.data[start..end].to_vec();
+        let new: Vec<u8> = old.iter().zip(bytes).map(|(o, b)| o & b).collect();
+        let now = self.power.scatter(cut, &old, &new, MixedBits::OldOrNew);
+        self.data[start..end].copy_from_slice(&now);
+        // The cells being charged are those of bits going from 1 to 0.
+        let mut at = start;
+        while at < end {
+            let len = (end - at).min(ERASE - at % ERASE);
+            let changing = old[at - start..at - start + len]
+                .iter()
+                .zip(&new[at - start..])
+                .map(|(o, n)| o & !n);
+            self.add_marginal(at, changing);
+            at += len;
+        }
+        for word in start / WRITE..end / WRITE {
+            let span = word * WRITE - start..(word + 1) * WRITE - start;
+            if old[span.clone()] != now[span] {
+                self.set_marks(word..word + 1, true);
+            }
+        }
+        self.stats.bytes_programmed += bytes.len() as u64;
+    }
+
+    /// The address-order program cut during byte `k` of `bytes` at `start`.
+    fn tear_program_sequential(&mut self, start: usize, bytes: &[u8], k: usize, word: CutWord) {
         // Bytes `..done` of `bytes` are whole words programmed completely.
-        let done = cut.map_or(bytes.len(), |k| k - k % WRITE);
+        let done = k - k % WRITE;
         for (cell, byte) in self.data[start..start + done].iter_mut().zip(bytes) {
             *cell &= byte;
         }
-        self.set_marks(words.start..words.start + done / WRITE, true);
+        self.settle_programmed(start, &bytes[..done]);
+        let first = start / WRITE;
+        self.set_marks(first..first + done / WRITE, true);
         self.stats.bytes_programmed += done as u64;
-        let Some(k) = cut else {
-            return Ok(());
-        };
         let torn_start = start + done;
         let mut changed = false;
         for (cell, byte) in self.data[torn_start..torn_start + WRITE]
@@ -333,18 +529,18 @@ impl<const WRITE: usize, const ERASE: usize> NorFlash for SimNorFlash<WRITE, ERA
             *cell = old & self.power.torn(old, old & byte);
             changed |= *cell != old;
         }
-        if changed || self.power.cut_word() == CutWord::New {
+        if changed || word == CutWord::New {
             let word = torn_start / WRITE;
             self.set_marks(word..word + 1, true);
         }
         self.stats.bytes_programmed += (k - done + 1) as u64;
-        Err(SimFlashError::PowerLoss)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::memory::power::SplitMix;
     use embedded_storage::nor_flash::MultiwriteNorFlash;
 
     type Flash = SimNorFlash<4, 256>;
@@ -681,6 +877,275 @@ mod tests {
         assert_eq!(a.steps_taken(), 4);
     }
 
+    /// A flash whose sector 1 (256..512) holds varied programmed bytes, each
+    /// with some 0 bits, and whose sector 0 is programmed too.
+    fn programmed_sectors() -> Flash {
+        let mut flash = Flash::new(768);
+        let data: Vec<u8> = (0..512u32).map(|i| (i * 37 % 255) as u8 & 0x7E).collect();
+        flash.write(0, &data).unwrap();
+        flash
+    }
+
+    #[test]
+    fn cut_erase_leaves_old_erased_and_partly_erased_bytes_in_any_order() {
+        const HEADER: usize = 8;
+        let base = programmed_sectors();
+        let old = base.contents()[256..512].to_vec();
+        let (mut header_kept, mut header_lost, mut all_three) = (0, 0, 0);
+        for seed in 0..400 {
+            for tear in [Tear::RandomBits, Tear::RandomBytes] {
+                let mut flash = base.clone();
+                // Sector 0 is the first operation of the call, sector 1 the second.
+                flash.set_power_cut(PowerCut::in_operation(1, tear, seed));
+                assert_eq!(flash.erase(0, 512), Err(SimFlashError::PowerLoss));
+                assert!(flash.contents()[..256].iter().all(|&b| b == 0xFF));
+                assert!(flash.erase_completed(0) && !flash.erase_completed(1));
+                let now = &flash.contents()[256..512];
+                let (mut olds, mut erased, mut partly) = (0, 0, 0);
+                for (&n, &o) in now.iter().zip(&old) {
+                    assert_eq!(o & !n, 0, "seed {seed}: an erase cleared a bit");
+                    match n {
+                        _ if n == o => olds += 1,
+                        0xFF => erased += 1,
+                        _ => partly += 1,
+                    }
+                }
+                let header = &now[..HEADER];
+                let later = &now[HEADER..];
+                if header == &old[..HEADER] && later.contains(&0xFF) {
+                    header_kept += 1;
+                }
+                if header.iter().all(|&b| b == 0xFF)
+                    && later.iter().zip(&old[HEADER..]).any(|(n, o)| n == o)
+                {
+                    header_lost += 1;
+                }
+                if olds > 0 && erased > 0 && partly > 0 {
+                    all_three += 1;
+                }
+                if tear == Tear::RandomBytes {
+                    assert_eq!(partly, 0, "seed {seed}: whole bytes only");
+                }
+            }
+        }
+        assert!(header_kept > 10, "{header_kept}");
+        assert!(header_lost > 10, "{header_lost}");
+        assert!(all_three > 100, "{all_three}");
+    }
+
+    #[test]
+    fn extreme_erase_patterns() {
+        let base = programmed_sectors();
+        let old = base.contents()[256..512].to_vec();
+        let cut = |tear| {
+            let mut flash = base.clone();
+            flash.set_power_cut(PowerCut::in_operation(0, tear, 0));
+            assert_eq!(flash.erase(256, 512), Err(SimFlashError::PowerLoss));
+            flash.contents()[256..512].to_vec()
+        };
+        let now = cut(Tear::AllButFirst(16));
+        assert_eq!(&now[..16], &old[..16], "the header stays old");
+        assert!(now[16..].iter().all(|&b| b == 0xFF));
+        let now = cut(Tear::Last(1));
+        assert_eq!(&now[..255], &old[..255]);
+        assert_eq!(now[255], 0xFF, "only the last byte erased");
+        let now = cut(Tear::Except { start: 100, len: 1 });
+        assert_eq!(now[100], old[100]);
+        assert_eq!(now.iter().filter(|&&b| b == 0xFF).count(), 255);
+        assert_eq!(cut(Tear::Untouched), old);
+    }
+
+    #[test]
+    fn late_erase_cut_reads_erased_but_is_not_completed() {
+        let mut flash = programmed_sectors();
+        let old = flash.contents()[256..512].to_vec();
+        let zeros: u64 = flash.contents()[256..512]
+            .iter()
+            .map(|b| u64::from(b.count_zeros()))
+            .sum();
+        let run = flash.run_with_cut(PowerCut::in_operation(0, Tear::Complete, 0), |f| {
+            f.erase(256, 512)
+        });
+        assert!(run.cut && flash.is_powered());
+        assert_eq!(run.output, Err(SimFlashError::PowerLoss));
+        // A reader cannot tell this sector from an erased one; the model can.
+        assert!(read_all(&mut flash)[256..512].iter().all(|&b| b == 0xFF));
+        assert!(!flash.erase_completed(1));
+        assert_eq!(flash.marginal_bit_count(), zeros);
+        for (offset, &o) in old.iter().enumerate() {
+            assert_eq!(
+                flash.marginal_bits(256 + offset),
+                !o,
+                "the bits the erase raised"
+            );
+        }
+        // Every word reads erased, so every word may be programmed again.
+        assert!(!flash.is_programmed(256) && !flash.is_programmed(508));
+        assert!(flash.erase_completed(0) && flash.is_programmed(0));
+        // Weakly erased cells may later read 0 again.
+        let mut disturbed = flash.clone();
+        disturbed.disturb_marginal_bits(3);
+        let back = disturbed.contents()[256..512]
+            .iter()
+            .filter(|&&b| b != 0xFF)
+            .count();
+        assert!(back > 100, "{back}");
+        for (offset, &b) in disturbed.contents()[256..512].iter().enumerate() {
+            assert_eq!(
+                !b & !disturbed.marginal_bits(256 + offset),
+                0,
+                "only marginal bits move"
+            );
+        }
+        // Programming a marginal bit to 0 makes it solid; a completed erase
+        // clears them all.
+        flash.write(256, &[0x00, 0xFF, 0xFF, 0xFF]).unwrap();
+        assert_eq!(flash.marginal_bits(256), 0);
+        assert_ne!(flash.marginal_bits(257), 0);
+        flash.erase(256, 512).unwrap();
+        assert!(flash.erase_completed(1));
+        assert_eq!(flash.marginal_bit_count(), 0);
+        assert_eq!(flash.stats().sectors_erased, 2);
+        assert_eq!(flash.erase_count(1), 2);
+    }
+
+    #[test]
+    fn cut_program_only_clears_bits_it_intended_to_clear() {
+        let mut rng = SplitMix(11);
+        let mut not_a_prefix = false;
+        for seed in 0..200 {
+            let mut base = Flash::new(256);
+            let old: Vec<u8> = (0..32).map(|_| rng.next_u8()).collect();
+            let data: Vec<u8> = (0..32).map(|_| rng.next_u8()).collect();
+            base.contents_mut()[64..96].copy_from_slice(&old);
+            let intended: Vec<u8> = old.iter().zip(&data).map(|(o, d)| o & !d).collect();
+            let tears = Tear::catalogue(4).into_iter().chain([
+                Tear::Sequential(CutWord::Random),
+                Tear::Only { start: 9, len: 3 },
+            ]);
+            for tear in tears {
+                let mut flash = base.clone();
+                flash.set_power_cut(PowerCut::after_steps(seed % 32, tear, seed));
+                assert_eq!(flash.write(64, &data), Err(SimFlashError::PowerLoss));
+                let now = &flash.contents()[64..96];
+                for i in 0..32 {
+                    assert_eq!(now[i] & !old[i], 0, "{tear:?} seed {seed}: set a bit");
+                    let cleared = old[i] & !now[i];
+                    if tear != Tear::Sequential(CutWord::Random) {
+                        assert_eq!(cleared & !intended[i], 0, "{tear:?} seed {seed}: byte {i}");
+                    }
+                    assert_eq!(flash.marginal_bits(64 + i) & !intended[i], 0);
+                }
+                if tear == Tear::RandomBytes {
+                    let done: Vec<bool> = (0..32)
+                        .map(|i| intended[i] != 0 && now[i] != old[i])
+                        .collect();
+                    let undone: Vec<bool> = (0..32)
+                        .map(|i| intended[i] != 0 && now[i] == old[i])
+                        .collect();
+                    not_a_prefix |= (1..32).any(|i| done[i] && undone[..i].iter().any(|&u| u));
+                }
+            }
+        }
+        assert!(not_a_prefix);
+    }
+
+    #[test]
+    fn physics_program_cut_marks_changed_words_only() {
+        let mut flash = Flash::new(256);
+        flash.set_power_cut(PowerCut::in_operation(0, Tear::First(4), 0));
+        assert_eq!(flash.write(8, &[0; 12]), Err(SimFlashError::PowerLoss));
+        flash.restore_power();
+        assert_eq!(
+            &flash.contents()[8..20],
+            &[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+        );
+        assert!(flash.is_programmed(8) && !flash.is_programmed(12));
+        // A word that reads unchanged may be programmed; a changed one may not.
+        assert_eq!(
+            flash.write(8, &[1; 4]),
+            Err(SimFlashError::MultiWrite { offset: 8 })
+        );
+        flash.write(12, &[0x0F; 4]).unwrap();
+        // The bits programmed to 0 are solid, the others still marginal.
+        assert_eq!(flash.marginal_bits(12), 0x0F);
+        assert_eq!(flash.marginal_bits(16), 0xFF);
+        let stats = flash.stats();
+        assert_eq!(stats.bytes_programmed, 12 + 4);
+        assert_eq!(stats.program_operations, 2);
+        assert_eq!(flash.operations_taken(), 1);
+        assert_eq!(flash.steps_taken(), 4);
+    }
+
+    #[test]
+    fn operation_cut_tears_the_chosen_program_or_sector_erase() {
+        fn run(flash: &mut Flash) -> Result<(), SimFlashError> {
+            flash.write(0, &[0x11; 8])?;
+            flash.write(0, &[])?; // Not an operation.
+            flash.erase(256, 768)?; // Two operations, one per sector.
+            flash.write(300, &[0x22; 4])
+        }
+        let mut dry = Flash::new(1024);
+        dry.write(256, &[0; 512]).unwrap();
+        let (steps0, ops0) = (dry.steps_taken(), dry.operations_taken());
+        let mut counter = dry.clone();
+        run(&mut counter).unwrap();
+        assert_eq!(counter.operations_taken() - ops0, 4);
+        assert_eq!(counter.steps_taken() - steps0, 8 + 512 + 4);
+        let mut torn = Vec::new();
+        for k in 0..4 {
+            let mut flash = dry.clone();
+            let run = flash.run_with_cut(PowerCut::in_operation(k, Tear::Untouched, 0), run);
+            assert_eq!(run.output, Err(SimFlashError::PowerLoss));
+            assert_eq!(flash.operations_taken() - ops0, k);
+            torn.push((
+                flash.stats().program_operations,
+                flash.stats().sectors_erased,
+                flash.erase_completed(1),
+                flash.erase_completed(2),
+            ));
+        }
+        assert_eq!(
+            torn,
+            [
+                (2, 0, true, true),
+                (3, 1, false, true),
+                (3, 2, true, false),
+                (4, 2, true, true),
+            ]
+        );
+        let mut flash = dry.clone();
+        let run = flash.run_with_cut(PowerCut::in_operation(4, Tear::Untouched, 0), run);
+        assert_eq!((run.output, run.cut), (Ok(()), false));
+    }
+
+    #[test]
+    fn sequential_erase_cut_leaves_the_sector_not_completed() {
+        let mut flash = programmed_sectors();
+        flash.set_power_cut(PowerCut::after(300, CutWord::New, 0));
+        assert_eq!(flash.erase(0, 512), Err(SimFlashError::PowerLoss));
+        assert!(flash.erase_completed(0) && !flash.erase_completed(1));
+        assert_eq!(flash.marginal_bit_count(), 0);
+        assert_eq!(flash.stats().sectors_erased, 2);
+        // The program that filled the sectors, then sector 0's erase.
+        assert_eq!(flash.operations_taken(), 2);
+    }
+
+    #[test]
+    fn any_two_bits_flip() {
+        let base = programmed_sectors();
+        let picks = [(0, 0, 0, 1), (5, 7, 5, 7), (0, 3, 767, 7), (300, 2, 301, 2)];
+        for (a, bit_a, b, bit_b) in picks {
+            let mut flash = base.clone();
+            flash.flip_bit(a, bit_a);
+            flash.flip_bit(b, bit_b);
+            let mut expected = base.contents().to_vec();
+            expected[a] ^= 1 << bit_a;
+            expected[b] ^= 1 << bit_b;
+            assert_eq!(read_all(&mut flash), expected);
+        }
+    }
+
     #[test]
     fn power_control_trait_forwards() {
         fn cut_now<M: PowerControl>(memory: &mut M) {
@@ -693,5 +1158,7 @@ mod tests {
         PowerControl::restore_power(&mut flash);
         assert!(PowerControl::is_powered(&flash));
         assert_eq!(PowerControl::steps_taken(&flash), 0);
+        flash.write(4, &[0; 4]).unwrap();
+        assert_eq!(PowerControl::operations_taken(&flash), 1);
     }
 }

@@ -1,10 +1,14 @@
 //! NFC tag memory (NTAG213/215/216): 4-byte pages written whole, with no tearing protection.
+//!
+//! NXP protects only a few configuration pages of the NTAG21x family against tearing (the static
+//! and dynamic lock bits and the capability container); a WRITE to a page of user memory that
+//! loses the field part-way may leave that page old, new, or with any mix of the bits of both.
 
 use std::fmt;
 
 use embedded_storage::{ReadStorage, Storage};
 
-use super::power::{PowerControl, PowerCut, PowerRail};
+use super::power::{MixedBits, PowerControl, PowerCut, PowerRail};
 
 /// Why a tag memory operation failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +31,18 @@ impl fmt::Display for SimTagError {
 impl std::error::Error for SimTagError {}
 
 /// The user memory of an NFC tag. A write of any length is done page by page, each page of 4
-/// bytes written whole (read, modify, write); a power cut tears the page being written, byte by
-/// byte, as the shared power model says.
+/// bytes written whole (read, modify, write) in one operation of 4 byte-steps of the shared
+/// [power model](super::power).
+///
+/// A power cut tears the page being written; the pages before it are written, the pages after it
+/// are not. Under [`Tear::Sequential`] the page's bytes before the cut step are new, the byte at
+/// the step holds the [`CutWord`](super::power::CutWord), the rest are old. Under the other tears
+/// each of the page's 4 bytes is old or new in the tear's pattern, and under
+/// [`Tear::RandomBits`] a byte may also hold a mix of old and new bits: the tearing NXP does not
+/// protect user pages from.
+///
+/// [`Tear::Sequential`]: super::power::Tear::Sequential
+/// [`Tear::RandomBits`]: super::power::Tear::RandomBits
 #[derive(Clone, Debug)]
 pub struct SimTagMemory {
     bytes: Vec<u8>,
@@ -65,12 +79,14 @@ impl SimTagMemory {
         &mut self.bytes
     }
 
-    /// Pages written so far.
+    /// Page writes started so far, a cut one included.
     pub fn pages_written(&self) -> u64 {
         self.pages_written
     }
 
-    /// Flips one bit, as radiation or wear might.
+    /// Flips one bit, as radiation or wear might: bit `bit % 8` (0 = least significant) of the byte
+    /// at `offset`. Any number of bits anywhere may be flipped, one call each; an offset beyond the
+    /// user memory changes nothing.
     pub fn flip_bit(&mut self, offset: usize, bit: u8) {
         if let Some(b) = self.bytes.get_mut(offset) {
             *b ^= 1 << (bit % 8);
@@ -85,6 +101,11 @@ impl PowerControl for SimTagMemory {
 
     fn steps_taken(&self) -> u64 {
         self.rail.steps_taken()
+    }
+
+    /// Page writes completed.
+    fn operations_taken(&self) -> u64 {
+        self.rail.operations_taken()
     }
 
     fn is_powered(&self) -> bool {
@@ -138,14 +159,9 @@ impl Storage for SimTagMemory {
                 }
             }
             self.pages_written += 1;
-            if let Some(torn) = self.rail.take_steps(Self::PAGE) {
-                for i in 0..Self::PAGE {
-                    self.bytes[at + i] = match i.cmp(&torn) {
-                        std::cmp::Ordering::Less => new[i],
-                        std::cmp::Ordering::Equal => self.rail.torn(page[i], new[i]),
-                        std::cmp::Ordering::Greater => page[i],
-                    };
-                }
+            if let Some(cut) = self.rail.operation(Self::PAGE) {
+                let now = self.rail.scatter(cut, &page, &new, MixedBits::OldOrNew);
+                self.bytes[at..at + Self::PAGE].copy_from_slice(&now);
                 return Err(SimTagError::PowerLoss);
             }
             self.bytes[at..at + Self::PAGE].copy_from_slice(&new);
@@ -177,7 +193,72 @@ impl Storage for &mut SimTagMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::power::CutWord;
+    use crate::memory::power::{CutWord, Tear};
+
+    #[test]
+    fn cut_page_write_leaves_bits_from_old_and_new_only() {
+        let old = [0b1100_1010u8, 0x00, 0xFF, 0x5A];
+        let new = [0b1010_0110u8, 0xFF, 0x00, 0x5A];
+        let mut shapes = std::collections::HashSet::new();
+        let mut mixed = false;
+        for seed in 0..300 {
+            for tear in Tear::catalogue(1).into_iter().chain([
+                Tear::Sequential(CutWord::New),
+                Tear::Only { start: 2, len: 1 },
+            ]) {
+                let mut tag = SimTagMemory::new(SimTagMemory::NTAG213);
+                tag.contents_mut()[8..12].copy_from_slice(&old);
+                tag.set_power_cut(PowerCut::after_steps(4 + seed % 4, tear, seed));
+                assert_eq!(tag.write(4, &[0; 4]), Ok(()), "the first page is not cut");
+                assert_eq!(tag.write(8, &new), Err(SimTagError::PowerLoss));
+                let now = &tag.contents()[8..12];
+                for i in 0..4 {
+                    assert_eq!((now[i] ^ old[i]) & !(old[i] ^ new[i]), 0, "{tear:?} {seed}");
+                }
+                if tear == Tear::RandomBits {
+                    mixed |= (0..4).any(|i| now[i] != old[i] && now[i] != new[i]);
+                    shapes.insert((0..4).map(|i| now[i] == new[i]).collect::<Vec<_>>());
+                } else {
+                    assert!((0..4).all(|i| now[i] == old[i] || now[i] == new[i]));
+                }
+                assert_eq!((tag.pages_written(), tag.operations_taken()), (2, 1));
+                assert_eq!(tag.steps_taken(), 4 + seed % 4);
+            }
+        }
+        assert!(mixed);
+        // Byte 3 never changes; the other three take every combination.
+        assert_eq!(shapes.len(), 8);
+    }
+
+    #[test]
+    fn a_cut_in_page_k_of_a_long_write() {
+        let new: Vec<u8> = (1..=16).collect();
+        for k in 0..4 {
+            let mut tag = SimTagMemory::new(SimTagMemory::NTAG215);
+            let run = tag.run_with_cut(PowerCut::in_operation(k, Tear::Last(1), 0), |tag| {
+                tag.write(0, &new)
+            });
+            assert!(run.cut);
+            let k = k as usize;
+            let mut expected = [0u8; 16];
+            expected[..4 * k].copy_from_slice(&new[..4 * k]);
+            expected[4 * k + 3] = new[4 * k + 3];
+            assert_eq!(&tag.contents()[..16], &expected);
+        }
+    }
+
+    #[test]
+    fn any_two_bits_flip() {
+        let mut tag = SimTagMemory::new(SimTagMemory::NTAG216);
+        tag.flip_bit(0, 0);
+        tag.flip_bit(887, 7);
+        tag.flip_bit(10, 2);
+        tag.flip_bit(10, 5);
+        assert_eq!(
+            (tag.contents()[0], tag.contents()[887], tag.contents()[10]),
+            (1, 0x80, 0x24)
+        );
+    }
 
     #[test]
     fn writes_whole_pages_and_tears_one_on_a_cut() {
