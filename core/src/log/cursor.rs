@@ -57,6 +57,9 @@ pub(crate) struct Cursor {
     /// that do not decode and are not followed by a record are then the end of the data. A
     /// torn append there cannot be told from them, and is not reported.
     pub(crate) stale_after_end: bool,
+    /// Where the next record found after unreadable bytes starts, when a keyed segment was
+    /// searched for one.
+    pub(crate) resume_at: Option<u32>,
 }
 
 /// What the bytes at one offset are.
@@ -124,7 +127,8 @@ impl Cursor {
         // (erased flash, the end marker of layout version 1, or bytes of an earlier use that
         // do not pass their CRC). A record after it means acknowledged records follow: damage,
         // kept as evidence.
-        let torn = self.is_tail && !self.followed_by_data(medium, layout, offset)?;
+        let follows = self.followed_by_data(medium, layout, offset)?;
+        let torn = self.is_tail && !follows;
         // Bytes left from an earlier use never repair into a record of this segment: bytes
         // that do are a torn append one bit short, or a last record with a flipped bit, and
         // are reported as such. Other bytes there are the end of the data.
@@ -173,14 +177,22 @@ impl Cursor {
         }
     }
 
-    /// Whether an intact record (by its CRC) follows the record at `offset`, at the length the
-    /// latter claims: then acknowledged records follow, and it cannot be a torn append.
+    /// Whether an intact record (by its CRC) follows the bytes at `offset`: then acknowledged
+    /// records follow, and they cannot be a torn append. In a keyed segment (layout version 2)
+    /// no bytes of an earlier use pass their CRC, so every aligned position up to the bound is
+    /// tried, and damaged length bytes cannot hide the records after them; where one is found,
+    /// the cursor steps over the damage to it. Otherwise only the position the bytes' own
+    /// length gives is tried.
     fn followed_by_data<M: Medium>(
-        &self,
+        &mut self,
         medium: &mut Counted<M>,
         layout: &Layout,
         offset: u32,
     ) -> Result<bool, M::Error> {
+        if self.key != 0 {
+            self.resume_at = self.next_record_after(medium, layout, offset)?;
+            return Ok(self.resume_at.is_some());
+        }
         let avail = self.end.saturating_sub(offset) as usize;
         let mut prefix = [0u8; LENGTH_PREFIX_LEN];
         let prefix = prefix
@@ -202,6 +214,42 @@ impl Cursor {
         Ok(codec::read_envelope(bytes).is_ok())
     }
 
+    /// The first position after `offset`, aligned to the write size and before the bound,
+    /// where a record with a valid envelope and CRC (keyed) starts. Reads the rest of the
+    /// segment once, in windows that overlap by the largest record.
+    fn next_record_after<M: Medium>(
+        &self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+        offset: u32,
+    ) -> Result<Option<u32>, M::Error> {
+        let step = self.write_size.max(1);
+        let mut buf = [0u8; 2 * MAX_RECORD_LEN];
+        let mut base = layout.align(offset.saturating_add(1));
+        while base < self.end {
+            let n = (self.end - base).min(buf.len() as u32) as usize;
+            let window = buf.get_mut(..n).unwrap_or_default();
+            medium.read(base, window)?;
+            let last = base + n as u32 >= self.end;
+            // Positions whose record may run past this window are tried in the next one.
+            let limit = if last { n } else { n - MAX_RECORD_LEN };
+            let mut at = 0;
+            while at < limit {
+                let bytes = window.get_mut(at..).unwrap_or_default();
+                if let Some(len) = apply_key(bytes, self.key) {
+                    let intact = codec::read_envelope(bytes).is_ok();
+                    apply_key(bytes, self.key);
+                    if intact && len <= bytes.len() {
+                        return Ok(Some(base + at as u32));
+                    }
+                }
+                at += step as usize;
+            }
+            base += limit as u32;
+        }
+        Ok(None)
+    }
+
     /// After unreadable damage: steps over the damaged record by the length it claims and over
     /// every intact record after it, counting them and chaining their stored bytes. Their
     /// contents cannot be decoded without the damaged record, but their sequence numbers are
@@ -216,6 +264,13 @@ impl Cursor {
         let mut seq = self.state.last_seq;
         let mut at = self.pos;
         let mut first = true;
+        if let Some(next) = self.resume_at.take() {
+            // The damaged bytes up to the record found after them count as one record: their
+            // length bytes cannot be trusted, and the chain cannot be carried over them.
+            seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
+            at = next;
+            first = false;
+        }
         let mut buf = [0u8; MAX_RECORD_LEN];
         loop {
             let window = (self.end.saturating_sub(at) as usize).min(MAX_RECORD_LEN);

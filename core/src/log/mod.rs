@@ -476,6 +476,11 @@ impl<M: Medium> Log<M> {
         self.floor
     }
 
+    /// The epoch of the segment appended to, if a segment is open.
+    pub fn newest_epoch(&self) -> Option<u32> {
+        self.newest.map(|nw| nw.epoch)
+    }
+
     /// Bytes the records area can hold in all, headers excluded.
     pub fn capacity(&self) -> u32 {
         self.layout.segments * self.layout.segment_len
@@ -589,9 +594,10 @@ impl<M: Medium> Log<M> {
 
     /// Checks that `seq` is a checkpoint over every record before it, whose head is the chain
     /// head the log computes there. Its signatures are the archive's business: the tag holds
-    /// no keys. Damage in the checkpoint's own segment, before it or in it, refuses: the head
-    /// cannot be trusted. Damage in older segments does not: the host read it with the records
-    /// and archived both.
+    /// no keys. Unrepaired damage in the checkpoint's own segment before it, a damaged header
+    /// of that segment, or a repair of the checkpoint itself refuses: the head cannot be
+    /// trusted. (A repaired record before it does not: its bytes are whole again.) Damage in
+    /// older segments does not either: the host read it with the records and archived both.
     fn check_checkpoint(&mut self, seq: Seq) -> Result<(), LogError<M::Error>> {
         let layout = self.layout;
         let mut damaged_segment = None;

@@ -92,6 +92,14 @@ impl<M: Medium> Log<M> {
         let read = headers::read(&mut self.medium, &self.layout, physical, header)
             .map_err(LogError::Medium)?;
         let HeaderRead::Header(damage) = read else {
+            // The first segment's header says only that it is the first: when it cannot be
+            // read, its records still can. They are never taken for free space.
+            if physical == 0 && self.floor == 0 {
+                *header = first_header();
+                if self.holds_a_record(physical, header)? {
+                    return Ok(Use::InUse(Some(DamageReason::SegmentHeader)));
+                }
+            }
             return Ok(Use::NotInUse);
         };
         if u64::from(header.epoch) != self.layout.epoch_at(physical, self.floor) {
@@ -292,6 +300,7 @@ impl<M: Medium> Log<M> {
         cursor.key = super::blocks::record_key(self.layout.version, header.epoch);
         cursor.stale_after_end =
             self.layout.version >= LayoutVersion::V2 && !self.layout.erase_before_write;
+        cursor.resume_at = None;
         Ok(())
     }
 }
