@@ -250,8 +250,9 @@ impl Cursor {
         Ok(None)
     }
 
-    /// After unreadable damage: steps over the damaged record by the length it claims and over
-    /// every intact record after it, counting them and chaining their stored bytes. Their
+    /// After unreadable damage: steps over the damaged record, to the record found after it in
+    /// a keyed segment or by the length it claims in layout version 1, and over every intact
+    /// record after it, counting them and chaining their stored bytes. Their
     /// contents cannot be decoded without the damaged record, but their sequence numbers are
     /// known and must never be given out again. The state after them knows only the sequence
     /// number, so the next record is coded in full.
