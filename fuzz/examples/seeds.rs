@@ -167,11 +167,15 @@ fn log_mount(dir: &Path) {
 /// first segment with the bytes they hold (for the fuzzer to change), and a blank chip
 /// covered with a log's first bytes.
 fn seeds_on<C: Chip>(dir: &Path, medium: u8, name: &str, blank: C) {
-    let layout = Layout::new::<()>(blank.clone().medium().info(), blank.config())
-        .expect("a layout");
+    let layout =
+        Layout::new::<()>(blank.clone().medium().info(), blank.config()).expect("a layout");
     for (fill, fill_name) in [(0u8, "blank"), (1, "short"), (2, "wrapped")] {
         // Flip no bit, then append the record of template 0.
-        write(dir, &format!("{name}-{fill_name}"), &[medium, fill, 1, 0, 0]);
+        write(
+            dir,
+            &format!("{name}-{fill_name}"),
+            &[medium, fill, 1, 0, 0],
+        );
     }
     for (fill, fill_name, kind) in [(1u8, "short", Fill::Short), (2, "wrapped", Fill::Wrapped)] {
         let mut chip = media::written(blank.clone(), kind);
@@ -204,9 +208,7 @@ fn frame(request: &Request) -> Vec<u8> {
 fn protocol_seeds(dir: &Path) {
     // Operations as the target reads them: 0 raw bytes, 1 a payload after the version, 3 a
     // valid request (then its kind), 5 a delimiter, 6 time passing, 7 a reboot.
-    let hello = frame(&Request::Hello {
-        actor: PartyRef(3),
-    });
+    let hello = frame(&Request::Hello { actor: PartyRef(3) });
     let mut session = vec![0, hello.len() as u8];
     session.extend_from_slice(&hello);
     session.extend_from_slice(&[
@@ -230,13 +232,17 @@ fn protocol_seeds(dir: &Path) {
     write(
         dir,
         "commission",
-        &[2, 3, 0, 1, 3, 10, 3, 8, 0, 3, 9, 1, 0, 3, 9, 0x82, 0, 3, 3, 0],
+        &[
+            2, 3, 0, 1, 3, 10, 3, 8, 0, 3, 9, 1, 0, 3, 9, 0x82, 0, 3, 3, 0,
+        ],
     );
     // Noise, half a frame, a reboot in between.
     write(
         dir,
         "noise",
-        &[0, 0, 6, 0x05, 0x01, 0x02, 0x00, 0x11, 0x22, 5, 7, 0, 3, 0x02, 0x02, 0x02],
+        &[
+            0, 0, 6, 0x05, 0x01, 0x02, 0x00, 0x11, 0x22, 5, 7, 0, 3, 0x02, 0x02, 0x02,
+        ],
     );
 }
 
@@ -261,6 +267,11 @@ fn cli_inputs(dir: &Path) {
     let mut seed = vec![0, 1];
     seed.extend_from_slice(tag.bytes_mut());
     write(dir, "ntag215-image", &seed);
+    // The golden image of NFC tag memory, as it is.
+    let golden =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/layout-v1/ntag216.img");
+    let image = fs::read(golden).expect("the golden NTAG216 image");
+    write(dir, "ntag216-golden", &[&[0, 0][..], &image].concat());
     // The story's keys file.
     let keys = serde_json::to_vec_pretty(&story::keys_file()).expect("JSON");
     write(dir, "keys", &[&[1][..], &keys].concat());
@@ -282,6 +293,10 @@ fn cli_inputs(dir: &Path) {
     .iter()
     .enumerate()
     {
-        write(dir, &format!("language-{i}"), &[&[4, 3, 2][..], text.as_bytes()].concat());
+        write(
+            dir,
+            &format!("language-{i}"),
+            &[&[4, 3, 2][..], text.as_bytes()].concat(),
+        );
     }
 }

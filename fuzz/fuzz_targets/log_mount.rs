@@ -93,7 +93,10 @@ fn exercise<C: Chip>(mut chip: C, input: &mut Input<'_>) {
                 return;
             }
         };
-        assert!(report.damage.len() as u32 <= report.damage_count, "{report:?}");
+        assert!(
+            report.damage.len() as u32 <= report.damage_count,
+            "{report:?}"
+        );
         assert!(log.identity().is_some(), "a mounted log has an identity");
         let before = read_all(&mut log, capacity);
         let Some(seq) = log.next_seq() else {
@@ -118,7 +121,9 @@ fn exercise<C: Chip>(mut chip: C, input: &mut Input<'_>) {
         .unwrap_or_else(|e| panic!("the log mounts again after appending {seq}: {e:?}"));
     let after = read_all(&mut log, capacity);
     assert!(
-        after.iter().any(|(_, r)| r.header.seq == seq && *r == record),
+        after
+            .iter()
+            .any(|(_, r)| r.header.seq == seq && *r == record),
         "the acknowledged record {seq} is read back identical: {record:?}\nread: {after:?}"
     );
     // What was read before is read after, in order (the appended record comes in between).
@@ -131,7 +136,11 @@ fn exercise<C: Chip>(mut chip: C, input: &mut Input<'_>) {
             item.1.header.seq
         );
     }
-    assert_eq!(log.next_seq(), seq.next(), "the next sequence number after a remount");
+    assert_eq!(
+        log.next_seq(),
+        seq.next(),
+        "the next sequence number after a remount"
+    );
 }
 
 /// Puts the fuzzer's bytes over `chip`: a window at an offset, flipped bits, or the bytes
@@ -177,7 +186,10 @@ fn read_all<M: remtag::log::Medium>(log: &mut Log<M>, capacity: usize) -> Vec<(u
     let mut items = 0;
     for entry in log.read_from(Seq(0)) {
         items += 1;
-        assert!(items <= bound, "a read of {capacity} bytes yields more than {bound} items");
+        assert!(
+            items <= bound,
+            "a read of {capacity} bytes yields more than {bound} items"
+        );
         match entry {
             Ok(Entry::Record {
                 offset,
@@ -186,7 +198,10 @@ fn read_all<M: remtag::log::Medium>(log: &mut Log<M>, capacity: usize) -> Vec<(u
                 state_before,
             }) => {
                 assert!(stored.len() <= MAX_RECORD_LEN);
-                assert!(offset as usize + stored.len() <= capacity, "record at {offset}");
+                assert!(
+                    offset as usize + stored.len() <= capacity,
+                    "record at {offset}"
+                );
                 let envelope = codec::read_envelope(&stored)
                     .unwrap_or_else(|e| panic!("record at {offset} passes its CRC: {e:?}"));
                 assert_eq!(envelope.total_len, stored.len());

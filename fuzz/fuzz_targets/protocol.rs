@@ -32,8 +32,7 @@ use remtag::model::{
     Timestamp, TzOffset, UtcSeconds,
 };
 use remtag::protocol::{
-    self, ButtonAction, Fault, FrameReceiver, Indication, MAX_FRAME_LEN, Request, Response,
-    VERSION,
+    self, ButtonAction, Fault, FrameReceiver, Indication, MAX_FRAME_LEN, Request, Response, VERSION,
 };
 use remtag::verify::Finding;
 use remtag_fuzz::{Input, appendable, history, media, numbered, story_keys};
@@ -131,13 +130,20 @@ fn route() -> Route {
 fn boot<C: SimChip>(chip: C, clock: &SimClock) -> (Rc<RefCell<SimTag<C>>>, ReaderClient<HostEnd>) {
     let rtc = SimDs3231::new(clock.clone());
     let gnss = SimGnss::new(clock.clone(), T0, route());
-    let device = Rc::new(RefCell::new(SimTag::new(chip, rtc, gnss, Settings::default())));
+    let device = Rc::new(RefCell::new(SimTag::new(
+        chip,
+        rtc,
+        gnss,
+        Settings::default(),
+    )));
     let reader = connect(&device).expect("one reader");
     (device, reader)
 }
 
 /// A hand-over from the aircrew to the laboratory over what the tag holds now.
-fn handover(reader: &mut ReaderClient<HostEnd>) -> Result<(Seq, remtag::model::Digest), ClientError> {
+fn handover(
+    reader: &mut ReaderClient<HostEnd>,
+) -> Result<(Seq, remtag::model::Digest), ClientError> {
     let status = reader.status()?;
     let (out, inn) = (demo_keypair(KEY_AIRCREW), demo_keypair(KEY_DPAA_LAB));
     let checkpoint = signed_checkpoint(
@@ -199,8 +205,10 @@ impl<C: SimChip> Wire<C> {
             for &byte in &buf[..n] {
                 if let Some(payload) = self.replies.push(byte) {
                     let payload = payload.expect("the tag's frames are well formed");
-                    let response = protocol::read_payload::<Response>(payload)
-                        .unwrap_or_else(|f| panic!("the tag's answer decodes: {f:?}: {payload:02x?}"));
+                    let response =
+                        protocol::read_payload::<Response>(payload).unwrap_or_else(|f| {
+                            panic!("the tag's answer decodes: {f:?}: {payload:02x?}")
+                        });
                     same_response(&response, payload);
                     self.answers += 1;
                     self.last = Some(response);
@@ -237,7 +245,10 @@ fn same_request(payload: &[u8]) {
     let mut request = Request::Goodbye;
     let by_tag = protocol::read_request_into(payload, &mut request).map(|()| request);
     let by_serde = protocol::read_payload::<Request>(payload);
-    assert_eq!(by_tag, by_serde, "the tag reads {payload:02x?} as the serde form does");
+    assert_eq!(
+        by_tag, by_serde,
+        "the tag reads {payload:02x?} as the serde form does"
+    );
 }
 
 /// The tag wrote `response` as the serde form writes it.
@@ -248,7 +259,10 @@ fn same_response(response: &Response, payload: &[u8]) {
     for &b in &frame[..n] {
         if let Some(serde) = receiver.push(b) {
             let serde = serde.expect("a payload");
-            assert_eq!(serde, payload, "the tag writes {response:?} as the serde form does");
+            assert_eq!(
+                serde, payload,
+                "the tag writes {response:?} as the serde form does"
+            );
             return;
         }
     }
@@ -286,11 +300,17 @@ fn run<C: Fresh>(starts: &Starts<C>, options: u8, input: &mut Input<'_>) {
     assert_eq!(status.damage, 0, "{status:?}");
     let blank = status.indication == Indication::Blank;
     assert!(
-        matches!(status.indication, Indication::Ok | Indication::Full | Indication::Blank),
+        matches!(
+            status.indication,
+            Indication::Ok | Indication::Full | Indication::Blank
+        ),
         "{status:?}"
     );
     if blank {
-        assert!(start.identity.is_none(), "a commissioned tag stays commissioned");
+        assert!(
+            start.identity.is_none(),
+            "a commissioned tag stays commissioned"
+        );
         assert_eq!(
             reader.identity(),
             Err(ClientError::Refused(Fault::NotCommissioned))
@@ -337,7 +357,10 @@ fn run<C: Fresh>(starts: &Starts<C>, options: u8, input: &mut Input<'_>) {
             | Finding::IncompleteHandover { checkpoint } => *checkpoint,
             other => panic!("{other:?} in {report:?}"),
         };
-        assert!(checkpoint.0 >= added, "{finding:?} on a record held before: {report:?}");
+        assert!(
+            checkpoint.0 >= added,
+            "{finding:?} on a record held before: {report:?}"
+        );
     }
     drop(reader);
     drop(device);

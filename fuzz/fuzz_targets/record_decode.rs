@@ -13,7 +13,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use remtag::codec::{self, DeltaState, Decoder, MAX_RECORD_LEN};
+use remtag::codec::{self, Decoder, DeltaState, MAX_RECORD_LEN};
 
 fuzz_target!(|data: &[u8]| {
     // What the decoder carries, what the encoder carries, and what the decoder of the
@@ -29,7 +29,10 @@ fuzz_target!(|data: &[u8]| {
         let before = state;
         match codec::decode(rest, &mut state) {
             Ok((record, len)) => {
-                assert!(len > 0 && len <= rest.len() && len <= MAX_RECORD_LEN, "length {len}");
+                assert!(
+                    len > 0 && len <= rest.len() && len <= MAX_RECORD_LEN,
+                    "length {len}"
+                );
                 let mut checked = before;
                 assert_eq!(codec::check(rest, &mut checked), Ok(len));
                 assert_eq!(checked, state, "check advances the state as decode does");
@@ -42,8 +45,14 @@ fuzz_target!(|data: &[u8]| {
                 let mut buf = [0u8; MAX_RECORD_LEN];
                 let n = codec::encode(&record, &mut encoder, &mut buf)
                     .unwrap_or_else(|e| panic!("a decoded record encodes: {e:?}: {record:?}"));
-                assert!(n <= len, "re-encoded in {n} bytes, read from {len}: {record:?}");
-                assert_eq!(encoder, state, "encoding advances the state as decoding does");
+                assert!(
+                    n <= len,
+                    "re-encoded in {n} bytes, read from {len}: {record:?}"
+                );
+                assert_eq!(
+                    encoder, state,
+                    "encoding advances the state as decoding does"
+                );
                 let (back, used) = codec::decode(&buf[..n], &mut again)
                     .unwrap_or_else(|e| panic!("a re-encoded record decodes: {e:?}: {record:?}"));
                 assert_eq!(back, record);

@@ -92,7 +92,10 @@ fn check(honest: &Honest, options: u8, log: &[u8]) {
         let n = n as usize;
         n <= pushed.len()
             && n <= honest.stored.len()
-            && pushed[..n].iter().zip(&honest.stored[..n]).all(|(a, b)| *a == b.as_slice())
+            && pushed[..n]
+                .iter()
+                .zip(&honest.stored[..n])
+                .all(|(a, b)| *a == b.as_slice())
     };
     for c in report.checkpoints.iter().filter(|c| c.verified()) {
         assert!(
@@ -127,7 +130,10 @@ fn check(honest: &Honest, options: u8, log: &[u8]) {
         "reported intact with a checkpoint that does not verify: {report:?}"
     );
     if let Some(a) = archived {
-        assert!(honest_prefix(a.count), "intact against the archive: {report:?}");
+        assert!(
+            honest_prefix(a.count),
+            "intact against the archive: {report:?}"
+        );
     }
 }
 
@@ -136,7 +142,11 @@ fn check(honest: &Honest, options: u8, log: &[u8]) {
 fn key_set(keys: &[TrustedKey], which: u8) -> Vec<TrustedKey> {
     match which {
         0 => keys.to_vec(),
-        1 => keys.iter().copied().filter(|k| k.id == story::KEY_AIRCREW).collect(),
+        1 => keys
+            .iter()
+            .copied()
+            .filter(|k| k.id == story::KEY_AIRCREW)
+            .collect(),
         2 => keys
             .iter()
             .map(|k| TrustedKey {

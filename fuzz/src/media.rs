@@ -187,7 +187,8 @@ pub fn written<C: Chip>(mut chip: C, fill: Fill) -> C {
             }
             // Half of what was freed is written again.
             let free = log.free_space();
-            while log.free_space() > free / 2 && append_next(&mut log, &templates, &mut i).is_ok() {}
+            while log.free_space() > free / 2 && append_next(&mut log, &templates, &mut i).is_ok() {
+            }
         }
     }
     drop(log);
