@@ -157,6 +157,18 @@ pub enum DamageReason {
     HeaderCopy,
 }
 
+impl DamageReason {
+    /// Whether every record reads whole despite this damage: a bit repaired, one copy damaged
+    /// and its twin used, or a torn append, which was never acknowledged. Otherwise records
+    /// are missing or cannot be decoded.
+    pub fn leaves_records_whole(&self) -> bool {
+        matches!(
+            self,
+            Self::BitFlipRepaired { .. } | Self::HeaderCopy | Self::IdentityCopy | Self::TornAppend
+        )
+    }
+}
+
 impl<E: fmt::Debug> fmt::Display for LogError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

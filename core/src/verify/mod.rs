@@ -129,12 +129,7 @@ impl<'k> Verifier<'k> {
     /// Notes damage that the log reported; records after it cannot be checked.
     pub fn damage(&mut self, damage: Damage) {
         self.report.find(Finding::Damage(damage));
-        if damage.reason != crate::log::DamageReason::TornAppend
-            && !matches!(
-                damage.reason,
-                crate::log::DamageReason::BitFlipRepaired { .. }
-            )
-        {
+        if !damage.reason.leaves_records_whole() {
             self.broken = true;
         }
     }
