@@ -12,6 +12,7 @@ use std::cmp::Ordering;
 use remtag::Record;
 use remtag::chain::Chain;
 use remtag::codec::{self, DeltaState};
+use remtag::log::SegmentStart;
 use remtag::model::{
     Body, Checkpoint, Condition, Digest, KeyId, List, PartyRef, Seq, Signature, SignerRole,
     UtcSeconds,
@@ -1153,4 +1154,92 @@ fn rollback_to_an_older_state_is_detected_against_the_archive() {
         Some(&Finding::RolledBack { archived: 18 })
     );
     assert_caught(&report);
+}
+
+// --- Logs whose oldest records were reclaimed --------------------------------------------------
+
+/// Where the oldest segment of a log reclaimed up to `from` starts: the state and the chain
+/// after the records before it, as its header says.
+fn start_at(stored: &[Vec<u8>], from: usize) -> SegmentStart {
+    let mut state = DeltaState::default();
+    for bytes in &stored[..from] {
+        codec::decode(bytes, &mut state).expect("decodes");
+    }
+    let Archived { count, head } = head_after(stored, from);
+    SegmentStart {
+        state,
+        chain_count: count,
+        chain_head: head,
+    }
+}
+
+/// Verifies what a tag reclaimed up to `from` holds: its identity, then records `from` on.
+fn verify_reclaimed(stored: &[Vec<u8>], from: usize, archived: Option<Archived>) -> Report {
+    let keys = keys();
+    let mut v = Verifier::new(&keys, None, archived);
+    v.push(&stored[0], 0);
+    v.resume(&start_at(stored, from));
+    for (i, bytes) in stored.iter().enumerate().skip(from) {
+        v.push(bytes, 64 * i as u32);
+    }
+    v.finish()
+}
+
+#[test]
+fn a_log_whose_oldest_records_were_reclaimed_verifies_with_the_archived_checkpoint() {
+    let (stored, _) = history(1);
+    // The host archived the hand-over checkpoint and reclaimed the records before it.
+    let report = verify_reclaimed(&stored, HANDOVER.0 as usize, Some(head_after(&stored, 11)));
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert_eq!(report.records, 19);
+    // An archive of a later checkpoint vouches for the resumed chain too.
+    let report = verify_reclaimed(&stored, 14, Some(head_after(&stored, 18)));
+    assert!(report.is_intact(), "{:?}", report.findings);
+}
+
+#[test]
+fn reclaimed_records_that_no_archive_vouches_for_are_a_finding() {
+    let (stored, _) = history(1);
+    let report = verify_reclaimed(&stored, 11, None);
+    assert_caught(&report);
+    assert!(
+        report
+            .findings
+            .contains(&Finding::ReclaimedUnvouched { from: Seq(11) }),
+        "{:?}",
+        report.findings
+    );
+    // Records cut from the front, after the archived checkpoint: a tag that says they were
+    // reclaimed proves nothing about them.
+    let report = verify_reclaimed(&stored, 15, Some(head_after(&stored, 11)));
+    assert_caught(&report);
+    assert!(
+        report
+            .findings
+            .contains(&Finding::ReclaimedUnvouched { from: Seq(15) })
+    );
+}
+
+#[test]
+fn a_resumed_chain_that_is_not_the_archived_one_is_rolled_back() {
+    let (stored, records) = history(1);
+    // The tag says the chain resumes at 11 with a head over a record it altered.
+    let mut altered = stored.clone();
+    altered[5] = reencode(&records, 5, |r| r.header.actor = PartyRef(99));
+    let keys = keys();
+    let mut v = Verifier::new(&keys, None, Some(head_after(&stored, 11)));
+    v.push(&stored[0], 0);
+    v.resume(&start_at(&altered, 11));
+    for (i, bytes) in stored.iter().enumerate().skip(11) {
+        v.push(bytes, 64 * i as u32);
+    }
+    let report = v.finish();
+    assert_caught(&report);
+    assert!(
+        report
+            .findings
+            .contains(&Finding::RolledBack { archived: 11 }),
+        "{:?}",
+        report.findings
+    );
 }

@@ -83,6 +83,7 @@ fn check(honest: &Honest, options: u8, log: &[u8]) {
                 pushed.push(bytes);
             }
             Item::Damage(d) => verifier.damage(*d),
+            Item::Resume(start) => verifier.resume(start),
         }
     }
     let report = verifier.finish();

@@ -4,7 +4,7 @@
 use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, RewritableMedium, eeprom_24x256};
-use remtag::log::{Damage, Entry, LayoutConfig, Log, LogError, Medium, MountReport};
+use remtag::log::{Damage, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentStart};
 use remtag::model::Seq;
 
 use crate::memory::{SimEeprom, SimNorFlash, SimTagMemory};
@@ -24,6 +24,9 @@ pub enum Item {
     },
     /// Damage the log reported.
     Damage(Damage),
+    /// The records before these were reclaimed from the tag: the next record is coded
+    /// against this start's state, and the chain goes on from its head.
+    Resume(SegmentStart),
     /// Bytes at the end of a record stream that are not a whole record.
     Trailing {
         /// Offset in the stream.
@@ -124,19 +127,31 @@ fn read_log<M: Medium>(
     config: LayoutConfig,
 ) -> Result<(Vec<Item>, MountReport), Unmounted> {
     let (mut log, report) = Log::mount(medium, config)?;
+    let mut resume = log.oldest_start()?;
     let mut items = Vec::new();
+    let mut identity_read = false;
     for entry in log.read_from(Seq(0)) {
+        // The reclaimed records' place: after the identity, before the oldest segment's first.
+        if identity_read
+            && matches!(entry, Ok(Entry::Record { .. }))
+            && let Some(start) = resume.take()
+        {
+            items.push(Item::Resume(start));
+        }
         match entry? {
             Entry::Record {
                 offset,
                 stored,
                 record,
                 ..
-            } => items.push(Item::Record {
-                offset,
-                stored: stored.to_vec(),
-                record: Some(Box::new(record)),
-            }),
+            } => {
+                identity_read = true;
+                items.push(Item::Record {
+                    offset,
+                    stored: stored.to_vec(),
+                    record: Some(Box::new(record)),
+                })
+            }
             Entry::Damage(d) => items.push(Item::Damage(d)),
         }
     }

@@ -580,6 +580,19 @@ impl<M: Medium> Log<M> {
         Ok(freed)
     }
 
+    /// Where the records of the oldest segment in use start: the codec state and the chain
+    /// before them. `None` when the oldest segment is the first one, whose records follow the
+    /// identity, or when its header cannot be read. A reader given the records of a log whose
+    /// oldest segments were reclaimed resumes from here.
+    pub fn oldest_start(&mut self) -> Result<Option<SegmentStart>, LogError<M::Error>> {
+        let mut header = first_header();
+        let physical = self.layout.physical(self.floor);
+        Ok(match self.in_use(physical, self.floor, &mut header)? {
+            true => header.start,
+            false => None,
+        })
+    }
+
     /// Whether segment `physical` holds a readable header of `epoch`, put in `header`.
     fn in_use(
         &mut self,

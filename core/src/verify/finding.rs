@@ -85,6 +85,13 @@ pub enum Finding {
         /// Records the archive covered.
         archived: u32,
     },
+    /// The log's oldest records were reclaimed from the tag, and no archived checkpoint at or
+    /// after the first record present vouches for the chain head the tag gives there: records
+    /// may have been removed from the front.
+    ReclaimedUnvouched {
+        /// The first record present after the identity: records before it were reclaimed.
+        from: Seq,
+    },
     /// A checkpoint that carries no signature. A tag never stores one, so the record was
     /// written by someone else: a forgery.
     Unsigned {
@@ -210,6 +217,11 @@ impl fmt::Display for Finding {
             Self::RolledBack { archived } => write!(
                 f,
                 "rolled back: the chain over the first {archived} records differs from the archived checkpoint"
+            ),
+            Self::ReclaimedUnvouched { from } => write!(
+                f,
+                "records 1 to {} were reclaimed from the tag and no archived checkpoint vouches for the chain where record {from} resumes it",
+                from.0.saturating_sub(1)
             ),
             Self::Unsigned { checkpoint } => write!(
                 f,

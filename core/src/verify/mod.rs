@@ -35,7 +35,7 @@ pub use report::{
 
 use crate::chain::Chain;
 use crate::codec::{self, DeltaState};
-use crate::log::Damage;
+use crate::log::{Damage, SegmentStart};
 use crate::model::{Body, Checkpoint, Digest, Epc, Record, Seq};
 use keys::Transfer;
 
@@ -65,6 +65,8 @@ pub struct Verifier<'k> {
     last_claimed: Option<Seq>,
     /// Decoding stopped: the bytes after an unreadable record cannot be decoded.
     broken: bool,
+    /// The first record present after reclaimed ones, when the log was resumed there.
+    resumed: Option<u32>,
     report: Report,
 }
 
@@ -98,6 +100,7 @@ impl<'k> Verifier<'k> {
             transfer: None,
             last_claimed: None,
             broken: false,
+            resumed: None,
             report: Report::default(),
         }
     }
@@ -126,6 +129,27 @@ impl<'k> Verifier<'k> {
         self.report.records = self.report.records.saturating_add(1);
     }
 
+    /// Goes on after records reclaimed from the tag: the next record is number
+    /// `start.chain_count`, coded against `start.state`, and the chain resumes from
+    /// `start.chain_head`, as the oldest segment's header on the tag says. Only an archived
+    /// checkpoint at or after that point vouches for the head: without one the report has
+    /// [`Finding::ReclaimedUnvouched`], since records could have been removed from the front.
+    /// A hand-over checkpoint whose custody transfer was reclaimed is checked for its
+    /// signatures but not for whose they are: the archive holds the transfer. A start that
+    /// does not lie after the records checked so far is ignored.
+    pub fn resume(&mut self, start: &SegmentStart) {
+        if self.broken || start.chain_count <= self.report.records {
+            return;
+        }
+        self.state = start.state;
+        self.chain = Chain::resume(start.chain_head, start.chain_count);
+        self.report.records = start.chain_count;
+        self.last_claimed = start.state.last_seq;
+        self.transfer = None;
+        self.resumed = Some(start.chain_count);
+        self.check_archive_before();
+    }
+
     /// Notes damage that the log reported; records after it cannot be checked.
     pub fn damage(&mut self, damage: Damage) {
         self.report.find(Finding::Damage(damage));
@@ -136,6 +160,12 @@ impl<'k> Verifier<'k> {
 
     /// The report, with the archive's checks.
     pub fn finish(mut self) -> Report {
+        if let Some(from) = self.resumed
+            && self.archived.is_none_or(|a| a.count < from)
+        {
+            self.report
+                .find(Finding::ReclaimedUnvouched { from: Seq(from) });
+        }
         if let Some(a) = self.archived {
             if self.report.records < a.count {
                 self.report.find(Finding::Truncated {
@@ -227,6 +257,9 @@ impl<'k> Verifier<'k> {
         };
         let at = record.header.time.map(|t| t.at);
         let (trusted, transfer) = (self.keys, self.transfer);
+        // A hand-over whose transfer was reclaimed from the tag: the archive that vouches for
+        // the reclaimed records holds it, and the parties cannot be checked here.
+        let transfer_reclaimed = transfer.is_none() && self.resumed.is_some();
         let resolve = |id| trusted.and_then(|keys| keys.iter().find(|k| k.id == id));
         let mut signers = heapless::Vec::new();
         for (i, sig) in c.signatures.iter().enumerate() {
@@ -240,7 +273,7 @@ impl<'k> Verifier<'k> {
             let problem = if repeated {
                 Some(RoleProblem::Repeated)
             } else {
-                key.filter(|_| status == SignatureStatus::Valid)
+                key.filter(|_| status == SignatureStatus::Valid && !transfer_reclaimed)
                     .and_then(|k| keys::role_problem(k.party, sig.role, transfer))
             };
             let checkpoint = position;

@@ -82,6 +82,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         match item {
             Item::Record { offset, stored, .. } => verifier.push(&stored, offset),
             Item::Damage(d) => verifier.damage(d),
+            Item::Resume(start) => verifier.resume(&start),
             Item::Trailing { offset, bytes } => {
                 verifier.push(&bytes, offset);
                 trailing = Some(offset);
