@@ -250,4 +250,4 @@ fn the_current_layout_writes_its_golden_images() {
 }
 
 /// The layout version the log writes today.
-const CURRENT_LAYOUT: u8 = 1;
+const CURRENT_LAYOUT: u8 = 2;

@@ -5,7 +5,7 @@
 use remtag::app::Settings;
 use remtag::log::LayoutConfig;
 use remtag::model::{
-    BizStep, Body, Disposition, Location, Record, SealState, Seq, TimeQuality, Timestamp,
+    BizStep, Body, Custody, Disposition, Location, Record, SealState, Seq, TimeQuality, Timestamp,
     UtcSeconds,
 };
 use remtag::protocol::{Fault, FixState, Indication};
@@ -154,7 +154,7 @@ fn journey<C: SimChip + Clone>(field: Field<C>) {
     ));
 
     // Osan: the United Nations Command receives the box with a record its reader prepares,
-    // and both sides sign the hand-over.
+    // which passes custody from the aircrew to them, and both sides sign the hand-over.
     field.go_to(OSAN_DOORS + 1200);
     reader.hello(UNC_RECEIVING).expect("hello");
     let status = reader.status().expect("status");
@@ -169,7 +169,12 @@ fn journey<C: SimChip + Clone>(field: Field<C>) {
             actor: UNC_RECEIVING,
             location: Location::Place(OSAN),
         },
-        body: Body::Custody(custody_of(&arrival)),
+        body: Body::Custody(Custody {
+            step: BizStep::Receiving,
+            from: AIRCREW,
+            to: UNC_RECEIVING,
+            ..custody_of(&arrival)
+        }),
     };
     assert_eq!(reader.append(&received).map(|r| r.0), Ok(Seq(4)));
     let checkpoint = handover(&mut reader, KEY_AIRCREW, KEY_UNC_RECEIVING);

@@ -4,7 +4,7 @@
 use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, RewritableMedium, eeprom_24x256};
-use remtag::log::{Damage, Entry, LayoutConfig, Log, Medium, MountReport};
+use remtag::log::{Damage, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentStart};
 use remtag::model::Seq;
 
 use crate::memory::{SimEeprom, SimNorFlash, SimTagMemory};
@@ -24,6 +24,9 @@ pub enum Item {
     },
     /// Damage the log reported.
     Damage(Damage),
+    /// The records before these were reclaimed from the tag: the next record is coded
+    /// against this start's state, and the chain goes on from its head.
+    Resume(SegmentStart),
     /// Bytes at the end of a record stream that are not a whole record.
     Trailing {
         /// Offset in the stream.
@@ -46,22 +49,19 @@ pub enum Kind {
     Records,
 }
 
-/// The first bytes of every log image: the identity slot's marker and layout version.
-const IMAGE_MAGIC: [u8; 2] = [0xA5, 0x01];
-
-/// Reads `bytes` as an image if it looks like one, else as a record stream.
+/// Reads `bytes` as a memory image when its size is that of a memory the simulator knows (a
+/// 24LC256 EEPROM, NTAG215 or NTAG216 tag memory, NOR flash of 4 KiB sectors), whatever its
+/// first bytes hold: the log finds the identity in either slot, and damage to slot A is
+/// reported, not taken for another kind of input. Other sizes, and a blank-looking image whose
+/// bytes decode whole as stored records, are read as a record stream.
 pub fn read(bytes: &[u8]) -> Result<(Kind, Vec<Item>, Option<MountReport>), String> {
-    if !bytes.starts_with(&IMAGE_MAGIC) {
-        return Ok((Kind::Records, split_records(bytes), None));
-    }
-    match bytes.len() {
+    let image = match bytes.len() {
         SimEeprom::CAPACITY => {
             let mut chip = SimEeprom::new();
             chip.contents_mut().copy_from_slice(bytes);
             let delay = chip.delay();
-            let (items, report) =
-                read_log(eeprom_24x256(&mut chip, delay), LayoutConfig::default())?;
-            Ok((Kind::Eeprom, items, Some(report)))
+            read_log(eeprom_24x256(&mut chip, delay), LayoutConfig::default())
+                .map(|(items, report)| (Kind::Eeprom, items, report))
         }
         SimTagMemory::NTAG215 | SimTagMemory::NTAG216 => {
             let mut tag = SimTagMemory::new(bytes.len());
@@ -70,42 +70,88 @@ pub fn read(bytes: &[u8]) -> Result<(Kind, Vec<Item>, Option<MountReport>), Stri
                 identity_slot_len: Some(64),
                 segment_len: None,
             };
-            let (items, report) = read_log(RewritableMedium::new(&mut tag, 4), config)?;
-            Ok((Kind::TagMemory, items, Some(report)))
+            read_log(RewritableMedium::new(&mut tag, 4), config)
+                .map(|(items, report)| (Kind::TagMemory, items, report))
         }
-        n if n % 4096 == 0 => {
+        n if n > 0 && n % 4096 == 0 => {
             let mut flash = SimNorFlash::<4, 4096>::new(n);
             flash.contents_mut().copy_from_slice(bytes);
-            let (items, report) =
-                read_log(NorFlashMedium::new(&mut flash), LayoutConfig::default())?;
-            Ok((Kind::NorFlash, items, Some(report)))
+            read_log(NorFlashMedium::new(&mut flash), LayoutConfig::default())
+                .map(|(items, report)| (Kind::NorFlash, items, report))
         }
-        n => Err(format!(
-            "{n} bytes starting like a log image, but no known memory has that size \
-             (32768 for an EEPROM, 504 or 888 for NFC tag memory, a multiple of 4096 for NOR flash)"
+        _ => return Ok((Kind::Records, split_records(bytes), None)),
+    };
+    match image {
+        Ok((kind, items, report)) => Ok((kind, items, Some(report))),
+        // Records that happen to make an image's size, and decode whole, are a stream.
+        Err(Unmounted::Unformatted) if is_whole_stream(bytes) => {
+            Ok((Kind::Records, split_records(bytes), None))
+        }
+        Err(e) => Err(format!(
+            "{} bytes, the size of a memory image, but it cannot be mounted: {}",
+            bytes.len(),
+            match e {
+                Unmounted::Unformatted => LogError::<()>::Unformatted.to_string(),
+                Unmounted::Other(why) => why,
+            }
         )),
     }
 }
 
+/// Why an image could not be read, whatever its memory.
+enum Unmounted {
+    /// No intact identity.
+    Unformatted,
+    /// Anything else, said in words.
+    Other(String),
+}
+
+impl<E: core::fmt::Debug> From<LogError<E>> for Unmounted {
+    fn from(e: LogError<E>) -> Self {
+        match e {
+            LogError::Unformatted => Unmounted::Unformatted,
+            other => Unmounted::Other(other.to_string()),
+        }
+    }
+}
+
+/// Whether `bytes` decode as stored records to their last byte.
+fn is_whole_stream(bytes: &[u8]) -> bool {
+    codec::Decoder::new(bytes).all(|item| item.is_ok())
+}
+
+/// Mounts the log on `medium` and reads every entry. Reading yields all the damage the mount
+/// found, the identity copies and segment headers included, at its position.
 fn read_log<M: Medium>(
     medium: M,
     config: LayoutConfig,
-) -> Result<(Vec<Item>, MountReport), String> {
-    let (mut log, report) =
-        Log::mount(medium, config).map_err(|e| format!("cannot mount the image: {e}"))?;
+) -> Result<(Vec<Item>, MountReport), Unmounted> {
+    let (mut log, report) = Log::mount(medium, config)?;
+    let mut resume = log.oldest_start()?;
     let mut items = Vec::new();
+    let mut identity_read = false;
     for entry in log.read_from(Seq(0)) {
-        match entry.map_err(|e| format!("reading the image: {e}"))? {
+        // The reclaimed records' place: after the identity, before the oldest segment's first.
+        if identity_read
+            && matches!(entry, Ok(Entry::Record { .. }))
+            && let Some(start) = resume.take()
+        {
+            items.push(Item::Resume(start));
+        }
+        match entry? {
             Entry::Record {
                 offset,
                 stored,
                 record,
                 ..
-            } => items.push(Item::Record {
-                offset,
-                stored: stored.to_vec(),
-                record: Some(Box::new(record)),
-            }),
+            } => {
+                identity_read = true;
+                items.push(Item::Record {
+                    offset,
+                    stored: stored.to_vec(),
+                    record: Some(Box::new(record)),
+                })
+            }
             Entry::Damage(d) => items.push(Item::Damage(d)),
         }
     }

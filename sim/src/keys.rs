@@ -67,9 +67,12 @@ impl KeysFile {
         })
     }
 
-    /// The keys as the verifier takes them; an unusable entry is an error naming it.
+    /// The keys as the verifier takes them; an unusable entry is an error naming it. A key
+    /// number listed twice, or one public key listed for two parties, is an error too: the
+    /// verifier must know without doubt whose key signed, to check the role it signed in.
     pub fn trusted(&self) -> Result<Vec<TrustedKey>, String> {
-        self.keys
+        let keys: Vec<TrustedKey> = self
+            .keys
             .iter()
             .map(|k| {
                 let mut public = [0u8; 32];
@@ -91,7 +94,21 @@ impl KeysFile {
                         .transpose()?,
                 })
             })
-            .collect()
+            .collect::<Result<_, String>>()?;
+        for (i, key) in keys.iter().enumerate() {
+            for earlier in &keys[..i] {
+                if earlier.id == key.id {
+                    return Err(format!("key {} is listed twice", key.id));
+                }
+                if earlier.public == key.public && earlier.party != key.party {
+                    return Err(format!(
+                        "keys {} and {} are the same public key, listed for parties {} and {}",
+                        earlier.id, key.id, earlier.party, key.party
+                    ));
+                }
+            }
+        }
+        Ok(keys)
     }
 
     /// An entry for `keypair`'s public key.
@@ -140,5 +157,22 @@ mod tests {
         let mut bad = file.clone();
         bad.keys[0].public_key = "zz".into();
         assert!(bad.trusted().unwrap_err().contains("key 3: public_key"));
+
+        let mut twice = file.clone();
+        twice.keys.push(file.keys[0].clone());
+        twice.keys[1].party = 6;
+        assert!(
+            twice
+                .trusted()
+                .unwrap_err()
+                .contains("key 3 is listed twice")
+        );
+        twice.keys[1].id = 9;
+        assert!(
+            twice
+                .trusted()
+                .unwrap_err()
+                .contains("keys 3 and 9 are the same public key")
+        );
     }
 }

@@ -1,11 +1,15 @@
 //! `remtag-sim verify`: exit 0 only for an intact log whose checkpoints all verify; exit 1 with
-//! the findings otherwise, and for bad input, never a panic.
+//! the findings otherwise, without keys, and for bad input, never a panic.
 
 mod common;
 
 use std::path::PathBuf;
 
 use common::{sim, text};
+use remtag::model::{Body, Checkpoint, List};
+use remtag_sim::cli::story::eeprom_image;
+use remtag_sim::logbuilder::LogBuilder;
+use remtag_sim::story;
 
 struct Files {
     dir: PathBuf,
@@ -39,18 +43,165 @@ impl Drop for Files {
     }
 }
 
+/// Box 1's log as an adversary who rewrites the whole memory makes it: record 2's actor
+/// altered, every checkpoint's count and head recomputed over the altered records, every
+/// signature dropped, and the records written to a fresh EEPROM image as a tag writes them.
+fn unsigned_forgery() -> Vec<u8> {
+    let honest = story::history(1).expect("the story encodes");
+    let mut forged = LogBuilder::new();
+    for (i, record) in honest.records().iter().enumerate() {
+        let mut record = record.clone();
+        if i == 2 {
+            record.header.actor = story::MORTUARY_AFFAIRS;
+        }
+        if let Body::Checkpoint(_) = record.body {
+            let chain = forged.chain();
+            record.body = Body::Checkpoint(Checkpoint {
+                count: chain.count(),
+                head: chain.head(),
+                signatures: List::new(),
+            });
+        }
+        forged.push_record(record).expect("encodes");
+    }
+    eeprom_image(forged.records()).expect("an image")
+}
+
 #[test]
 fn an_honest_record_stream_and_image_verify() {
     let f = Files::new("honest");
     for input in ["box1.bin", "box1.img"] {
         let out = sim(&["verify", &f.path(input), "--keys", &f.path("keys.json")]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-        assert!(
-            text(&out).contains("signed prefix: 18, unsigned tail: 1"),
-            "{}",
-            text(&out)
-        );
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{said}");
+        for line in [
+            "signatures: checked against 3 trusted key(s)",
+            "signed prefix: 18, unsigned tail: 1",
+            "checkpoint 11 over 11 records: chain ok, key 3 of party 3 as releasing: valid, \
+             key 6 of party 6 as receiving: valid -> verified",
+            "verdict: intact, every checkpoint verifies: records 0 to 17 are the ones checkpoint 18 was signed over",
+            "nothing was recorded after checkpoint 18",
+        ] {
+            assert!(said.contains(line), "{line}\n{said}");
+        }
     }
+}
+
+#[test]
+fn the_unsigned_forgery_exits_1_with_each_checkpoint_named() {
+    let f = Files::new("forged");
+    std::fs::write(f.path("forged.img"), unsigned_forgery()).expect("write");
+    let with_keys = [
+        "verify",
+        &f.path("forged.img"),
+        "--keys",
+        &f.path("keys.json"),
+    ];
+    for args in [&with_keys[..], &with_keys[..2]] {
+        let out = sim(args);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{said}");
+        for line in [
+            "checkpoint 11 over 11 records: chain ok, NO SIGNATURE -> NOT VERIFIED",
+            "finding: checkpoint 11 carries no signature: a tag never stores one, so it was forged",
+            "finding: checkpoint 18 carries no signature",
+            "verdict: NOT INTACT, 2 finding(s)",
+        ] {
+            assert!(said.contains(line), "{line}\n{said}");
+        }
+        assert!(!said.contains("verdict: intact"), "{said}");
+        assert!(!said.contains("every checkpoint verifies"), "{said}");
+    }
+}
+
+#[test]
+fn without_keys_nothing_is_proven_and_it_says_so() {
+    let f = Files::new("nokeys");
+    let out = sim(&["verify", &f.path("box1.img")]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for line in [
+        "signatures: NOT CHECKED, no keys file given (--keys)",
+        "key 3 as releasing: not checked",
+        "verdict: NOT VERIFIED, signatures were not checked: no keys file was given (--keys).",
+        "nothing is proven",
+    ] {
+        assert!(said.contains(line), "{line}\n{said}");
+    }
+    assert!(!said.contains("verdict: intact"), "{said}");
+    assert!(!said.contains("every checkpoint verifies"), "{said}");
+}
+
+#[test]
+fn records_after_the_last_checkpoint_are_named_as_not_yet_signed() {
+    let f = Files::new("tail");
+    let mut log = story::history(1).expect("the story encodes");
+    let last = log.records().last().expect("records").clone();
+    let inspection = log.records()[12].clone();
+    log.push(
+        last.header.time,
+        last.header.tz,
+        last.header.actor,
+        last.header.location,
+        inspection.body,
+    )
+    .expect("encodes");
+    std::fs::write(f.path("tail.bin"), log.bytes()).expect("write");
+    let out = sim(&[
+        "verify",
+        &f.path("tail.bin"),
+        "--keys",
+        &f.path("keys.json"),
+    ]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(
+            "not yet signed: 1 record(s) after checkpoint 18 (19 to 19): normal for a tag in use, \
+             but no one vouches for them yet"
+        ),
+        "{said}"
+    );
+}
+
+#[test]
+fn the_identity_is_compared_when_given() {
+    let f = Files::new("identity");
+    let keys = f.path("keys.json");
+    let box1 = story::box_epc(1).tag_uri().to_string();
+    let out = sim(&[
+        "verify",
+        &f.path("box1.img"),
+        "--keys",
+        &keys,
+        "--epc",
+        &box1,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("not compared"), "{}", text(&out));
+
+    let box2 = story::box_epc(2).tag_uri().to_string();
+    let out = sim(&[
+        "verify",
+        &f.path("box1.img"),
+        "--keys",
+        &keys,
+        "--epc",
+        &box2,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("finding: the identity is not the expected one"),
+        "{}",
+        text(&out)
+    );
+
+    let out = sim(&["verify", &f.path("box1.img"), "--keys", &keys]);
+    assert!(
+        text(&out).contains("(not compared: give --epc to check it is this box's tag)"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -96,7 +247,7 @@ fn wrong_keys_fail_verification() {
 fn bad_input_exits_1_with_a_clear_message() {
     let f = Files::new("bad");
     std::fs::write(f.path("broken.json"), "{ \"keys\": [ { \"id\": 3 ").expect("write");
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["verify", "no/such.bin", "--keys", "no/keys.json"],
             "cannot read keys file",
@@ -114,7 +265,11 @@ fn bad_input_exits_1_with_a_clear_message() {
             &["verify", "no/such.bin", "--keys", &f.path("keys.json")],
             "no such file",
         ),
-        (&["verify", &f.path("box1.bin")], "--keys"),
+        (&["verify"], "<IMAGE>"),
+        (
+            &["verify", &f.path("box1.bin"), "--epc", "box 1"],
+            "--epc box 1: not a tag URI",
+        ),
     ];
     for (args, needle) in cases {
         let out = sim(args);

@@ -15,13 +15,12 @@ use super::workload::Workload;
 use super::{FIRST_RECORDS, Memory, NOR_CAPACITY, Nor, Phase, ReadRun, SECTOR, System, WriteRun};
 use crate::codecs::Error;
 
-/// The first bytes of a segment header (`core/src/log/blocks.rs`): a marker and the layout
-/// version, then one byte with the length of the postcard body that the CRC follows.
-const SEGMENT_MAGIC: [u8; 2] = [0x5E, 0x01];
-/// Marker, version and body length of a segment header.
+/// Marker, version and body length of a segment header (`core/src/log/blocks.rs`); the body
+/// and its CRC follow.
 const SEGMENT_PREFIX_LEN: u64 = 3;
-/// Marker, version and generation (`u32`) before the record in an identity slot.
-const IDENTITY_PREFIX_LEN: u64 = 6;
+/// Marker, version, generation (`u32`) and oldest epoch in use (`u32`) before the record in an
+/// identity slot of layout version 2.
+const IDENTITY_PREFIX_LEN: u64 = 10;
 
 /// What formatting a blank medium cost.
 #[derive(Clone, Debug, PartialEq)]
@@ -265,20 +264,20 @@ fn mount<M: Medium>(
     Ok((run, log.into_medium().into_inner()))
 }
 
-/// The bytes the log holds and how many records: both identity copies, the header of every
-/// segment in use, and every record as stored (padding to the write size left out).
+/// The bytes the log holds and how many records: both identity copies, the header copies of
+/// every segment in use, and every record as stored (padding to the write size left out).
 fn held<M: Medium>(log: &mut Log<M>) -> Result<(u64, u64), Error> {
     let identity = IDENTITY_PREFIX_LEN + log.identity_bytes().len() as u64 + CRC_LEN as u64;
     let layout = *log.layout();
+    let copies = u64::from(layout.version.header_copies());
     let mut headers = 0;
-    for physical in 0..layout.segments {
+    let newest = log.newest_epoch().ok_or("no segment in use")?;
+    for epoch in log.oldest_epoch()..=newest {
         let mut prefix = [0u8; SEGMENT_PREFIX_LEN as usize];
         log.medium_mut()
-            .read(layout.segment_start(physical), &mut prefix)
+            .read(layout.segment_start(layout.physical(epoch)), &mut prefix)
             .map_err(|e| format!("read: {e:?}"))?;
-        if prefix[..2] == SEGMENT_MAGIC {
-            headers += SEGMENT_PREFIX_LEN + u64::from(prefix[2]) + CRC_LEN as u64;
-        }
+        headers += copies * (SEGMENT_PREFIX_LEN + u64::from(prefix[2]) + CRC_LEN as u64);
     }
     let (mut records, mut bytes) = (1, 0);
     for entry in log.read_from(Seq(1)) {

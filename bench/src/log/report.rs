@@ -325,11 +325,11 @@ fn document(m: &Measured) -> Result<String, Error> {
     )?;
 
     // EEPROM: what the bytes beyond the records are.
-    let identity = 2 * (m.commission as u64 + 10);
+    // Each identity copy: a 10-byte prefix (layout version 2), the commission, its slot CRC.
+    let identity = 2 * (m.commission as u64 + 14);
     let e_headers = e_mount.held - identity - e_full.record_bytes;
     let e_header_len = e_headers as f64 / f64::from(e_format.segments);
     let e_overhead = (e_full.programmed - e_full.record_bytes) as f64;
-    let e_markers = e_full.records as f64;
     let e_per_segment = e_full.records as f64 / f64::from(e_format.segments);
     // NOR: records per erase unit and what a single erase per cycle would give.
     let r4_per_segment = r4_full.records as f64 / f64::from(r4_format.segments);
@@ -354,28 +354,11 @@ fn document(m: &Measured) -> Result<String, Error> {
     };
 
     let e_programs = e_full.programs_per_record();
-    let e_programs_why = if e_programs >= 1.9 {
-        "the end marker is written first, as a write of its own, then the record"
-    } else {
-        "record and end marker in one write"
-    };
     let erase_ratio = r4_steady.erases_per_1000().unwrap_or_default() / single_erase;
-    let (erase_headline, erase_why) = if erase_ratio > 1.5 {
-        (
-            "remtag erases each segment twice per use, where once would do",
-            "`Log::reclaim` erases every segment it frees (on NOR flash that is the only \
-             way to make a later mount see it as free) and `open_segment` erases it again \
-             when it is reused. The fix belongs in `core/src/log`, not in this benchmark: let \
-             `open_segment` skip the erase when the segment reads blank (a blank check reads \
-             4 KiB; it cannot be skipped, since a cut erase or a cut header leaves non-blank \
-             bytes behind); the same check would spare `Log::format` its erase of sectors \
-             that are blank already.",
-        )
+    let erase_headline = if erase_ratio > 1.5 {
+        "more than one erase per segment used"
     } else {
-        (
-            "about one erase per segment used",
-            "Each segment is erased about once per use.",
-        )
+        "one erase per segment used"
     };
 
     let discussion = format!(
@@ -383,16 +366,18 @@ fn document(m: &Measured) -> Result<String, Error> {
          **EEPROM write amplification: target {eeprom_verdict}.** {e_ampl:.3} bytes \
          programmed per record byte until the 32 KiB are full ({e_full_records} records \
          appended; record {e_refused} is refused with `LogFull`) and {e_steady_ampl:.3} in \
-         steady state. Of the {e_over_pct:.1} % above the records, the one-byte end marker \
-         written after every record (rewritable memory may hold old bytes beyond) is \
-         {e_marker_pct:.1} points, and the segment headers are most of the rest: \
-         {e_header_len:.0} bytes each (magic, length, epoch, the codec state and the \
-         32-byte chain head at the segment's start, the previous segment's end, CRC) for \
-         the {e_per_segment:.0} records a 1 KiB segment holds. The steady state adds the \
-         3-byte zeroed header prefix of each reclaimed segment. An append takes \
-         {e_programs:.2} program operations ({e_programs_why}), which the driver splits at \
-         64-byte page boundaries: {e_cycles:.2} page write cycles per record, each a 5 ms \
-         wait.\n\n\
+         steady state. Of the {e_over_pct:.1} % above the records, the segment headers are \
+         most: two copies of {e_header_len_one:.0} bytes each (magic, length, epoch, the codec \
+         state and the 32-byte chain head at the segment's start, the previous segment's \
+         end, CRC) for the {e_per_segment:.0} records a 1 KiB segment holds. An append is \
+         {e_programs:.2} program operations: the record alone, its CRC keyed to the \
+         segment's epoch, so that bytes left from an earlier use of the segment never pass \
+         for a record and no end marker is needed. The driver splits it at 64-byte page \
+         boundaries: {e_cycles:.2} page write cycles per record, each a 5 ms wait. Layout \
+         version 1 wrote a one-byte end marker before every record, as a program of its own, \
+         and measured 2.61 page write cycles and 2.07 program operations per record \
+         (1.095 bytes per record byte) on the same workload; a reclaim then zeroed each freed \
+         segment's header, where version 2 rewrites the two identity slots once.\n\n\
          **NOR flash, bytes.** remtag programs {r4_ampl:.3} (write size 4) and \
          {r1_ampl:.3} (write size 1) bytes per record byte: records padded to the write \
          word, one header per 4 KiB segment, nothing else. sequential-storage programs \
@@ -401,15 +386,17 @@ fn document(m: &Measured) -> Result<String, Error> {
          1 MiB holds {r4_records} remtag records against {q4_records} queue items at write \
          size 4 ({r4_more:+.0} %), and {r1_records} against {q1_records} at write size 1.\n\n\
          **NOR flash, erases: {erase_headline}.** Until full, remtag erases \
-         {r4_fill_e:.2} sectors per 1,000 records and sequential-storage none: both use the \
-         erased flash as they find it (`Log::format` makes {r4_format_e} sector erases, the \
-         flash having 256 sectors, and a segment is erased before its header only when it is \
-         not blank already). In steady state remtag erases {r4_steady_e:.2} sectors per \
+         {r4_fill_e:.2} sectors per 1,000 records and sequential-storage none: remtag erases \
+         every segment when it opens it, even one that reads blank, since an erase cut short \
+         can leave words that read 0xFF and do not hold what is programmed over them \
+         (`Log::format` makes {r4_format_e} sector erases, the flash having 256 sectors). \
+         Reclaiming erases nothing: it moves the oldest epoch in the identity slots. In \
+         steady state remtag erases {r4_steady_e:.2} sectors per \
          1,000 records against sequential-storage's {q4_steady_e:.2}. A 4 KiB segment holds \
          {r4_per_segment:.0} records (a queue page {q4_per_page:.0} items), so one erase per \
          segment used would make {single_erase:.2} per 1,000 records, {fewer:.0} % fewer \
-         than sequential-storage; remtag makes {erase_ratio:.2} erases per segment used. \
-         {erase_why}\n\n\
+         than sequential-storage; remtag makes {erase_ratio:.2} erases per segment \
+         used.\n\n\
          **Mount cost: target {mount_verdict} on full media.** Mounting a full log reads \
          what the log holds plus {e_excess} bytes on the EEPROM and {r4_excess} bytes on \
          NOR flash (the length-prefix read past the newest record, which finds the end marker or \
@@ -446,7 +433,7 @@ fn document(m: &Measured) -> Result<String, Error> {
         e_full_records = int(e_full.records),
         e_refused = e_full.refused_at.map_or("?".to_string(), int),
         e_over_pct = pct(e_overhead, e_full.record_bytes as f64),
-        e_marker_pct = pct(e_markers, e_full.record_bytes as f64),
+        e_header_len_one = e_header_len / 2.0,
         e_cycles = e_full.cycles_per_record().unwrap_or_default(),
         r4_ampl = r4_full.amplification(),
         r1_ampl = r1_full.amplification(),

@@ -6,46 +6,135 @@
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
+use super::layout::LayoutVersion;
 use crate::codec::{
     self, CRC_LEN, DeltaState, EncodeError, Fields, MAX_RECORD_LEN, Writer, read_digest,
 };
 use crate::model::Digest;
 
-/// First bytes of an identity slot: a marker and the layout version.
-pub(crate) const IDENTITY_MAGIC: [u8; 2] = [0xA5, 0x01];
-/// First bytes of a segment header: a marker and the layout version.
-pub(crate) const SEGMENT_MAGIC: [u8; 2] = [0x5E, 0x01];
+/// First byte of an identity slot; the layout version follows.
+pub(crate) const IDENTITY_MAGIC: u8 = 0xA5;
+/// First byte of a segment header; the layout version follows.
+pub(crate) const SEGMENT_MAGIC: u8 = 0x5E;
 
-/// Identity slot: magic, generation (`u32` LE), the commission record as stored, CRC.
-pub(crate) const IDENTITY_PREFIX_LEN: usize = 2 + 4;
+/// Identity slot of layout version 1: magic, version, generation (`u32` LE), the commission
+/// record as stored, CRC.
+const IDENTITY_PREFIX_LEN_V1: usize = 2 + 4;
+/// Identity slot of layout version 2: magic, version, generation (`u32` LE), the oldest epoch
+/// in use (`u32` LE), the commission record as stored, CRC.
+pub(crate) const IDENTITY_PREFIX_LEN: usize = 2 + 4 + 4;
 /// The most bytes an identity slot's contents take.
 pub(crate) const MAX_IDENTITY_LEN: usize = IDENTITY_PREFIX_LEN + MAX_RECORD_LEN + CRC_LEN;
 
-/// Writes an identity slot into `out`; returns its length.
-pub(crate) fn encode_identity(out: &mut [u8], generation: u32, record: &[u8]) -> Option<usize> {
+/// What an intact identity slot says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct IdentitySlot {
+    pub(crate) version: LayoutVersion,
+    /// How many times the slot has been written: the higher of two intact slots is the newer.
+    pub(crate) generation: u32,
+    /// The oldest epoch in use (layout version 2); 0 in version 1, which does not store it.
+    pub(crate) floor: u32,
+    /// Where the commission record lies in the slot's bytes.
+    pub(crate) record_at: usize,
+    /// The record's length.
+    pub(crate) record_len: usize,
+}
+
+fn identity_prefix_len(version: LayoutVersion) -> usize {
+    match version {
+        LayoutVersion::V1 => IDENTITY_PREFIX_LEN_V1,
+        LayoutVersion::V2 => IDENTITY_PREFIX_LEN,
+    }
+}
+
+/// Writes an identity slot of the newest layout into `out`; returns its length.
+pub(crate) fn encode_identity(
+    out: &mut [u8],
+    generation: u32,
+    floor: u32,
+    record: &[u8],
+) -> Option<usize> {
     let crc_at = IDENTITY_PREFIX_LEN + record.len();
     let total = crc_at + CRC_LEN;
     let out = out.get_mut(..total)?;
-    out.get_mut(..2)?.copy_from_slice(&IDENTITY_MAGIC);
+    *out.get_mut(0)? = IDENTITY_MAGIC;
+    *out.get_mut(1)? = LayoutVersion::NEWEST.byte();
     out.get_mut(2..6)?
         .copy_from_slice(&generation.to_le_bytes());
-    codec::copy_into(out.get_mut(6..)?, record)?;
+    out.get_mut(6..10)?.copy_from_slice(&floor.to_le_bytes());
+    codec::copy_into(out.get_mut(IDENTITY_PREFIX_LEN..)?, record)?;
     let crc = codec::checksum(out.get(..crc_at)?);
     out.get_mut(crc_at..)?.copy_from_slice(&crc.to_le_bytes());
     Some(total)
 }
 
-/// The generation and stored commission record of an identity slot's contents, exactly as long
-/// as the record's length prefix says, if they are intact.
-pub(crate) fn decode_identity(slot: &[u8]) -> Option<(u32, &[u8])> {
-    if slot.get(..2)? != IDENTITY_MAGIC {
+/// The whole length of the identity slot whose first bytes are `prefix` (its magic, version,
+/// fields and the record's length prefix), if they look like one.
+pub(crate) fn identity_len(prefix: &[u8]) -> Option<usize> {
+    if *prefix.first()? != IDENTITY_MAGIC {
         return None;
     }
+    let at = identity_prefix_len(LayoutVersion::from_byte(*prefix.get(1)?)?);
+    let record_len = codec::stored_len(prefix.get(at..)?).ok()?;
+    Some(at + record_len + CRC_LEN)
+}
+
+/// The bytes an identity slot's length can be told from: [`identity_len`] needs no more.
+pub(crate) const IDENTITY_LEN_PREFIX: usize = IDENTITY_PREFIX_LEN + codec::LENGTH_PREFIX_LEN;
+
+/// What the identity slot's contents `slot` say, exactly as long as [`identity_len`] gives, if
+/// they are intact.
+pub(crate) fn decode_identity(slot: &[u8]) -> Option<IdentitySlot> {
+    if identity_len(slot)? != slot.len() {
+        return None;
+    }
+    let version = LayoutVersion::from_byte(*slot.get(1)?)?;
+    let record_at = identity_prefix_len(version);
     let generation = u32::from_le_bytes(slot.get(2..6)?.try_into().ok()?);
+    let floor = match version {
+        LayoutVersion::V1 => 0,
+        LayoutVersion::V2 => u32::from_le_bytes(slot.get(6..10)?.try_into().ok()?),
+    };
     let crc_at = slot.len().checked_sub(CRC_LEN)?;
     let stored = u32::from_le_bytes(slot.get(crc_at..)?.try_into().ok()?);
-    (codec::checksum(slot.get(..crc_at)?) == stored)
-        .then_some((generation, slot.get(IDENTITY_PREFIX_LEN..crc_at)?))
+    (codec::checksum(slot.get(..crc_at)?) == stored).then_some(IdentitySlot {
+        version,
+        generation,
+        floor,
+        record_at,
+        record_len: crc_at.checked_sub(record_at)?,
+    })
+}
+
+/// The key a record's CRC is stored XORed with in the segment of `epoch` (layout version 2):
+/// CRC-32C of the epoch as 4 bytes, little-endian. Distinct epochs have distinct keys (a CRC
+/// of a fixed 4-byte input is a bijection), so a record left from an earlier use of a segment
+/// never passes its CRC in a later one.
+pub(crate) fn record_key(version: LayoutVersion, epoch: u32) -> u32 {
+    match version {
+        LayoutVersion::V1 => 0,
+        LayoutVersion::V2 => codec::checksum(&epoch.to_le_bytes()),
+    }
+}
+
+/// XORs `key` into the CRC of the record at the start of `bytes` (whose length prefix says
+/// where it ends), turning a stored record into its form on the medium and back. Returns the
+/// record's length, or `None` (and changes nothing) when `bytes` holds no whole record.
+pub(crate) fn apply_key(bytes: &mut [u8], key: u32) -> Option<usize> {
+    let len = codec::stored_len(bytes).ok()?;
+    let crc = bytes.get_mut(len.checked_sub(CRC_LEN)?..len)?;
+    for (b, k) in crc.iter_mut().zip(key.to_le_bytes()) {
+        *b ^= k;
+    }
+    Some(len)
+}
+
+/// Flips bit `bit` of `bytes`, counted from the first byte's least significant bit: single-bit
+/// repair tries each in turn.
+pub(crate) fn flip(bytes: &mut [u8], bit: usize) {
+    if let Some(b) = bytes.get_mut(bit / 8) {
+        *b ^= 1 << (bit % 8);
+    }
 }
 
 /// What a segment header says: everything needed to read the segment without the ones
@@ -83,16 +172,21 @@ pub(crate) const MAX_SEGMENT_HEADER_LEN: usize =
 
 const _: () = assert!(SegmentHeader::POSTCARD_MAX_SIZE < 256);
 
-/// Writes `header` into `out`; returns its length.
+/// Writes `header` into `out` as layout `version` stores it; returns its length.
 ///
 /// The body is written field by field, as postcard writes `SegmentHeader`'s serde form: on a
 /// Cortex-M0 the derived code takes about 1 KiB more flash. Tests hold both to the derive.
-pub(crate) fn encode_segment_header(out: &mut [u8], header: &SegmentHeader) -> Option<usize> {
+pub(crate) fn encode_segment_header(
+    out: &mut [u8],
+    header: &SegmentHeader,
+    version: LayoutVersion,
+) -> Option<usize> {
     let body = out.get_mut(SEGMENT_PREFIX_LEN..)?;
     let mut w = Writer::new(body, MAX_SEGMENT_HEADER_LEN);
     write_segment_body(&mut w, header).ok()?;
     let body_len = w.position();
-    out.get_mut(..2)?.copy_from_slice(&SEGMENT_MAGIC);
+    *out.get_mut(0)? = SEGMENT_MAGIC;
+    *out.get_mut(1)? = version.byte();
     *out.get_mut(2)? = u8::try_from(body_len).ok()?;
     let crc_at = SEGMENT_PREFIX_LEN + body_len;
     let crc = codec::checksum(out.get(..crc_at)?);
@@ -134,9 +228,10 @@ fn read_segment_fields(fields: &mut Fields<'_>, out: &mut SegmentHeader) -> post
     Ok(())
 }
 
-/// The total length of a segment header from its first three bytes, if they look like one.
-pub(crate) fn segment_header_len(prefix: &[u8]) -> Option<usize> {
-    if prefix.get(..2)? != SEGMENT_MAGIC {
+/// The total length of a segment header of layout `version` from its first three bytes, if
+/// they look like one.
+pub(crate) fn segment_header_len(prefix: &[u8], version: LayoutVersion) -> Option<usize> {
+    if prefix.get(..2)? != [SEGMENT_MAGIC, version.byte()] {
         return None;
     }
     Some(SEGMENT_PREFIX_LEN + usize::from(*prefix.get(2)?) + CRC_LEN)
@@ -259,11 +354,11 @@ mod tests {
         #[test]
         fn headers_are_written_as_their_serde_form(header in header()) {
             let mut out = [0u8; MAX_SEGMENT_HEADER_LEN];
-            let n = encode_segment_header(&mut out, &header).unwrap_or(0);
+            let n = encode_segment_header(&mut out, &header, LayoutVersion::V1).unwrap_or(0);
             let mut serde = [0u8; MAX_SEGMENT_HEADER_LEN];
             let body = postcard::to_slice(&header, &mut serde).map(|b| b.to_vec());
             prop_assert_eq!(Ok(&out[SEGMENT_PREFIX_LEN..n - CRC_LEN]), body.as_deref());
-            prop_assert_eq!(segment_header_len(&out[..SEGMENT_PREFIX_LEN]), Some(n));
+            prop_assert_eq!(segment_header_len(&out[..SEGMENT_PREFIX_LEN], LayoutVersion::V1), Some(n));
             prop_assert_eq!(decoded(&out[..n]), Some(header));
         }
     }
@@ -297,7 +392,7 @@ mod tests {
             start: None,
             prev_end: None,
         };
-        let n = encode_segment_header(&mut out, &first).unwrap_or(0);
+        let n = encode_segment_header(&mut out, &first, LayoutVersion::V1).unwrap_or(0);
         assert_eq!(
             out[..n],
             [0x5e, 0x01, 0x03, 0x00, 0x00, 0x00, 0x61, 0x7e, 0x6e, 0xca]

@@ -1,6 +1,7 @@
 //! Reading the records of one segment in order, repairing single-bit flips and telling a torn
 //! append from damage.
 
+use super::blocks::{apply_key, flip};
 use super::error::{Damage, DamageReason};
 use super::layout::Layout;
 use super::medium::{Counted, Medium};
@@ -48,6 +49,17 @@ pub(crate) struct Cursor {
     pub(crate) torn: bool,
     /// The segment has unreadable records: nothing more may be written into it.
     pub(crate) damaged: bool,
+    /// What the CRC of every record in this segment is stored XORed with (layout version 2):
+    /// a record left from an earlier use of the segment does not pass its CRC.
+    pub(crate) key: u32,
+    /// Whether bytes after the end of the data may be left from an earlier use of the segment
+    /// (rewritable memory of layout version 2, which writes no end marker): bytes at the tail
+    /// that do not decode and are not followed by a record are then the end of the data. A
+    /// torn append there cannot be told from them, and is not reported.
+    pub(crate) stale_after_end: bool,
+    /// Where the next record found after unreadable bytes starts, when a keyed segment was
+    /// searched for one.
+    pub(crate) resume_at: Option<u32>,
 }
 
 /// What the bytes at one offset are.
@@ -97,9 +109,12 @@ impl Cursor {
         after: &mut DeltaState,
         stored: &mut RecordBuf,
     ) -> Result<Step, M::Error> {
-        if let Some(bit) = self.repair(medium, offset, after, stored)? {
+        let base = self.state;
+        let repaired = self.repair(medium, offset, &base, after, stored)?;
+        if let Some(bit) = repaired {
             // At the tail, a repair could turn a torn append into a record: accept it only
-            // when an intact record follows.
+            // when a record follows, intact or itself repairable (two neighbouring records
+            // may each have a flipped bit).
             let next = layout.align(offset + stored.len() as u32);
             let confirmed = !self.is_tail || self.record_at(medium, next, after)?;
             if confirmed {
@@ -109,9 +124,17 @@ impl Cursor {
         stored.clear();
         self.done = true;
         // A torn append is the last thing written: after the length it claims comes the end
-        // (erased flash, or the end marker an append writes first). Written bytes after it
-        // mean acknowledged records follow: damage, kept as evidence.
-        let torn = self.is_tail && !self.followed_by_data(medium, layout, offset)?;
+        // (erased flash, the end marker of layout version 1, or bytes of an earlier use that
+        // do not pass their CRC). A record after it means acknowledged records follow: damage,
+        // kept as evidence.
+        let follows = self.followed_by_data(medium, layout, offset)?;
+        let torn = self.is_tail && !follows;
+        // Bytes left from an earlier use never repair into a record of this segment: bytes
+        // that do are a torn append one bit short, or a last record with a flipped bit, and
+        // are reported as such. Other bytes there are the end of the data.
+        if torn && self.stale_after_end && repaired.is_none() {
+            return Ok(Step::End);
+        }
         self.torn = torn;
         self.damaged = !torn;
         Ok(Step::Damage(self.damage(if torn {
@@ -121,7 +144,8 @@ impl Cursor {
         })))
     }
 
-    /// Whether a record that decodes against `state` starts at `offset`.
+    /// Whether a record that decodes against `state`, as it stands or with one bit repaired,
+    /// starts at `offset`.
     fn record_at<M: Medium>(
         &self,
         medium: &mut Counted<M>,
@@ -130,10 +154,15 @@ impl Cursor {
     ) -> Result<bool, M::Error> {
         let mut scratch = RecordBuf::new();
         let mut after = *state;
-        Ok(matches!(
-            self.read_plain(medium, offset, &mut after, &mut scratch)?,
-            Plain::Record
-        ))
+        Ok(
+            match self.read_plain(medium, offset, &mut after, &mut scratch)? {
+                Plain::Record => true,
+                Plain::End => false,
+                Plain::Invalid(_) => self
+                    .repair(medium, offset, state, &mut after, &mut scratch)?
+                    .is_some(),
+            },
+        )
     }
 
     /// Ends the records of the segment of `epoch`, starting at `start`, where the header of the
@@ -148,14 +177,22 @@ impl Cursor {
         }
     }
 
-    /// Whether an intact record (by its CRC) follows the record at `offset`, at the length the
-    /// latter claims: then acknowledged records follow, and it cannot be a torn append.
+    /// Whether an intact record (by its CRC) follows the bytes at `offset`: then acknowledged
+    /// records follow, and they cannot be a torn append. In a keyed segment (layout version 2)
+    /// no bytes of an earlier use pass their CRC, so every aligned position up to the bound is
+    /// tried, and damaged length bytes cannot hide the records after them; where one is found,
+    /// the cursor steps over the damage to it. Otherwise only the position the bytes' own
+    /// length gives is tried.
     fn followed_by_data<M: Medium>(
-        &self,
+        &mut self,
         medium: &mut Counted<M>,
         layout: &Layout,
         offset: u32,
     ) -> Result<bool, M::Error> {
+        if self.key != 0 {
+            self.resume_at = self.next_record_after(medium, layout, offset)?;
+            return Ok(self.resume_at.is_some());
+        }
         let avail = self.end.saturating_sub(offset) as usize;
         let mut prefix = [0u8; LENGTH_PREFIX_LEN];
         let prefix = prefix
@@ -173,11 +210,49 @@ impl Cursor {
             return Ok(false);
         }
         medium.read(next, bytes)?;
+        apply_key(bytes, self.key);
         Ok(codec::read_envelope(bytes).is_ok())
     }
 
-    /// After unreadable damage: steps over the damaged record by the length it claims and over
-    /// every intact record after it, counting them and chaining their stored bytes. Their
+    /// The first position after `offset`, aligned to the write size and before the bound,
+    /// where a record with a valid envelope and CRC (keyed) starts. Reads the rest of the
+    /// segment once, in windows that overlap by the largest record.
+    fn next_record_after<M: Medium>(
+        &self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+        offset: u32,
+    ) -> Result<Option<u32>, M::Error> {
+        let step = self.write_size.max(1);
+        let mut buf = [0u8; 2 * MAX_RECORD_LEN];
+        let mut base = layout.align(offset.saturating_add(1));
+        while base < self.end {
+            let n = (self.end - base).min(buf.len() as u32) as usize;
+            let window = buf.get_mut(..n).unwrap_or_default();
+            medium.read(base, window)?;
+            let last = base + n as u32 >= self.end;
+            // Positions whose record may run past this window are tried in the next one.
+            let limit = if last { n } else { n - MAX_RECORD_LEN };
+            let mut at = 0;
+            while at < limit {
+                let bytes = window.get_mut(at..).unwrap_or_default();
+                if let Some(len) = apply_key(bytes, self.key) {
+                    let intact = codec::read_envelope(bytes).is_ok();
+                    apply_key(bytes, self.key);
+                    if intact && len <= bytes.len() {
+                        return Ok(Some(base + at as u32));
+                    }
+                }
+                at += step as usize;
+            }
+            base += limit as u32;
+        }
+        Ok(None)
+    }
+
+    /// After unreadable damage: steps over the damaged record, to the record found after it in
+    /// a keyed segment or by the length it claims in layout version 1, and over every intact
+    /// record after it, counting them and chaining their stored bytes. Their
     /// contents cannot be decoded without the damaged record, but their sequence numbers are
     /// known and must never be given out again. The state after them knows only the sequence
     /// number, so the next record is coded in full.
@@ -190,6 +265,13 @@ impl Cursor {
         let mut seq = self.state.last_seq;
         let mut at = self.pos;
         let mut first = true;
+        if let Some(next) = self.resume_at.take() {
+            // The damaged bytes up to the record found after them count as one record: their
+            // length bytes cannot be trusted, and the chain cannot be carried over them.
+            seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
+            at = next;
+            first = false;
+        }
         let mut buf = [0u8; MAX_RECORD_LEN];
         loop {
             let window = (self.end.saturating_sub(at) as usize).min(MAX_RECORD_LEN);
@@ -201,6 +283,7 @@ impl Cursor {
             let len = if first {
                 codec::stored_len(bytes).ok().filter(|l| *l <= window)
             } else {
+                apply_key(bytes, self.key);
                 codec::read_envelope(bytes).ok().map(|e| e.total_len)
             };
             let Some(len) = len else { break };
@@ -284,19 +367,21 @@ impl Cursor {
             medium.read(offset + prefix_len as u32, rest)?;
         }
         stored.truncate(len);
+        apply_key(stored, self.key);
         Ok(match decode_good(stored, state) {
             Ok(()) => Plain::Record,
             Err(kind) => Plain::Invalid(kind),
         })
     }
 
-    /// Tries every single-bit flip of the bytes at `offset`; the CRC tells which one is right.
-    /// The repaired record is left in `stored`, the state after it in `after`, and the bit is
-    /// returned.
+    /// Tries every single-bit flip of the bytes at `offset`, which follow `base`; the CRC
+    /// tells which one is right. The repaired record is left in `stored`, the state after it
+    /// in `after`, and the bit is returned.
     fn repair<M: Medium>(
         &self,
         medium: &mut Counted<M>,
         offset: u32,
+        base: &DeltaState,
         after: &mut DeltaState,
         stored: &mut RecordBuf,
     ) -> Result<Option<u32>, M::Error> {
@@ -305,27 +390,22 @@ impl Cursor {
         stored.resize(avail, 0).ok();
         medium.read(offset, stored)?;
         // A flip that does not decode leaves the state as it was.
-        *after = self.state;
+        *after = *base;
         for bit in 0..avail * 8 {
             flip(stored, bit);
-            let good = codec::stored_len(stored).ok().filter(|len| {
-                stored
-                    .get(..*len)
-                    .is_some_and(|bytes| decode_good(bytes, after).is_ok())
-            });
-            if let Some(len) = good {
-                stored.truncate(len);
-                return Ok(Some(bit as u32));
+            if let Some(len) = apply_key(stored, self.key) {
+                let good = stored
+                    .get(..len)
+                    .is_some_and(|bytes| decode_good(bytes, after).is_ok());
+                if good {
+                    stored.truncate(len);
+                    return Ok(Some(bit as u32));
+                }
+                apply_key(stored, self.key);
             }
             flip(stored, bit);
         }
         Ok(None)
-    }
-}
-
-fn flip(bytes: &mut [u8], bit: usize) {
-    if let Some(b) = bytes.get_mut(bit / 8) {
-        *b ^= 1 << (bit % 8);
     }
 }
 

@@ -37,7 +37,13 @@ pub enum LogError<E> {
     /// The record could not be encoded.
     Encode(EncodeError),
     /// Reclamation refused; says why.
-    ReclaimRefused(&'static str),
+    ReclaimRefused(ReclaimProblem),
+    /// The medium holds a log of an older layout version, which this log reads but does not
+    /// write: appending or reclaiming would mix two layouts on one medium.
+    OlderLayout {
+        /// The layout version on the medium.
+        version: u8,
+    },
     /// Damage stops this read; the damage says where.
     Damaged(Damage),
 }
@@ -81,6 +87,39 @@ impl fmt::Display for LayoutProblem {
     }
 }
 
+/// Why a reclamation was refused. A code rather than a message, so that a tag's flash holds
+/// no text for it; `Display` gives the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum ReclaimProblem {
+    /// No record of that sequence number is in the log.
+    NoSuchRecord,
+    /// The record is not a checkpoint over the chain of every record before it.
+    NotACheckpoint,
+    /// The checkpoint's segment holds damage before the checkpoint, or the checkpoint itself
+    /// was repaired: the chain head it is checked against cannot be trusted.
+    Damage,
+    /// A segment header after the first has no start state.
+    NoStart,
+    /// The identity's generation counter is at its end.
+    GenerationsExhausted,
+}
+
+impl fmt::Display for ReclaimProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoSuchRecord => "no such record",
+            Self::NotACheckpoint => {
+                "the record is not a checkpoint over the chain of every record before it"
+            }
+            Self::Damage => "damage near the checkpoint",
+            Self::NoStart => "a segment header has no start",
+            Self::GenerationsExhausted => "the identity cannot be written again",
+        })
+    }
+}
+
 /// A place where stored bytes are not what was written: evidence, always reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -114,6 +153,20 @@ pub enum DamageReason {
     /// The last record of the newest segment is incomplete: an append cut by power loss,
     /// never acknowledged.
     TornAppend,
+    /// One copy of a segment header is unreadable or differs from the other, which was used.
+    HeaderCopy,
+}
+
+impl DamageReason {
+    /// Whether every record reads whole despite this damage: a bit repaired, one copy damaged
+    /// and its twin used, or a torn append, which was never acknowledged. Otherwise records
+    /// are missing or cannot be decoded.
+    pub fn leaves_records_whole(&self) -> bool {
+        matches!(
+            self,
+            Self::BitFlipRepaired { .. } | Self::HeaderCopy | Self::IdentityCopy | Self::TornAppend
+        )
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for LogError<E> {
@@ -136,6 +189,10 @@ impl<E: fmt::Debug> fmt::Display for LogError<E> {
             }
             Self::Encode(e) => write!(f, "cannot encode: {e}"),
             Self::ReclaimRefused(why) => write!(f, "reclamation refused: {why}"),
+            Self::OlderLayout { version } => write!(
+                f,
+                "the memory holds layout version {version}, which is read but not written"
+            ),
             Self::Damaged(d) => write!(f, "{d}"),
         }
     }
@@ -154,6 +211,7 @@ impl fmt::Display for Damage {
             DamageReason::SegmentHeader => f.write_str(": segment header unreadable"),
             DamageReason::IdentityCopy => f.write_str(": one identity copy unreadable"),
             DamageReason::TornAppend => f.write_str(": torn append, never acknowledged"),
+            DamageReason::HeaderCopy => f.write_str(": one segment header copy damaged"),
         }
     }
 }

@@ -38,6 +38,51 @@ pub struct Layout {
     pub write_size: u32,
     /// Whether the medium must be erased before it is programmed.
     pub erase_before_write: bool,
+    /// The layout version on the medium: the newest for a log this code formats, the one its
+    /// identity names for a log it mounts.
+    pub version: LayoutVersion,
+}
+
+/// A version of the layout on the medium (`docs/FORMAT.md` section 12). The log reads every
+/// version and writes only the newest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum LayoutVersion {
+    /// One copy of each segment header, records stored as they are, an end marker after the
+    /// last record on rewritable memory, and the oldest segment found from the headers.
+    V1 = 1,
+    /// Two copies of each segment header, each record's CRC keyed to its segment's epoch so
+    /// that bytes left from a segment's earlier use never validate, and the oldest epoch in
+    /// use kept with the identity.
+    V2 = 2,
+}
+
+impl LayoutVersion {
+    /// The version this code writes.
+    pub const NEWEST: LayoutVersion = LayoutVersion::V2;
+
+    /// The version a stored version byte names, if this code knows it.
+    pub fn from_byte(byte: u8) -> Option<LayoutVersion> {
+        match byte {
+            1 => Some(LayoutVersion::V1),
+            2 => Some(LayoutVersion::V2),
+            _ => None,
+        }
+    }
+
+    /// The version byte stored in every identity slot and segment header.
+    pub fn byte(self) -> u8 {
+        self as u8
+    }
+
+    /// How many copies of its header a segment starts with.
+    pub fn header_copies(self) -> u32 {
+        match self {
+            LayoutVersion::V1 => 1,
+            LayoutVersion::V2 => 2,
+        }
+    }
 }
 
 /// The smallest segment that holds a header and the largest record.
@@ -90,6 +135,7 @@ impl Layout {
             segments,
             write_size: info.write_size,
             erase_before_write: info.erase_size.is_some(),
+            version: LayoutVersion::NEWEST,
         })
     }
 
@@ -116,6 +162,28 @@ impl Layout {
     /// The segment after `physical` in rotation.
     pub fn next(&self, physical: u32) -> u32 {
         self.ring(physical + 1)
+    }
+
+    /// Where a segment's records start, after its header copies of `header_len` bytes each.
+    pub fn records_start(&self, physical: u32, header_len: u32) -> u32 {
+        self.segment_start(physical) + self.version.header_copies() * self.align(header_len)
+    }
+
+    /// The epoch segment `physical` holds when it is in use and the oldest epoch in use is
+    /// `floor`: segments are opened in rotation from segment 0 at epoch 0, so an epoch's
+    /// segment is the epoch modulo the number of segments, and at most one epoch of each
+    /// segment lies in the run of `segments` epochs from the floor.
+    pub fn epoch_at(&self, physical: u32, floor: u32) -> u64 {
+        let n = u64::from(self.segments.max(1));
+        let behind = (u64::from(physical) + n - u64::from(floor) % n) % n;
+        u64::from(floor) + behind
+    }
+
+    /// The segment an offset on the medium lies in, if it lies in one.
+    pub fn segment_of(&self, offset: u32) -> Option<u32> {
+        let from_first = offset.checked_sub(self.segment_start(0))?;
+        let physical = from_first / self.segment_len.max(1);
+        (physical < self.segments).then_some(physical)
     }
 
     /// `n` modulo the number of segments. A layout always has a segment; `max(1)` keeps a

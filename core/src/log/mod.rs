@@ -1,10 +1,13 @@
 //! The custody log: append-only, power-safe, on NOR flash, EEPROM or NFC tag memory.
 //!
 //! The identity (the commission record, sequence number 0) is kept twice, in two slots with a
-//! generation number. Every later record goes into segments used in rotation. A segment starts
-//! with a header that holds the codec state and the chain head before its first record, so each
-//! segment can be read alone and old segments can be reclaimed once a checkpoint covering them
-//! has been archived. Records follow the header end to end, each padded to the write size.
+//! generation number, together with the oldest epoch in use. Every later record goes into
+//! segments used in rotation. A segment starts with two copies of a header that holds the codec
+//! state and the chain head before its first record, so each segment can be read alone and old
+//! segments can be reclaimed once a checkpoint covering them has been archived: reclaiming only
+//! moves the oldest epoch in the identity slots forward. Records follow the header end to end,
+//! each padded to the write size, each CRC keyed to the segment's epoch so that bytes left from
+//! a segment's earlier use never pass for records of the next.
 //!
 //! An append returns only when its record is durable. A power cut during an append leaves at
 //! most that one record torn; mount recognises the torn bytes as an append never acknowledged
@@ -17,25 +20,26 @@
 mod blocks;
 mod cursor;
 mod error;
+mod headers;
+mod identity;
 mod layout;
 pub mod medium;
+mod mount;
+mod read;
 
 pub use blocks::{SegmentHeader, SegmentStart};
 pub use error::{Damage, DamageReason, LayoutProblem, LogError};
-pub use layout::{Layout, LayoutConfig};
+pub use layout::{Layout, LayoutConfig, LayoutVersion};
 pub use medium::{Medium, MediumInfo, Stats};
+pub use read::{Entries, Entry, ReadPoint, StoredEntry};
 
-use blocks::{
-    IDENTITY_PREFIX_LEN, MAX_IDENTITY_LEN, MAX_SEGMENT_HEADER_LEN, SEGMENT_PREFIX_LEN,
-    decode_identity, decode_segment_header, encode_identity, encode_segment_header,
-    segment_header_len,
-};
-use cursor::{Cursor, Step};
+use blocks::{MAX_SEGMENT_HEADER_LEN, encode_segment_header, record_key};
+use headers::{HeaderRead, first_header};
 use medium::Counted;
 
 use crate::chain::Chain;
-use crate::codec::{self, DeltaState, LENGTH_PREFIX_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody};
-use crate::model::{Body, Commission, Digest, Header, Record, RecordType, Seq};
+use crate::codec::{self, DeltaState, MAX_RECORD_LEN, RecordBuf, StoredBody};
+use crate::model::{Body, Commission, Header, Record, RecordType, Seq};
 
 /// How many damage reports a mount keeps; more are counted.
 pub const MAX_DAMAGE_REPORTS: usize = 8;
@@ -69,23 +73,6 @@ impl MountReport {
     }
 }
 
-impl Slot {
-    /// Whether the segment has a header, which [`Log::read_slot`] put in the caller's buffer.
-    fn has_header(self) -> bool {
-        matches!(self, Slot::Valid | Slot::Repaired(_))
-    }
-}
-
-/// A buffer for [`Log::read_slot`] to put a header in; also the first segment's header.
-#[inline(never)]
-fn first_header() -> SegmentHeader {
-    SegmentHeader {
-        epoch: 0,
-        start: None,
-        prev_end: None,
-    }
-}
-
 /// The segment being appended to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Newest {
@@ -93,7 +80,8 @@ struct Newest {
     physical: u32,
     /// Where the next record goes.
     write_pos: u32,
-    /// On erase-before-write memory, a torn append ends this segment: nothing more goes in.
+    /// Nothing more goes in: a torn append on erase-before-write memory, unreadable records,
+    /// or bytes that should be erased and are not.
     closed: bool,
 }
 
@@ -107,22 +95,14 @@ pub struct Log<M: Medium> {
     layout: Layout,
     identity: RecordBuf,
     identity_generation: u32,
+    /// Damage to the identity copies that the mount found (and rewrote the copies for), for
+    /// every read from the identity on to report.
+    identity_damage: heapless::Vec<Damage, 2>,
     newest: Option<Newest>,
-    oldest_epoch: u32,
+    /// The oldest epoch in use: segments of older epochs are free.
+    floor: u32,
     state: DeltaState,
     chain: Chain,
-}
-
-/// What one physical segment holds.
-#[derive(Clone, Copy)]
-enum Slot {
-    Valid,
-    /// A header with one flipped bit, repaired from its CRC; the bit is counted from its start.
-    Repaired(u32),
-    /// Erased, never used, or deliberately invalidated.
-    Free,
-    /// Something that is not a header: a torn segment start, or damage.
-    Invalid,
 }
 
 impl<M: Medium> Log<M> {
@@ -176,16 +156,37 @@ impl<M: Medium> Log<M> {
             });
         }
         // Encoded straight into the log's own copy of the identity, and its state.
+        self.layout.version = LayoutVersion::NEWEST;
         self.state = DeltaState::default();
         self.identity.clear();
         self.identity.resize(MAX_RECORD_LEN, 0).ok();
         let len = codec::encode_parts(header, body, &mut self.state, &mut self.identity)
             .map_err(LogError::Encode)?;
         self.identity.truncate(len);
-        if IDENTITY_PREFIX_LEN + len + codec::CRC_LEN > self.layout.identity_slot_len as usize {
+        if blocks::IDENTITY_PREFIX_LEN + len + codec::CRC_LEN
+            > self.layout.identity_slot_len as usize
+        {
             return Err(LogError::BadLayout(LayoutProblem::IdentityTooLarge));
         }
-        erase_and_write_identity(&mut self.medium, &self.layout, &self.identity)?;
+        // The old identity goes first, so that a cut format reads as unformatted and never as
+        // an old log with some of its segments gone; then every byte of every segment, so that
+        // nothing of an old log is left to be read into the new one; then the identity.
+        for copy in 0..2 {
+            let at = self.layout.identity_slot(copy);
+            clear(
+                &mut self.medium,
+                &self.layout,
+                at,
+                self.layout.identity_slot_len,
+            )?;
+        }
+        for physical in 0..self.layout.segments {
+            let at = self.layout.segment_start(physical);
+            clear(&mut self.medium, &self.layout, at, self.layout.segment_len)?;
+        }
+        identity::write_both(&mut self.medium, &self.layout, 1, 0, &self.identity)?;
+        self.floor = 0;
+        self.newest = None;
         self.start_chain(1);
         self.open_segment()
     }
@@ -198,8 +199,9 @@ impl<M: Medium> Log<M> {
             layout,
             identity: RecordBuf::new(),
             identity_generation: 0,
+            identity_damage: heapless::Vec::new(),
             newest: None,
-            oldest_epoch: 0,
+            floor: 0,
             state: DeltaState::default(),
             chain: Chain::default(),
         }
@@ -249,239 +251,15 @@ impl<M: Medium> Log<M> {
         }
     }
 
-    /// Mounts a log from [`on`](Self::on) where it stands, as [`try_mount`](Self::try_mount)
-    /// does, adding what it finds to `report`. A log that fails to mount holds nothing but its
-    /// medium, to be handed back.
-    #[inline(never)]
-    pub(crate) fn mount_here(
-        &mut self,
-        report: &mut MountReport,
-    ) -> Result<(), LogError<M::Error>> {
-        let generation = read_identity(&mut self.medium, &self.layout, report, &mut self.identity)?;
-        if !identity_state(&self.identity, &mut self.state) {
-            return Err(LogError::BadIdentity);
+    /// Refuses writes to a medium of an older layout version: this log reads it, and leaves it
+    /// as it is.
+    fn writable(&self) -> Result<(), LogError<M::Error>> {
+        match self.layout.version {
+            LayoutVersion::NEWEST => Ok(()),
+            older => Err(LogError::OlderLayout {
+                version: older.byte(),
+            }),
         }
-        self.start_chain(generation);
-        report.records = 1;
-        self.scan_segments(report)
-    }
-
-    /// Reads every segment header once, in physical order, and the records of each valid
-    /// segment; keeps the state after the newest.
-    fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
-        let n = self.layout.segments;
-        let mut header = first_header();
-        // The epoch and `prev_end` of segment 0's header, which follows the last segment too.
-        let mut first = None;
-        // The segment whose records `cursor` reads next, once the header after it is known.
-        let mut previous: Option<(u32, u32)> = None;
-        let mut cursor = Cursor::default();
-        let mut invalid: heapless::Vec<u32, MAX_DAMAGE_REPORTS> = heapless::Vec::new();
-        let mut invalid_count = 0u32;
-        let mut oldest: Option<(u32, u32)> = None;
-        for physical in 0..=n {
-            let (slot, link) = if physical < n {
-                let slot = self.read_slot(physical, &mut header)?;
-                (
-                    slot,
-                    slot.has_header().then_some((header.epoch, header.prev_end)),
-                )
-            } else {
-                (Slot::Free, first)
-            };
-            if physical == 0 {
-                first = link;
-            }
-            // The segment before this one can now be read: this header may bound it.
-            if let Some((p, epoch)) = previous.take() {
-                cursor.bound(self.layout.segment_start(p), epoch, link);
-                self.scan_one(&mut cursor, report)?;
-                report.segments += 1;
-                if oldest.is_none_or(|(e, _)| epoch < e) {
-                    oldest = Some((epoch, p));
-                }
-                if self.newest.is_none_or(|nw| epoch > nw.epoch) {
-                    self.newest = Some(Newest {
-                        epoch,
-                        physical: p,
-                        write_pos: cursor.pos,
-                        closed: cursor.damaged || (cursor.torn && self.layout.erase_before_write),
-                    });
-                    self.state = cursor.state;
-                    self.chain = cursor.chain;
-                }
-            }
-            match slot {
-                Slot::Valid | Slot::Repaired(_) => {
-                    if let Slot::Repaired(bit) = slot {
-                        report.add(Damage {
-                            offset: self.layout.segment_start(physical),
-                            seq: None,
-                            reason: DamageReason::BitFlipRepaired { bit },
-                        });
-                    }
-                    self.start_cursor(&mut cursor, physical, &header)?;
-                    previous = Some((physical, header.epoch));
-                }
-                Slot::Invalid => {
-                    invalid_count += 1;
-                    invalid.push(physical).ok();
-                }
-                Slot::Free => {}
-            }
-        }
-        // Segments are used in rotation, so those in use form one run from the oldest to the
-        // newest. An unreadable header outside the run is a segment opening or freeing that
-        // was cut; inside the run it is damage.
-        if let (Some((_, oldest_physical)), Some(nw)) = (oldest, self.newest) {
-            // A segment is in the run when its place in the rotation, counted from the oldest,
-            // is at most the newest's.
-            let newest_place = self.layout.ring(nw.physical + n - oldest_physical);
-            for p in &invalid {
-                if self.layout.ring(p + n - oldest_physical) <= newest_place {
-                    report.add(Damage {
-                        offset: self.layout.segment_start(*p),
-                        seq: None,
-                        reason: DamageReason::SegmentHeader,
-                    });
-                }
-            }
-        }
-        // Invalid headers beyond those listed are counted as damage: the safe side.
-        report.damage_count += invalid_count.saturating_sub(invalid.len() as u32);
-        match self.newest {
-            Some(nw) => self.oldest_epoch = oldest.map_or(nw.epoch, |(epoch, _)| epoch),
-            // Formatting was cut after the identity: open the first segment now.
-            None => self.open_segment()?,
-        }
-        Ok(())
-    }
-
-    /// Reads the records of a segment with `cursor`, to where it stops, adding them and the
-    /// damage found to `report`.
-    fn scan_one(
-        &mut self,
-        cursor: &mut Cursor,
-        report: &mut MountReport,
-    ) -> Result<(), LogError<M::Error>> {
-        let mut stored = RecordBuf::new();
-        loop {
-            match cursor
-                .next(&mut self.medium, &self.layout, &mut stored)
-                .map_err(LogError::Medium)?
-            {
-                Step::Record(f) => {
-                    report.records += 1;
-                    if let Some(bit) = f.repaired {
-                        report.add(Damage {
-                            offset: f.offset,
-                            seq: Some(f.seq),
-                            reason: DamageReason::BitFlipRepaired { bit },
-                        });
-                    }
-                }
-                Step::Damage(d) => {
-                    report.add(d);
-                    if cursor.damaged {
-                        cursor
-                            .step_over_damage(&mut self.medium, &self.layout)
-                            .map_err(LogError::Medium)?;
-                    }
-                }
-                Step::End => return Ok(()),
-            }
-        }
-    }
-
-    /// Sets `cursor` at the first record of segment `physical`, whose header is `header`; its
-    /// records may run to the segment's end until [`Cursor::bound`] says otherwise.
-    fn start_cursor(
-        &self,
-        cursor: &mut Cursor,
-        physical: u32,
-        header: &SegmentHeader,
-    ) -> Result<(), LogError<M::Error>> {
-        let start = self.layout.segment_start(physical);
-        let header_len = self.header_len(header)?;
-        match &header.start {
-            Some(s) => {
-                cursor.state = s.state;
-                cursor.chain = Chain::resume(s.chain_head, s.chain_count);
-            }
-            None => {
-                cursor.state = DeltaState::default();
-                codec::check(&self.identity, &mut cursor.state)
-                    .map_err(|_| LogError::BadIdentity)?;
-                cursor.chain = Chain::default();
-                cursor.chain.push(&self.identity);
-            }
-        }
-        cursor.pos = start + self.layout.align(header_len);
-        cursor.end = self.layout.segment_end(physical);
-        cursor.is_tail = true;
-        cursor.write_size = self.layout.write_size;
-        cursor.done = false;
-        cursor.torn = false;
-        cursor.damaged = false;
-        Ok(())
-    }
-
-    fn header_len(&self, header: &SegmentHeader) -> Result<u32, LogError<M::Error>> {
-        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        encode_segment_header(&mut buf, header)
-            .map(|n| n as u32)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))
-    }
-
-    /// Reads and classifies the header of segment `physical`, putting the header, when there
-    /// is one, in `out`.
-    fn read_slot(
-        &mut self,
-        physical: u32,
-        out: &mut SegmentHeader,
-    ) -> Result<Slot, LogError<M::Error>> {
-        let start = self.layout.segment_start(physical);
-        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        match read_header_as_stored(&mut self.medium, start, &mut buf, out)
-            .map_err(LogError::Medium)?
-        {
-            AsStored::Free => return Ok(Slot::Free),
-            AsStored::Header => return Ok(Slot::Valid),
-            AsStored::NotAHeader => {}
-        }
-        // Not a header as it stands: try every single-bit flip, the CRC tells the right one.
-        let window = (MAX_SEGMENT_HEADER_LEN as u32).min(self.layout.segment_len) as usize;
-        let bytes = buf.get_mut(..window).unwrap_or_default();
-        self.medium.read(start, bytes).map_err(LogError::Medium)?;
-        for bit in 0..window * 8 {
-            let mask = 1u8 << (bit % 8);
-            if let Some(b) = bytes.get_mut(bit / 8) {
-                *b ^= mask;
-            }
-            let repaired = segment_header_len(bytes)
-                .and_then(|len| bytes.get(..len))
-                .is_some_and(|header| decode_segment_header(header, out));
-            if repaired {
-                // A repaired header over an empty segment is a segment opening cut short (or
-                // harmless damage): nothing to keep, so the segment is opened anew.
-                let records_at = start + self.layout.align(self.header_len(out)?);
-                let mut unit = [0u8; 16];
-                let unit = unit
-                    .get_mut(..self.layout.write_size as usize)
-                    .unwrap_or_default();
-                self.medium
-                    .read(records_at, unit)
-                    .map_err(LogError::Medium)?;
-                if unit.iter().all(|b| *b == 0xff) {
-                    return Ok(Slot::Invalid);
-                }
-                return Ok(Slot::Repaired(bit as u32));
-            }
-            if let Some(b) = bytes.get_mut(bit / 8) {
-                *b ^= mask;
-            }
-        }
-        Ok(Slot::Invalid)
     }
 
     /// Appends `record`, which must carry the next sequence number; returns once it is
@@ -498,6 +276,7 @@ impl<M: Medium> Log<M> {
         header: &Header,
         body: &StoredBody<'_>,
     ) -> Result<Seq, LogError<M::Error>> {
+        self.writable()?;
         let expected = self
             .next_seq()
             .ok_or(LogError::Encode(codec::EncodeError::SequenceExhausted))?;
@@ -512,107 +291,118 @@ impl<M: Medium> Log<M> {
         }
         let mut state = self.state;
         // The record's bytes, padded to the write size with erased bytes (the encoder writes
-        // nothing past the record's end), and an end marker's worth of them after that.
+        // nothing past the record's end).
         let mut buf = [0xffu8; MAX_RECORD_LEN + 16];
         let stored_len =
             codec::encode_parts(header, body, &mut state, &mut buf).map_err(LogError::Encode)?;
         let len = self.layout.align(stored_len as u32);
-        let rewritable = !self.layout.erase_before_write;
-        // Rewritable memory gets an end marker after the record: old bytes may lie beyond.
-        let marker = if rewritable { self.layout.align(1) } else { 0 };
-        let needed = len + marker;
-        let room = self.layout.segment_len - self.layout.align(MAX_SEGMENT_HEADER_LEN as u32);
-        if needed > room {
+        if len > self.record_room() {
             return Err(LogError::RecordTooLarge);
         }
         let fits = |nw: &Newest, layout: &Layout| {
-            !nw.closed && nw.write_pos + needed <= layout.segment_end(nw.physical)
+            !nw.closed && nw.write_pos + len <= layout.segment_end(nw.physical)
         };
         if !self.newest.is_some_and(|nw| fits(&nw, &self.layout)) {
             self.open_segment()?;
         }
-        let Some(nw) = self.newest.filter(|nw| fits(nw, &self.layout)) else {
+        let Some(mut nw) = self.newest.filter(|nw| fits(nw, &self.layout)) else {
             return Err(LogError::LogFull);
         };
-        if rewritable {
-            // The end marker goes first: a torn record is then always followed by the end,
-            // which tells it from damage, and old bytes can never follow a new record.
-            let end = buf
-                .get(len as usize..needed as usize)
-                .ok_or(LogError::BadLayout(LayoutProblem::RecordBuffer))?;
-            self.medium
-                .program(nw.write_pos + len, end)
-                .map_err(LogError::Medium)?;
+        if self.layout.erase_before_write && !self.is_erased(nw.write_pos, nw.write_pos + len)? {
+            // A word that should be erased is not: nothing may be programmed over it. The
+            // segment ends here and the record goes into the next.
+            self.close_newest();
+            self.open_segment()?;
+            nw = self
+                .newest
+                .filter(|nw| fits(nw, &self.layout))
+                .ok_or(LogError::LogFull)?;
         }
+        let key = record_key(self.layout.version, nw.epoch);
+        let stored = buf.get_mut(..stored_len).unwrap_or_default();
+        blocks::apply_key(stored, key);
         let write = buf
             .get(..len as usize)
             .ok_or(LogError::BadLayout(LayoutProblem::RecordBuffer))?;
         self.medium
             .program(nw.write_pos, write)
             .map_err(LogError::Medium)?;
+        let stored = buf.get_mut(..stored_len).unwrap_or_default();
+        blocks::apply_key(stored, key);
         self.state = state;
-        self.chain.push(buf.get(..stored_len).unwrap_or_default());
+        self.chain.push(stored);
         if let Some(n) = self.newest.as_mut() {
             n.write_pos += len;
         }
         Ok(header.seq)
     }
 
-    /// Opens the next segment in rotation; `LogFull` if it is still in use.
+    /// The most bytes a record may take in a segment: what is left after the largest header
+    /// copies a segment of this layout can start with.
+    fn record_room(&self) -> u32 {
+        let header = match self.layout.segments {
+            // A single segment only ever holds the first segment's header.
+            1 => headers::encoded_len(&first_header()).unwrap_or(MAX_SEGMENT_HEADER_LEN as u32),
+            _ => MAX_SEGMENT_HEADER_LEN as u32,
+        };
+        let area = self.layout.version.header_copies() * self.layout.align(header);
+        self.layout.segment_len.saturating_sub(area)
+    }
+
+    fn close_newest(&mut self) {
+        if let Some(nw) = self.newest.as_mut() {
+            nw.closed = true;
+        }
+    }
+
+    /// Opens the next segment in rotation; `LogFull` when it is still in use.
     fn open_segment(&mut self) -> Result<(), LogError<M::Error>> {
         let mut header = first_header();
         let physical = match self.newest {
-            None => 0,
+            // Only a log that never had a segment opens its first; one whose segments are all
+            // unreadable does not write over them.
+            None if self.floor == 0 => 0,
+            None => return Err(LogError::LogFull),
             Some(nw) => {
-                let physical = self.layout.next(nw.physical);
-                if self.read_slot(physical, &mut header)?.has_header() {
+                let epoch = nw.epoch.checked_add(1).ok_or(LogError::LogFull)?;
+                if u64::from(epoch) - u64::from(self.floor) >= u64::from(self.layout.segments) {
                     return Err(LogError::LogFull);
                 }
-                header.epoch = nw.epoch + 1;
+                header.epoch = epoch;
                 header.prev_end = Some(nw.write_pos - self.layout.segment_start(nw.physical));
                 header.start = Some(SegmentStart {
                     state: self.state,
                     chain_count: self.chain.count(),
                     chain_head: self.chain.head(),
                 });
-                physical
+                self.layout.next(nw.physical)
             }
         };
-        let epoch = header.epoch;
-        let mut buf = [0xffu8; MAX_SEGMENT_HEADER_LEN + 16];
-        let header_bytes = encode_segment_header(&mut buf, &header)
-            .and_then(|len| buf.get(..self.layout.align(len as u32) as usize))
+        let version = self.layout.version;
+        let mut buf = [0xffu8; 2 * (MAX_SEGMENT_HEADER_LEN + 16)];
+        let len = encode_segment_header(&mut buf, &header, version)
+            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
+        let copy = self.layout.align(len as u32) as usize;
+        // The second copy, byte for byte the first, right after its padding.
+        buf.copy_within(..copy, copy);
+        let header_bytes = buf
+            .get(..version.header_copies() as usize * copy)
             .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         let seg = self.layout.segment_start(physical);
-        let records_at = seg + header_bytes.len() as u32;
         if self.layout.erase_before_write {
-            // Reclaiming and formatting erase segments already: erase only when needed, which
-            // halves the wear of a log in steady state.
-            if !self.is_erased(seg, self.layout.segment_end(physical))? {
-                self.medium
-                    .erase(seg, self.layout.segment_end(physical))
-                    .map_err(LogError::Medium)?;
-            }
-        } else {
-            // The end marker first: once the header is valid, the segment reads as empty.
-            let end_marker = [0xffu8; 16];
-            let marker = end_marker
-                .get(..self.layout.write_size as usize)
-                .unwrap_or_default();
+            // Always erased, even when it reads erased already: an erase cut short can leave
+            // words that read 0xFF and do not hold what is programmed over them.
             self.medium
-                .program(records_at, marker)
+                .erase(seg, self.layout.segment_end(physical))
                 .map_err(LogError::Medium)?;
         }
         self.medium
             .program(seg, header_bytes)
             .map_err(LogError::Medium)?;
-        if self.newest.is_none() {
-            self.oldest_epoch = epoch;
-        }
         self.newest = Some(Newest {
-            epoch,
+            epoch: header.epoch,
             physical,
-            write_pos: records_at,
+            write_pos: seg + header_bytes.len() as u32,
             closed: false,
         });
         Ok(())
@@ -655,7 +445,8 @@ impl<M: Medium> Log<M> {
         }
     }
 
-    /// How many times the identity has been written (1 after formatting).
+    /// How many times the identity has been written (1 after formatting, one more at each
+    /// reclamation).
     pub fn identity_generation(&self) -> u32 {
         self.identity_generation
     }
@@ -680,6 +471,16 @@ impl<M: Medium> Log<M> {
         &self.layout
     }
 
+    /// The oldest epoch in use: the segments of older epochs were reclaimed.
+    pub fn oldest_epoch(&self) -> u32 {
+        self.floor
+    }
+
+    /// The epoch of the segment appended to, if a segment is open.
+    pub fn newest_epoch(&self) -> Option<u32> {
+        self.newest.map(|nw| nw.epoch)
+    }
+
     /// Bytes the records area can hold in all, headers excluded.
     pub fn capacity(&self) -> u32 {
         self.layout.segments * self.layout.segment_len
@@ -690,7 +491,7 @@ impl<M: Medium> Log<M> {
         let Some(nw) = self.newest else {
             return self.capacity();
         };
-        let used_segments = nw.epoch.saturating_sub(self.oldest_epoch) + 1;
+        let used_segments = nw.epoch.saturating_sub(self.floor).saturating_add(1);
         let here = if nw.closed {
             0
         } else {
@@ -699,11 +500,7 @@ impl<M: Medium> Log<M> {
                 .saturating_sub(nw.write_pos)
         };
         let free_segments = self.layout.segments.saturating_sub(used_segments);
-        here + free_segments
-            * self
-                .layout
-                .segment_len
-                .saturating_sub(MAX_SEGMENT_HEADER_LEN as u32)
+        here.saturating_add(free_segments.saturating_mul(self.record_room()))
     }
 
     /// Bytes read, programmed and erased since this log was formatted or mounted.
@@ -726,239 +523,143 @@ impl<M: Medium> Log<M> {
         self.medium.inner
     }
 
-    /// Reads every record from sequence number `from` on, in order, with damage where found.
-    pub fn read_from(&mut self, from: Seq) -> Entries<'_, M> {
-        self.resume(ReadPoint {
-            from,
-            phase: Phase::Identity,
-            cursor: Cursor::default(),
-            reported: None,
-            head_before: None,
-        })
-    }
-
-    /// Goes on reading where an earlier [`Entries`] stopped ([`Entries::point`]), so that a
-    /// device can serve a long read one entry at a time without starting over. Records
-    /// appended in between are read too, unless the read had already reached its end.
-    pub fn resume(&mut self, point: ReadPoint) -> Entries<'_, M> {
-        Entries {
-            log: self,
-            at: point,
-        }
-    }
-
     /// Frees the segments whose records all come before `checkpoint`, which must be a
     /// checkpoint record covering every record before it, archived by the host. The chain
     /// continues: the next segment's header holds the chain head at its start.
+    ///
+    /// Freeing writes only the identity slots, with the new oldest epoch: the freed segments
+    /// keep their bytes until they are opened again, so a cut reclamation frees all of them or
+    /// none. Returns how many were freed.
     pub fn reclaim(&mut self, checkpoint: Seq) -> Result<u32, LogError<M::Error>> {
+        self.writable()?;
         let Some(nw) = self.newest else {
             return Ok(0);
         };
         self.check_checkpoint(checkpoint)?;
-        let mut freed = 0;
-        let mut epoch = self.oldest_epoch;
-        let mut physical = self.physical_of(epoch).ok_or(LogError::ReclaimRefused(
-            "the oldest segment cannot be found",
-        ))?;
+        // The new oldest segment is the last one whose first record is at most the checkpoint:
+        // every record before it comes before the checkpoint, and the checkpoint is in it or
+        // after it. Unreadable headers on the way are stepped over: the next readable one tells
+        // where their records end.
+        let mut floor = self.floor;
         let mut header = first_header();
+        let mut epoch = self.floor;
         while epoch < nw.epoch {
-            let next_physical = self.layout.next(physical);
-            if !self.read_slot(physical, &mut header)?.has_header()
-                || !self.read_slot(next_physical, &mut header)?.has_header()
-            {
-                return Err(LogError::ReclaimRefused("a segment header is unreadable"));
+            epoch += 1;
+            let physical = self.layout.physical(epoch);
+            if !self.in_use(physical, epoch, &mut header)? {
+                continue;
             }
-            let next_first = header
+            let first = header
                 .start
                 .as_ref()
                 .and_then(|s| s.state.implicit_seq())
-                .ok_or(LogError::ReclaimRefused("a segment header has no start"))?;
-            if next_first > checkpoint {
+                .ok_or(LogError::ReclaimRefused(ReclaimProblem::NoStart))?;
+            if first > checkpoint {
                 break;
             }
-            free_segment(&mut self.medium, &self.layout, physical)?;
-            freed += 1;
-            epoch += 1;
-            physical = next_physical;
-            self.oldest_epoch = epoch;
+            floor = epoch;
+        }
+        let freed = floor - self.floor;
+        if freed > 0 {
+            let generation =
+                self.identity_generation
+                    .checked_add(1)
+                    .ok_or(LogError::ReclaimRefused(
+                        ReclaimProblem::GenerationsExhausted,
+                    ))?;
+            identity::write_both(
+                &mut self.medium,
+                &self.layout,
+                generation,
+                floor,
+                &self.identity,
+            )?;
+            self.identity_generation = generation;
+            self.floor = floor;
         }
         Ok(freed)
     }
 
-    /// The physical segment holding `epoch`: segments are opened in rotation.
-    fn physical_of(&self, epoch: u32) -> Option<u32> {
-        let nw = self.newest?;
-        let n = self.layout.segments;
-        let back = nw.epoch.checked_sub(epoch)?;
-        (back < n).then_some(self.layout.ring(nw.physical + n - back))
+    /// Where the records of the oldest segment in use start: the codec state and the chain
+    /// before them. `None` when the oldest segment is the first one, whose records follow the
+    /// identity, or when its header cannot be read. A reader given the records of a log whose
+    /// oldest segments were reclaimed resumes from here.
+    pub fn oldest_start(&mut self) -> Result<Option<SegmentStart>, LogError<M::Error>> {
+        let mut header = first_header();
+        let physical = self.layout.physical(self.floor);
+        Ok(match self.in_use(physical, self.floor, &mut header)? {
+            true => header.start,
+            false => None,
+        })
+    }
+
+    /// Whether segment `physical` holds a readable header of `epoch`, put in `header`.
+    fn in_use(
+        &mut self,
+        physical: u32,
+        epoch: u32,
+        header: &mut SegmentHeader,
+    ) -> Result<bool, LogError<M::Error>> {
+        let read = headers::read(&mut self.medium, &self.layout, physical, header)
+            .map_err(LogError::Medium)?;
+        Ok(matches!(read, HeaderRead::Header(_)) && header.epoch == epoch)
     }
 
     /// Checks that `seq` is a checkpoint over every record before it, whose head is the chain
     /// head the log computes there. Its signatures are the archive's business: the tag holds
-    /// no keys.
+    /// no keys. Unrepaired damage in the checkpoint's own segment before it, a damaged header
+    /// of that segment, or a repair of the checkpoint itself refuses: the head cannot be
+    /// trusted. (A repaired record before it does not: its bytes are whole again.) Damage in
+    /// older segments does not either: the host read it with the records and archived both.
     fn check_checkpoint(&mut self, seq: Seq) -> Result<(), LogError<M::Error>> {
+        let layout = self.layout;
+        let mut damaged_segment = None;
         let mut entries = self.read_from(seq);
         while let Some(entry) = entries.next() {
             match entry? {
-                Entry::Record { record, .. } if record.header.seq == seq => {
+                Entry::Record { record, offset, .. } if record.header.seq == seq => {
+                    if damaged_segment.is_some() && damaged_segment == layout.segment_of(offset) {
+                        return Err(LogError::ReclaimRefused(ReclaimProblem::Damage));
+                    }
                     return match record.body {
                         Body::Checkpoint(c)
-                            if c.count == seq.0 && entries.at.head_before == Some(c.head) =>
+                            if c.count == seq.0 && entries.head_before() == Some(c.head) =>
                         {
                             Ok(())
                         }
-                        _ => Err(LogError::ReclaimRefused(
-                            "the record is not a checkpoint over the chain of every record before it",
-                        )),
+                        _ => Err(LogError::ReclaimRefused(ReclaimProblem::NotACheckpoint)),
                     };
                 }
-                Entry::Damage(_) => {
-                    return Err(LogError::ReclaimRefused("damage near the checkpoint"));
-                }
-                _ => {}
+                Entry::Damage(d) => damaged_segment = layout.segment_of(d.offset),
+                Entry::Record { .. } => {}
             }
         }
-        Err(LogError::ReclaimRefused("no such record"))
+        Err(LogError::ReclaimRefused(ReclaimProblem::NoSuchRecord))
     }
 }
 
-/// Writes identity slot `copy`.
-fn write_identity<M: Medium>(
+pub use error::ReclaimProblem;
+
+/// Clears `[at, at + len)`: erased on NOR flash, every byte set to `0xFF` on rewritable memory.
+fn clear<M: Medium>(
     medium: &mut Counted<M>,
     layout: &Layout,
-    copy: u32,
-    generation: u32,
-    record: &[u8],
-) -> Result<(), LogError<M::Error>> {
-    let mut buf = [0xffu8; MAX_IDENTITY_LEN + 16];
-    let len = encode_identity(&mut buf, generation, record)
-        .ok_or(LogError::BadLayout(LayoutProblem::IdentityTooLarge))? as u32;
-    let at = layout.identity_slot(copy);
-    if layout.erase_before_write {
-        medium
-            .erase(at, at + layout.identity_slot_len)
-            .map_err(LogError::Medium)?;
-    }
-    let bytes = buf
-        .get(..layout.align(len) as usize)
-        .ok_or(LogError::BadLayout(LayoutProblem::IdentityTooLarge))?;
-    medium.program(at, bytes).map_err(LogError::Medium)
-}
-
-/// Makes identity slot `copy` unreadable: erased on NOR flash, its marker zeroed elsewhere.
-fn clear_identity<M: Medium>(
-    medium: &mut Counted<M>,
-    layout: &Layout,
-    copy: u32,
-) -> Result<(), LogError<M::Error>> {
-    let at = layout.identity_slot(copy);
-    invalidate(
-        medium,
-        layout,
-        at,
-        at + layout.identity_slot_len,
-        IDENTITY_PREFIX_LEN,
-    )
-}
-
-/// Whether `identity` is a commission record with sequence number 0; `state` is then the codec
-/// state after it.
-fn identity_state(identity: &[u8], state: &mut DeltaState) -> bool {
-    let Ok(envelope) = codec::read_envelope(identity) else {
-        return false;
-    };
-    *state = DeltaState::default();
-    codec::check(identity, state).is_ok()
-        && envelope.record_type == RecordType::Commission
-        && state.last_seq == Some(Seq(0))
-}
-
-/// Reads both identity slots; puts the newest intact one's record in `record` and returns its
-/// generation, repairing the other slot.
-fn read_identity<M: Medium>(
-    medium: &mut Counted<M>,
-    layout: &Layout,
-    report: &mut MountReport,
-    record: &mut RecordBuf,
-) -> Result<u32, LogError<M::Error>> {
-    let mut best: Option<u32> = None;
-    let mut intact = [false; 2];
-    for copy in 0..2u32 {
-        let at = layout.identity_slot(copy);
-        let mut buf = [0u8; MAX_IDENTITY_LEN];
-        let prefix_len = IDENTITY_PREFIX_LEN + LENGTH_PREFIX_LEN;
-        medium
-            .read(at, buf.get_mut(..prefix_len).unwrap_or_default())
-            .map_err(LogError::Medium)?;
-        let Ok(record_len) =
-            codec::stored_len(buf.get(IDENTITY_PREFIX_LEN..prefix_len).unwrap_or_default())
-        else {
-            continue;
-        };
-        let total = IDENTITY_PREFIX_LEN + record_len + codec::CRC_LEN;
-        if total > layout.identity_slot_len as usize || total > MAX_IDENTITY_LEN {
-            continue;
-        }
-        medium
-            .read(
-                at + prefix_len as u32,
-                buf.get_mut(prefix_len..total).unwrap_or_default(),
-            )
-            .map_err(LogError::Medium)?;
-        if let Some((generation, found)) = decode_identity(buf.get(..total).unwrap_or_default()) {
-            if let Some(slot) = intact.get_mut(copy as usize) {
-                *slot = true;
-            }
-            let newer = best.is_none_or(|g| generation > g);
-            if newer && found.len() <= record.capacity() {
-                record.clear();
-                record.extend_from_slice(found).ok();
-                best = Some(generation);
-            }
-        }
-    }
-    let generation = best.ok_or(LogError::Unformatted)?;
-    for (copy, ok) in intact.iter().enumerate() {
-        if !ok {
-            report.add(Damage {
-                offset: layout.identity_slot(copy as u32),
-                seq: Some(Seq(0)),
-                reason: DamageReason::IdentityCopy,
-            });
-            write_identity(medium, layout, copy as u32, generation, record)?;
-        }
-    }
-    Ok(generation)
-}
-
-/// Makes segment `physical` free: erased on NOR flash; on rewritable memory its header's first
-/// bytes zeroed, so that it reads as free.
-fn free_segment<M: Medium>(
-    medium: &mut Counted<M>,
-    layout: &Layout,
-    physical: u32,
-) -> Result<(), LogError<M::Error>> {
-    let (start, end) = (layout.segment_start(physical), layout.segment_end(physical));
-    invalidate(medium, layout, start, end, SEGMENT_PREFIX_LEN)
-}
-
-/// Makes the block `[start, end)` unreadable as what it held: erased on NOR flash; on rewritable
-/// memory its first `prefix` bytes (its marker) zeroed, which a cut leaves unreadable too.
-fn invalidate<M: Medium>(
-    medium: &mut Counted<M>,
-    layout: &Layout,
-    start: u32,
-    end: u32,
-    prefix: usize,
+    at: u32,
+    len: u32,
 ) -> Result<(), LogError<M::Error>> {
     if layout.erase_before_write {
-        return medium.erase(start, end).map_err(LogError::Medium);
+        return medium.erase(at, at + len).map_err(LogError::Medium);
     }
-    let zeros = [0u8; 16];
-    let marker = zeros
-        .get(..layout.align(prefix as u32) as usize)
-        .unwrap_or_default();
-    medium.program(start, marker).map_err(LogError::Medium)
+    // One program per 64 bytes: a multiple of every write size and of an EEPROM's page.
+    let erased = [0xffu8; 64];
+    let mut done = 0;
+    while done < len {
+        let n = (len - done).min(erased.len() as u32);
+        let bytes = erased.get(..n as usize).unwrap_or_default();
+        medium.program(at + done, bytes).map_err(LogError::Medium)?;
+        done += n;
+    }
+    Ok(())
 }
 
 /// Whether no segment of `medium` has a readable header: no segment holds records.
@@ -977,355 +678,17 @@ pub fn holds_no_records<M: Medium>(
 }
 
 impl<M: Medium> Log<M> {
-    /// Whether no segment of the medium has a readable header, as [`holds_no_records`] tells
-    /// of a log that did not mount.
+    /// Whether no segment of the medium has a readable header of any layout version, as
+    /// [`holds_no_records`] tells of a log that did not mount.
     pub(crate) fn holds_no_records(&mut self) -> Result<bool, LogError<M::Error>> {
-        let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
-        let mut header = first_header();
         for physical in 0..self.layout.segments {
-            let start = self.layout.segment_start(physical);
-            let found = read_header_as_stored(&mut self.medium, start, &mut buf, &mut header)
-                .map_err(LogError::Medium)?;
-            if let AsStored::Header = found {
+            if headers::any_version_at(&mut self.medium, &self.layout, physical)
+                .map_err(LogError::Medium)?
+            {
                 return Ok(false);
             }
         }
         Ok(true)
-    }
-}
-
-/// A segment header slot as it stands on the medium, before any repair.
-enum AsStored {
-    /// Erased or freed.
-    Free,
-    /// A header whose CRC holds, now in the caller's buffer.
-    Header,
-    /// Anything else: damage, or a header torn while it was written.
-    NotAHeader,
-}
-
-/// Reads the header slot at `start` of `medium`, leaving the bytes read in `buf`: the prefix,
-/// and the rest only when the prefix is not free and names a length that fits. The header
-/// is read into `out`, which holds nothing to use unless it is intact.
-fn read_header_as_stored<M: Medium>(
-    medium: &mut Counted<M>,
-    start: u32,
-    buf: &mut [u8; MAX_SEGMENT_HEADER_LEN],
-    out: &mut SegmentHeader,
-) -> Result<AsStored, M::Error> {
-    let prefix = buf.get_mut(..SEGMENT_PREFIX_LEN).unwrap_or_default();
-    medium.read(start, prefix)?;
-    if prefix.iter().all(|b| *b == 0xff) || prefix.iter().all(|b| *b == 0) {
-        return Ok(AsStored::Free);
-    }
-    let Some(len) = segment_header_len(prefix).filter(|l| *l <= MAX_SEGMENT_HEADER_LEN) else {
-        return Ok(AsStored::NotAHeader);
-    };
-    let rest = buf.get_mut(SEGMENT_PREFIX_LEN..len).unwrap_or_default();
-    medium.read(start + SEGMENT_PREFIX_LEN as u32, rest)?;
-    Ok(
-        match decode_segment_header(buf.get(..len).unwrap_or_default(), out) {
-            true => AsStored::Header,
-            false => AsStored::NotAHeader,
-        },
-    )
-}
-
-/// Writes a fresh log's identity: the old identity goes first, so that a cut format reads as
-/// unformatted and never as an old log with some of its segments gone; then the segments; then
-/// the identity.
-fn erase_and_write_identity<M: Medium>(
-    medium: &mut Counted<M>,
-    layout: &Layout,
-    identity: &[u8],
-) -> Result<(), LogError<M::Error>> {
-    for copy in 0..2 {
-        clear_identity(medium, layout, copy)?;
-    }
-    for physical in 0..layout.segments {
-        free_segment(medium, layout, physical)?;
-    }
-    for copy in 0..2 {
-        write_identity(medium, layout, copy, 1, identity)?;
-    }
-    Ok(())
-}
-
-/// One item read from a log.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(clippy::large_enum_variant, reason = "no heap: records move by value")]
-pub enum Entry {
-    /// A record and where it is stored.
-    Record {
-        /// Its offset on the medium.
-        offset: u32,
-        /// The record.
-        record: Record,
-        /// Its stored bytes.
-        stored: RecordBuf,
-        /// The codec state the stored bytes decode against: a reader given only this record
-        /// can decode it.
-        state_before: DeltaState,
-    },
-    /// Damage; the records it makes unreadable are not yielded.
-    Damage(Damage),
-}
-
-/// One item read from a log by [`Entries::next_stored`]: an [`Entry`] whose record is left
-/// as stored bytes, in the caller's buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum StoredEntry {
-    /// A record, whose stored bytes are in the buffer, and where it is stored.
-    Record {
-        /// Its offset on the medium.
-        offset: u32,
-        /// The codec state the stored bytes decode against.
-        state_before: DeltaState,
-    },
-    /// Damage; the records it makes unreadable are not yielded.
-    Damage(Damage),
-}
-
-#[derive(Clone, Debug)]
-enum Phase {
-    Identity,
-    /// The segment that should hold `epoch` has no readable header: reported, then skipped.
-    BadHeader {
-        epoch: u32,
-        physical: u32,
-    },
-    /// The segment that holds `epoch`, read by the read point's cursor.
-    Segment {
-        epoch: u32,
-        physical: u32,
-    },
-    Done,
-}
-
-/// Where a read stopped: give it to [`Log::resume`] to go on.
-#[derive(Clone, Debug)]
-pub struct ReadPoint {
-    from: Seq,
-    phase: Phase,
-    /// Where the segment of [`Phase::Segment`] is being read.
-    cursor: Cursor,
-    /// A repaired record whose damage report was yielded, at this offset: the cursor stands
-    /// before it, and the record itself comes next.
-    reported: Option<u32>,
-    /// The chain head before the last record yielded.
-    head_before: Option<Digest>,
-}
-
-/// The records of a log in order, from [`Log::read_from`].
-pub struct Entries<'a, M: Medium> {
-    log: &'a mut Log<M>,
-    at: ReadPoint,
-}
-
-impl<M: Medium> Entries<'_, M> {
-    /// Where this read stands: the next entry it would yield is the first one a
-    /// [`Log::resume`] from here yields.
-    pub fn point(&self) -> ReadPoint {
-        self.at.clone()
-    }
-
-    /// The next entry, as [`Iterator::next`] gives it, but with the record's stored bytes put
-    /// in `stored` and not decoded: what a device serving a reader needs, in little memory.
-    pub fn next_stored(
-        &mut self,
-        stored: &mut RecordBuf,
-    ) -> Option<Result<StoredEntry, LogError<M::Error>>> {
-        self.log.read_next(&mut self.at, stored)
-    }
-}
-
-impl<M: Medium> Log<M> {
-    /// The entry at `point`, as [`Entries::next_stored`] gives it, and `point` moved past it:
-    /// a read served one entry at a time, without an [`Entries`].
-    pub fn read_next(
-        &mut self,
-        point: &mut ReadPoint,
-        stored: &mut RecordBuf,
-    ) -> Option<Result<StoredEntry, LogError<M::Error>>> {
-        match self.step(point, stored) {
-            Ok(Some(e)) => Some(Ok(e)),
-            Ok(None) => None,
-            Err(e) => {
-                point.phase = Phase::Done;
-                Some(Err(e))
-            }
-        }
-    }
-
-    /// The next entry of the read at `at`, with the record's bytes in `stored`.
-    #[inline(never)]
-    fn step(
-        &mut self,
-        at: &mut ReadPoint,
-        stored: &mut RecordBuf,
-    ) -> Result<Option<StoredEntry>, LogError<M::Error>> {
-        loop {
-            // The segment the read moves past, and the damage that ends it, if any.
-            let (epoch, physical, damage) = match &mut at.phase {
-                Phase::Done => return Ok(None),
-                Phase::BadHeader { epoch, physical } => (
-                    *epoch,
-                    *physical,
-                    Some(Damage {
-                        offset: self.layout.segment_start(*physical),
-                        seq: None,
-                        reason: DamageReason::SegmentHeader,
-                    }),
-                ),
-                Phase::Identity => {
-                    if self.start_read(at, stored)? {
-                        return Ok(Some(StoredEntry::Record {
-                            offset: 0,
-                            state_before: DeltaState::default(),
-                        }));
-                    }
-                    continue;
-                }
-                Phase::Segment { epoch, physical } => {
-                    let cursor = &mut at.cursor;
-                    // What the record read next is decoded and chained against.
-                    let before = *cursor;
-                    let step = cursor
-                        .next(&mut self.medium, &self.layout, stored)
-                        .map_err(LogError::Medium)?;
-                    match step {
-                        Step::Record(found) => {
-                            if found.seq < at.from {
-                                continue;
-                            }
-                            if let Some(bit) = found.repaired
-                                && at.reported != Some(found.offset)
-                            {
-                                // The repair is reported first; the record is read again after
-                                // it.
-                                *cursor = before;
-                                at.reported = Some(found.offset);
-                                return Ok(Some(StoredEntry::Damage(Damage {
-                                    offset: found.offset,
-                                    seq: Some(found.seq),
-                                    reason: DamageReason::BitFlipRepaired { bit },
-                                })));
-                            }
-                            at.reported = None;
-                            at.head_before = Some(before.chain.head());
-                            return Ok(Some(StoredEntry::Record {
-                                offset: found.offset,
-                                state_before: before.state,
-                            }));
-                        }
-                        Step::Damage(d) => (*epoch, *physical, Some(d)),
-                        Step::End => (*epoch, *physical, None),
-                    }
-                }
-            };
-            self.advance_read(at, epoch, physical)?;
-            if let Some(d) = damage {
-                return Ok(Some(StoredEntry::Damage(d)));
-            }
-        }
-    }
-
-    /// Starts the read at `at`: moves it to the oldest segment, and puts the identity record in
-    /// `stored` when the read takes it. Whether it does.
-    fn start_read(
-        &mut self,
-        at: &mut ReadPoint,
-        stored: &mut RecordBuf,
-    ) -> Result<bool, LogError<M::Error>> {
-        let Some(nw) = self.newest else {
-            at.phase = Phase::Done;
-            return Ok(false);
-        };
-        let first = self.oldest_epoch;
-        let physical = self.physical_of(first).unwrap_or(nw.physical);
-        self.open_read(at, first, physical)?;
-        if at.from == Seq(0) {
-            let mut state = DeltaState::default();
-            if codec::check(&self.identity, &mut state).is_ok() {
-                stored.clone_from(&self.identity);
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// Moves the read at `at` past the segment `epoch`, at `physical`: to the next segment, or
-    /// done.
-    fn advance_read(
-        &mut self,
-        at: &mut ReadPoint,
-        epoch: u32,
-        physical: u32,
-    ) -> Result<(), LogError<M::Error>> {
-        let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
-        if epoch >= nw {
-            at.phase = Phase::Done;
-            return Ok(());
-        }
-        self.open_read(at, epoch + 1, self.layout.next(physical))
-    }
-
-    /// Moves the read at `at` to the start of segment `epoch`, at `physical`.
-    #[inline(never)]
-    fn open_read(
-        &mut self,
-        at: &mut ReadPoint,
-        epoch: u32,
-        physical: u32,
-    ) -> Result<(), LogError<M::Error>> {
-        let mut header = first_header();
-        if !self.read_slot(physical, &mut header)?.has_header() || header.epoch != epoch {
-            at.phase = Phase::BadHeader { epoch, physical };
-            return Ok(());
-        }
-        self.start_cursor(&mut at.cursor, physical, &header)?;
-        let nw = self.newest.map(|n| n.epoch).unwrap_or(0);
-        if epoch < nw {
-            let next = self.read_slot(self.layout.next(physical), &mut header)?;
-            let link = next.has_header().then_some((header.epoch, header.prev_end));
-            at.cursor
-                .bound(self.layout.segment_start(physical), epoch, link);
-        }
-        at.phase = Phase::Segment { epoch, physical };
-        Ok(())
-    }
-}
-
-impl<M: Medium> Iterator for Entries<'_, M> {
-    type Item = Result<Entry, LogError<M::Error>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut stored = RecordBuf::new();
-        Some(self.next_stored(&mut stored)?.map(|entry| match entry {
-            StoredEntry::Record {
-                offset,
-                state_before,
-            } => {
-                let mut state = state_before;
-                match codec::decode(&stored, &mut state) {
-                    Ok((record, _)) => Entry::Record {
-                        offset,
-                        record,
-                        stored,
-                        state_before,
-                    },
-                    // The cursor decoded these very bytes against this state.
-                    Err(e) => Entry::Damage(Damage {
-                        offset,
-                        seq: None,
-                        reason: DamageReason::Unreadable(e.kind),
-                    }),
-                }
-            }
-            StoredEntry::Damage(d) => Entry::Damage(d),
-        }))
     }
 }
 

@@ -157,6 +157,7 @@ fn write_damage(w: &mut Writer<'_>, damage: &Damage) {
         DamageReason::SegmentHeader => w.u32(3),
         DamageReason::IdentityCopy => w.u32(4),
         DamageReason::TornAppend => w.u32(5),
+        DamageReason::HeaderCopy => w.u32(6),
     }
 }
 

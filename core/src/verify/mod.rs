@@ -2,38 +2,42 @@
 //! invented, and says who vouched for each part of the chain.
 //!
 //! A [`Verifier`] takes the stored records of one tag in order, recomputes the hash chain, and
-//! checks every checkpoint: its record count against the records present, its chain head
-//! against the recomputed one, and each custodian's signature against a set of trusted keys
-//! with their validity periods. An archive of a later checkpoint, when one is given, reveals
-//! truncation and rollback. The result is a [`Report`] with every finding and its position.
+//! checks every record's position and every checkpoint: its record count against the records
+//! present, its chain head against the recomputed one, and each custodian's signature against
+//! a set of trusted keys with their validity periods and the role its holder may sign in. An
+//! archive of a later checkpoint, when one is given, reveals truncation and rollback. The
+//! result is a [`Report`] with every finding and its position, and a [`Verdict`].
+//!
+//! Whoever holds the memory can write any bytes, fix every CRC and recompute every hash, so
+//! only signatures prove anything: a checkpoint that does not verify is always a finding, and
+//! a log is [`Verdict::Intact`] only when signatures were checked and at least one checkpoint
+//! verifies. Records after the last checkpoint that verifies are vouched for by no one; the
+//! report counts them ([`Report::added_since_signed`]).
+//!
+//! ```
+//! use remtag::verify::{Verdict, Verifier};
+//!
+//! // No records, no keys: nothing is wrong, and nothing is proven either.
+//! let report = Verifier::without_keys(None, None).finish();
+//! assert_eq!(report.verdict(), Verdict::NothingSigned);
+//! assert!(!report.is_intact());
+//! ```
 
-use core::fmt;
+mod finding;
+mod keys;
+mod report;
 
-use crate::chain::{self, Chain};
-use crate::codec::{self, DecodeErrorKind, DeltaState};
-use crate::log::Damage;
-use crate::model::{
-    Body, Checkpoint, Digest, Epc, KeyId, PartyRef, Record, Seq, SignerRole, UtcSeconds,
+pub use finding::Finding;
+pub use keys::TrustedKey;
+pub use report::{
+    CheckpointReport, MAX_DETAILS, Report, RoleProblem, SignatureStatus, Signer, Verdict,
 };
 
-/// How many findings and checkpoints a report keeps in detail; more are counted.
-pub const MAX_DETAILS: usize = 16;
-
-/// A custodian's public key, trusted for checkpoints made while it was valid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct TrustedKey {
-    /// Its number, as checkpoints name it.
-    pub id: KeyId,
-    /// The party that holds it.
-    pub party: PartyRef,
-    /// The Ed25519 public key.
-    pub public: [u8; 32],
-    /// The first instant it may sign at.
-    pub valid_from: UtcSeconds,
-    /// The instant after which it may no longer sign, if it expires.
-    pub valid_until: Option<UtcSeconds>,
-}
+use crate::chain::Chain;
+use crate::codec::{self, DeltaState};
+use crate::log::{Damage, SegmentStart};
+use crate::model::{Body, Checkpoint, Digest, Epc, Record, Seq};
+use keys::Transfer;
 
 /// The latest checkpoint that an archive holds for this tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,217 +49,24 @@ pub struct Archived {
     pub head: Digest,
 }
 
-/// One problem found, with its position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[non_exhaustive]
-pub enum Finding {
-    /// Stored bytes that do not decode: altered or damaged. Later records cannot be checked.
-    Unreadable {
-        /// The record's sequence number (the one it would have).
-        seq: Seq,
-        /// Its offset in the input.
-        offset: u32,
-        /// What is wrong.
-        kind: DecodeErrorKind,
-    },
-    /// Damage the log reported while reading the memory.
-    Damage(Damage),
-    /// The first record is not a commission record: the log's start is missing.
-    NoCommission,
-    /// A second commission record: another tag's log spliced in.
-    SecondCommission {
-        /// Where.
-        seq: Seq,
-    },
-    /// The identity is not the one expected: another tag's log.
-    IdentityMismatch,
-    /// A checkpoint covers more records than are present before it: records were deleted.
-    Deleted {
-        /// The checkpoint.
-        checkpoint: Seq,
-        /// The checkpoint before it that verified (records after it are suspect).
-        since: Seq,
-        /// How many are missing.
-        missing: u32,
-    },
-    /// A checkpoint covers fewer records than are present before it: records were inserted.
-    Inserted {
-        /// The checkpoint.
-        checkpoint: Seq,
-        /// The checkpoint before it that verified.
-        since: Seq,
-        /// How many are extra.
-        extra: u32,
-    },
-    /// The chain head differs from the one the checkpoint signed, with the right count:
-    /// records between `since` and the checkpoint were altered, reordered or substituted.
-    ChainMismatch {
-        /// The checkpoint.
-        checkpoint: Seq,
-        /// The checkpoint before it that verified.
-        since: Seq,
-    },
-    /// The log has fewer records than an archived checkpoint covered: truncated.
-    Truncated {
-        /// Records the archive covered.
-        archived: u32,
-        /// Records present.
-        present: u32,
-    },
-    /// The log's chain at the archived count differs from the archived head: the memory was
-    /// rolled back to an older state and written again, or replaced.
-    RolledBack {
-        /// Records the archive covered.
-        archived: u32,
-    },
-    /// A signature by a key not in the trusted set.
-    UnknownKey {
-        /// The checkpoint.
-        checkpoint: Seq,
-        /// The key.
-        key: KeyId,
-    },
-    /// A signature by a trusted key outside its validity period (or with no time to check).
-    ExpiredKey {
-        /// The checkpoint.
-        checkpoint: Seq,
-        /// The key.
-        key: KeyId,
-    },
-    /// A signature that does not verify.
-    BadSignature {
-        /// The checkpoint.
-        checkpoint: Seq,
-        /// The key it claims.
-        key: KeyId,
-    },
-    /// A hand-over checkpoint without both a releasing and a receiving signature that verify.
-    IncompleteHandover {
-        /// The checkpoint.
-        checkpoint: Seq,
-    },
-    /// Signatures were not checked: built without the `signatures` feature.
-    SignaturesNotChecked {
-        /// The checkpoint.
-        checkpoint: Seq,
-    },
-}
-
-/// What a signature turned out to be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum SignatureStatus {
-    /// Verified with a trusted key valid at the time.
-    Valid,
-    /// The key is not trusted.
-    UnknownKey,
-    /// The key was not valid at the time.
-    Expired,
-    /// The signature does not verify.
-    Bad,
-    /// Not checked (no `signatures` feature).
-    NotChecked,
-}
-
-/// One signer of a checkpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Signer {
-    /// The key.
-    pub key: KeyId,
-    /// The party holding it, when the key is known.
-    pub party: Option<PartyRef>,
-    /// The role signed in.
-    pub role: SignerRole,
-    /// What the signature turned out to be.
-    pub status: SignatureStatus,
-}
-
-/// One checkpoint and what was found of it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct CheckpointReport {
-    /// The checkpoint record's sequence number.
-    pub seq: Seq,
-    /// Records it covers.
-    pub count: u32,
-    /// Whether its count and chain head match the records before it.
-    pub chain_ok: bool,
-    /// Its signers.
-    pub signers: heapless::Vec<Signer, 2>,
-}
-
-impl CheckpointReport {
-    /// Whether the chain matches and at least one signature verified, with every hand-over
-    /// signed by both sides.
-    pub fn verified(&self) -> bool {
-        let valid = |role| {
-            self.signers
-                .iter()
-                .any(|s| s.role == role && s.status == SignatureStatus::Valid)
-        };
-        let handover = self
-            .signers
-            .iter()
-            .any(|s| matches!(s.role, SignerRole::Releasing | SignerRole::Receiving));
-        self.chain_ok
-            && self
-                .signers
-                .iter()
-                .any(|s| s.status == SignatureStatus::Valid)
-            && (!handover || (valid(SignerRole::Releasing) && valid(SignerRole::Receiving)))
-    }
-}
-
-/// What verification found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Report {
-    /// The tag identity, from the commission record.
-    pub identity: Option<Epc>,
-    /// Records read.
-    pub records: u32,
-    /// Records covered by the last checkpoint that verified.
-    pub signed_prefix: u32,
-    /// The checkpoints, in order (the first [`MAX_DETAILS`]).
-    pub checkpoints: heapless::Vec<CheckpointReport, MAX_DETAILS>,
-    /// Every finding (the first [`MAX_DETAILS`]).
-    pub findings: heapless::Vec<Finding, MAX_DETAILS>,
-    /// How many findings there were in all.
-    pub finding_count: u32,
-    /// The chain head over all records read.
-    pub head: Option<Digest>,
-}
-
-impl Report {
-    /// Records after the signed prefix: not yet vouched for by anyone.
-    pub fn unsigned_tail(&self) -> u32 {
-        self.records.saturating_sub(self.signed_prefix)
-    }
-
-    /// Whether the whole log is intact and every checkpoint verifies.
-    pub fn is_intact(&self) -> bool {
-        self.finding_count == 0
-    }
-
-    fn find(&mut self, finding: Finding) {
-        self.finding_count += 1;
-        self.findings.push(finding).ok();
-    }
-}
-
 /// Checks one tag's records, streamed in order.
 pub struct Verifier<'k> {
-    keys: &'k [TrustedKey],
+    /// The trusted keys; `None` when none were given and signatures are not checked.
+    keys: Option<&'k [TrustedKey]>,
     expected: Option<Epc>,
     archived: Option<Archived>,
     state: DeltaState,
     chain: Chain,
     /// The records before this point are covered by a checkpoint that verified.
     verified_through: Seq,
+    /// The custody transfer recorded last: a hand-over countersigns it.
+    transfer: Option<Transfer>,
+    /// The sequence number the previous record claimed.
+    last_claimed: Option<Seq>,
     /// Decoding stopped: the bytes after an unreadable record cannot be decoded.
     broken: bool,
+    /// The first record present after reclaimed ones, when the log was resumed there.
+    resumed: Option<u32>,
     report: Report,
 }
 
@@ -263,6 +74,22 @@ impl<'k> Verifier<'k> {
     /// A verifier trusting `keys`, expecting the identity `expected` if given, and knowing the
     /// `archived` checkpoint if an archive holds one.
     pub fn new(keys: &'k [TrustedKey], expected: Option<Epc>, archived: Option<Archived>) -> Self {
+        Self::with(Some(keys), expected, archived)
+    }
+
+    /// A verifier given no keys: it checks the records, the chain and the checkpoints' counts
+    /// and heads, and reports every signed checkpoint as
+    /// [`SignaturesNotChecked`](Finding::SignaturesNotChecked), so that its verdict is never
+    /// [`Verdict::Intact`].
+    pub fn without_keys(expected: Option<Epc>, archived: Option<Archived>) -> Verifier<'static> {
+        Verifier::with(None, expected, archived)
+    }
+
+    fn with(
+        keys: Option<&'k [TrustedKey]>,
+        expected: Option<Epc>,
+        archived: Option<Archived>,
+    ) -> Self {
         Verifier {
             keys,
             expected,
@@ -270,7 +97,10 @@ impl<'k> Verifier<'k> {
             state: DeltaState::default(),
             chain: Chain::default(),
             verified_through: Seq(0),
+            transfer: None,
+            last_claimed: None,
             broken: false,
+            resumed: None,
             report: Report::default(),
         }
     }
@@ -280,12 +110,12 @@ impl<'k> Verifier<'k> {
         if self.broken {
             return;
         }
-        let seq = self.state.implicit_seq().unwrap_or(Seq(u32::MAX));
+        let position = Seq(self.report.records);
         let record = match codec::decode(stored, &mut self.state) {
             Ok((record, _)) => record,
             Err(e) => {
                 self.report.find(Finding::Unreadable {
-                    seq,
+                    seq: position,
                     offset: offset.saturating_add(e.offset as u32),
                     kind: e.kind,
                 });
@@ -294,26 +124,48 @@ impl<'k> Verifier<'k> {
             }
         };
         self.check_archive_before();
-        self.check_record(&record);
+        self.check_record(position, &record);
         self.chain.push(stored);
-        self.report.records += 1;
+        self.report.records = self.report.records.saturating_add(1);
+    }
+
+    /// Goes on after records reclaimed from the tag: the next record is number
+    /// `start.chain_count`, coded against `start.state`, and the chain resumes from
+    /// `start.chain_head`, as the oldest segment's header on the tag says. Only an archived
+    /// checkpoint at or after that point vouches for the head: without one the report has
+    /// [`Finding::ReclaimedUnvouched`], since records could have been removed from the front.
+    /// A hand-over checkpoint whose custody transfer was reclaimed is checked for its
+    /// signatures but not for whose they are: the archive holds the transfer. A start that
+    /// does not lie after the records checked so far is ignored.
+    pub fn resume(&mut self, start: &SegmentStart) {
+        if self.broken || start.chain_count <= self.report.records {
+            return;
+        }
+        self.state = start.state;
+        self.chain = Chain::resume(start.chain_head, start.chain_count);
+        self.report.records = start.chain_count;
+        self.last_claimed = start.state.last_seq;
+        self.transfer = None;
+        self.resumed = Some(start.chain_count);
+        self.check_archive_before();
     }
 
     /// Notes damage that the log reported; records after it cannot be checked.
     pub fn damage(&mut self, damage: Damage) {
         self.report.find(Finding::Damage(damage));
-        if damage.reason != crate::log::DamageReason::TornAppend
-            && !matches!(
-                damage.reason,
-                crate::log::DamageReason::BitFlipRepaired { .. }
-            )
-        {
+        if !damage.reason.leaves_records_whole() {
             self.broken = true;
         }
     }
 
     /// The report, with the archive's checks.
     pub fn finish(mut self) -> Report {
+        if let Some(from) = self.resumed
+            && self.archived.is_none_or(|a| a.count < from)
+        {
+            self.report
+                .find(Finding::ReclaimedUnvouched { from: Seq(from) });
+        }
         if let Some(a) = self.archived {
             if self.report.records < a.count {
                 self.report.find(Finding::Truncated {
@@ -339,43 +191,64 @@ impl<'k> Verifier<'k> {
         }
     }
 
-    fn check_record(&mut self, record: &Record) {
-        let seq = record.header.seq;
+    fn check_record(&mut self, position: Seq, record: &Record) {
+        self.check_sequence(position, record.header.seq);
         match &record.body {
-            Body::Commission(c) if seq == Seq(0) => {
+            Body::Commission(c) if position == Seq(0) => {
                 self.report.identity = Some(c.epc);
                 if self.expected.is_some_and(|e| e != c.epc) {
                     self.report.find(Finding::IdentityMismatch);
                 }
             }
-            Body::Commission(_) => self.report.find(Finding::SecondCommission { seq }),
-            _ if seq == Seq(0) => self.report.find(Finding::NoCommission),
-            Body::Checkpoint(c) => self.check_checkpoint(record, c),
+            Body::Commission(_) => self
+                .report
+                .find(Finding::SecondCommission { seq: position }),
+            // Nothing at position 0 but a commission is checked further: a checkpoint there
+            // would cover no record, and a statement over no record binds no tag.
+            _ if position == Seq(0) => self.report.find(Finding::NoCommission),
+            Body::Custody(c) if c.from != c.to => {
+                self.transfer = Some(Transfer {
+                    from: c.from,
+                    to: c.to,
+                });
+            }
+            Body::Checkpoint(c) => self.check_checkpoint(position, record, c),
             _ => {}
         }
     }
 
-    fn check_checkpoint(&mut self, record: &Record, c: &Checkpoint) {
-        let seq = record.header.seq;
+    /// A record must claim its position as its sequence number; one that departs from it is
+    /// reported, and the records numbered on from it are not reported again.
+    fn check_sequence(&mut self, position: Seq, claimed: Seq) {
+        let follows_on = self.last_claimed.and_then(Seq::next) == Some(claimed);
+        if claimed != position && !follows_on {
+            self.report
+                .find(Finding::SequenceMismatch { position, claimed });
+        }
+        self.last_claimed = Some(claimed);
+    }
+
+    fn check_checkpoint(&mut self, position: Seq, record: &Record, c: &Checkpoint) {
+        let before = self.report.finding_count;
         let since = self.verified_through;
-        let present = self.report.records;
+        let present = position.0;
         let chain_ok = if c.count > present {
             self.report.find(Finding::Deleted {
-                checkpoint: seq,
+                checkpoint: position,
                 since,
                 missing: c.count - present,
             });
             false
         } else if c.count < present {
             self.report.find(Finding::Inserted {
-                checkpoint: seq,
+                checkpoint: position,
                 since,
                 extra: present - c.count,
             });
             false
         } else if c.head != self.chain.head() {
             self.report.find(Finding::ChainMismatch {
-                checkpoint: seq,
+                checkpoint: position,
                 since,
             });
             false
@@ -383,167 +256,99 @@ impl<'k> Verifier<'k> {
             true
         };
         let at = record.header.time.map(|t| t.at);
+        let (trusted, transfer) = (self.keys, self.transfer);
+        // A hand-over whose transfer was reclaimed from the tag: the archive that vouches for
+        // the reclaimed records holds it, and the parties cannot be checked here.
+        let transfer_reclaimed = transfer.is_none() && self.resumed.is_some();
+        let resolve = |id| trusted.and_then(|keys| keys.iter().find(|k| k.id == id));
         let mut signers = heapless::Vec::new();
-        for sig in c.signatures.iter() {
-            let key = self.keys.iter().find(|k| k.id == sig.key);
-            let status = match key {
-                None => SignatureStatus::UnknownKey,
-                Some(k) if !valid_at(k, at) => SignatureStatus::Expired,
-                Some(k) => check_signature(k, c, sig.role, &sig.signature),
+        for (i, sig) in c.signatures.iter().enumerate() {
+            let key = resolve(sig.key);
+            let repeated = c.signatures.iter().take(i).any(|earlier| {
+                earlier.key == sig.key
+                    || key
+                        .is_some_and(|k| resolve(earlier.key).is_some_and(|e| e.public == k.public))
+            });
+            let status = keys::status(trusted, key, c, sig.role, &sig.signature, at);
+            let problem = if repeated {
+                Some(RoleProblem::Repeated)
+            } else {
+                key.filter(|_| status == SignatureStatus::Valid && !transfer_reclaimed)
+                    .and_then(|k| keys::role_problem(k.party, sig.role, transfer))
             };
+            let checkpoint = position;
+            let key_id = sig.key;
             match status {
                 SignatureStatus::UnknownKey => self.report.find(Finding::UnknownKey {
-                    checkpoint: seq,
-                    key: sig.key,
+                    checkpoint,
+                    key: key_id,
                 }),
                 SignatureStatus::Expired => self.report.find(Finding::ExpiredKey {
-                    checkpoint: seq,
-                    key: sig.key,
+                    checkpoint,
+                    key: key_id,
                 }),
                 SignatureStatus::Bad => self.report.find(Finding::BadSignature {
-                    checkpoint: seq,
-                    key: sig.key,
+                    checkpoint,
+                    key: key_id,
                 }),
-                SignatureStatus::NotChecked => self
-                    .report
-                    .find(Finding::SignaturesNotChecked { checkpoint: seq }),
-                SignatureStatus::Valid => {}
+                SignatureStatus::Valid | SignatureStatus::NotChecked => {}
+            }
+            match (problem, key) {
+                (Some(RoleProblem::Repeated), _) => self.report.find(Finding::DuplicateSigner {
+                    checkpoint,
+                    key: key_id,
+                }),
+                (Some(RoleProblem::WrongParty { expected }), Some(k)) => {
+                    self.report.find(Finding::RoleMismatch {
+                        checkpoint,
+                        key: key_id,
+                        role: sig.role,
+                        holder: k.party,
+                        expected,
+                    })
+                }
+                _ => {}
             }
             signers
                 .push(Signer {
-                    key: sig.key,
+                    key: key_id,
                     party: key.map(|k| k.party),
                     role: sig.role,
                     status,
+                    problem,
                 })
                 .ok();
         }
         let checkpoint = CheckpointReport {
-            seq,
+            seq: position,
             count: c.count,
             chain_ok,
             signers,
         };
-        let handover = checkpoint
+        let unchecked = checkpoint
             .signers
             .iter()
-            .any(|s| matches!(s.role, SignerRole::Releasing | SignerRole::Receiving));
+            .any(|s| s.status == SignatureStatus::NotChecked);
         if checkpoint.verified() {
-            self.verified_through = seq;
+            self.verified_through = position;
             self.report.signed_prefix = c.count;
-        } else if chain_ok && handover {
-            self.report
-                .find(Finding::IncompleteHandover { checkpoint: seq });
+            self.report.last_verified = Some(position);
+        } else if checkpoint.signers.is_empty() {
+            self.report.find(Finding::Unsigned {
+                checkpoint: position,
+            });
+        } else if unchecked {
+            // Whatever else was found already says the checkpoint does not verify.
+            if self.report.finding_count == before {
+                self.report.find(Finding::SignaturesNotChecked {
+                    checkpoint: position,
+                });
+            }
+        } else if checkpoint.is_handover() && chain_ok {
+            self.report.find(Finding::IncompleteHandover {
+                checkpoint: position,
+            });
         }
         self.report.checkpoints.push(checkpoint).ok();
-    }
-}
-
-fn valid_at(key: &TrustedKey, at: Option<UtcSeconds>) -> bool {
-    at.is_some_and(|t| t >= key.valid_from && key.valid_until.is_none_or(|u| t <= u))
-}
-
-#[cfg(feature = "signatures")]
-fn check_signature(
-    key: &TrustedKey,
-    c: &Checkpoint,
-    role: SignerRole,
-    signature: &crate::model::SignatureBytes,
-) -> SignatureStatus {
-    let statement = chain::checkpoint_statement(c.count, &c.head, role);
-    let public = ed25519_compact::PublicKey::new(key.public);
-    let sig = ed25519_compact::Signature::new(*signature.as_array());
-    match public.verify(statement, &sig) {
-        Ok(()) => SignatureStatus::Valid,
-        Err(_) => SignatureStatus::Bad,
-    }
-}
-
-#[cfg(not(feature = "signatures"))]
-fn check_signature(
-    _key: &TrustedKey,
-    c: &Checkpoint,
-    role: SignerRole,
-    _signature: &crate::model::SignatureBytes,
-) -> SignatureStatus {
-    // The statement is still built, so that both builds agree on what is signed.
-    let _ = chain::checkpoint_statement(c.count, &c.head, role);
-    SignatureStatus::NotChecked
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unreadable { seq, offset, kind } => {
-                write!(
-                    f,
-                    "record {seq} at byte {offset} is unreadable (altered or damaged): {kind}"
-                )
-            }
-            Self::Damage(d) => write!(f, "{d}"),
-            Self::NoCommission => {
-                f.write_str("the first record is not a commission: the log's start is missing")
-            }
-            Self::SecondCommission { seq } => {
-                write!(
-                    f,
-                    "record {seq} is a second commission: another tag's log spliced in"
-                )
-            }
-            Self::IdentityMismatch => f.write_str("the identity is not the expected one"),
-            Self::Deleted {
-                checkpoint,
-                since,
-                missing,
-            } => write!(
-                f,
-                "checkpoint {checkpoint}: {missing} record(s) deleted after checkpoint {since}"
-            ),
-            Self::Inserted {
-                checkpoint,
-                since,
-                extra,
-            } => write!(
-                f,
-                "checkpoint {checkpoint}: {extra} record(s) inserted after checkpoint {since}"
-            ),
-            Self::ChainMismatch { checkpoint, since } => write!(
-                f,
-                "checkpoint {checkpoint}: records after checkpoint {since} were altered, reordered or substituted"
-            ),
-            Self::Truncated { archived, present } => write!(
-                f,
-                "truncated: the archive holds a checkpoint over {archived} records, {present} are present"
-            ),
-            Self::RolledBack { archived } => write!(
-                f,
-                "rolled back: the chain over the first {archived} records differs from the archived checkpoint"
-            ),
-            Self::UnknownKey { checkpoint, key } => {
-                write!(f, "checkpoint {checkpoint}: key {key} is not trusted")
-            }
-            Self::ExpiredKey { checkpoint, key } => {
-                write!(
-                    f,
-                    "checkpoint {checkpoint}: key {key} was not valid at the checkpoint's time"
-                )
-            }
-            Self::BadSignature { checkpoint, key } => {
-                write!(
-                    f,
-                    "checkpoint {checkpoint}: the signature by key {key} does not verify"
-                )
-            }
-            Self::IncompleteHandover { checkpoint } => write!(
-                f,
-                "checkpoint {checkpoint}: a hand-over needs valid releasing and receiving signatures"
-            ),
-            Self::SignaturesNotChecked { checkpoint } => {
-                write!(
-                    f,
-                    "checkpoint {checkpoint}: signatures not checked in this build"
-                )
-            }
-        }
     }
 }

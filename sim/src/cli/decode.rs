@@ -1,6 +1,7 @@
 //! `remtag-sim decode`: records from bytes, as a table or JSON.
 
 use remtag::codec::{Decoder, Located};
+use remtag::log::{Damage, DamageReason};
 use serde::Serialize;
 
 use crate::image::{self, Item, Kind};
@@ -20,6 +21,8 @@ pub struct Args {
 #[derive(Serialize)]
 struct JsonOutput<'a> {
     records: Vec<JsonRecord<'a>>,
+    /// Every damage the log found in a memory image, in order.
+    damage: Vec<JsonError>,
     error: Option<JsonError>,
 }
 
@@ -36,13 +39,15 @@ struct JsonError {
     message: String,
 }
 
-/// Decodes every record; prints those read, then what is wrong and where.
+/// Decodes every record; prints those read, then what is wrong and where: for a memory image,
+/// every damage the log found, its identity copies and segment headers included.
 pub fn run(args: &Args) -> Result<(), String> {
     let (bytes, source) = read_bytes(&args.input)?;
     if bytes.is_empty() {
         return Err(format!("{source}: no bytes to decode"));
     }
     let mut records: Vec<Located> = Vec::new();
+    let mut damage: Vec<Damage> = Vec::new();
     let mut error = None;
     match image::read(&bytes).map_err(|e| format!("{source}: {e}"))? {
         // A memory image: the log reads it, damage and all.
@@ -58,9 +63,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                         offset: offset as usize,
                         len: stored.len(),
                     }),
-                    Item::Damage(d) if error.is_none() => {
-                        error = Some((d.offset as usize, d.to_string()));
-                    }
+                    Item::Damage(d) => damage.push(d),
                     _ => {}
                 }
             }
@@ -84,6 +87,13 @@ pub fn run(args: &Args) -> Result<(), String> {
                     record: &l.record,
                 })
                 .collect(),
+            damage: damage
+                .iter()
+                .map(|d| JsonError {
+                    offset: d.offset as usize,
+                    message: d.to_string(),
+                })
+                .collect(),
             error: error.as_ref().map(|(offset, message)| JsonError {
                 offset: *offset,
                 message: message.clone(),
@@ -93,11 +103,31 @@ pub fn run(args: &Args) -> Result<(), String> {
         println!("{text}");
     } else {
         print!("{}", render::table(None, &records));
+        for d in &damage {
+            println!("{d}");
+        }
         println!(
             "{} records, {} bytes from {source}",
             records.len(),
             bytes.len()
         );
+    }
+    // A torn append lost nothing acknowledged; every other damage is a finding.
+    let findings = damage
+        .iter()
+        .filter(|d| d.reason != DamageReason::TornAppend)
+        .count();
+    if error.is_none() && findings > 0 {
+        let first = damage
+            .iter()
+            .find(|d| d.reason != DamageReason::TornAppend)
+            .map(|d| {
+                (
+                    d.offset as usize,
+                    format!("{findings} damage report(s), the first: {d}"),
+                )
+            });
+        error = first;
     }
     match error {
         None => Ok(()),

@@ -1,0 +1,318 @@
+//! Mount: the identity, then one pass over the segment headers and the records of each
+//! segment in use, after every reset.
+
+use super::cursor::{Cursor, Step};
+use super::headers::{self, HeaderRead, first_header};
+use super::identity;
+use super::layout::LayoutVersion;
+use super::{Damage, DamageReason, Log, LogError, Medium, MountReport, Newest, SegmentHeader};
+use crate::chain::Chain;
+use crate::codec::{self, DeltaState, RecordBuf};
+use crate::model::{RecordType, Seq};
+
+/// What a segment holds, as mount sees it.
+#[derive(Clone, Copy)]
+pub(crate) enum Use {
+    /// A header of the epoch the segment holds when in use, now in the caller's buffer, and
+    /// what was wrong with its copies.
+    InUse(Option<DamageReason>),
+    /// Free, reclaimed, an opening cut short, or bytes that are no header of this log.
+    NotInUse,
+}
+
+impl<M: Medium> Log<M> {
+    /// Mounts a log from [`on`](Self::on) where it stands, as [`try_mount`](Self::try_mount)
+    /// does, adding what it finds to `report`. A log that fails to mount holds nothing but its
+    /// medium, to be handed back.
+    #[inline(never)]
+    pub(crate) fn mount_here(
+        &mut self,
+        report: &mut MountReport,
+    ) -> Result<(), LogError<M::Error>> {
+        let found = identity::read(&mut self.medium, &self.layout, &mut self.identity)?;
+        self.layout.version = found.slot.version;
+        if !identity_state(&self.identity, &mut self.state) {
+            return Err(LogError::BadIdentity);
+        }
+        self.start_chain(found.slot.generation);
+        report.records = 1;
+        self.floor = match found.slot.version {
+            // Version 1 does not keep the oldest epoch: it is the oldest header's.
+            LayoutVersion::V1 => self.oldest_header_epoch()?,
+            LayoutVersion::V2 => found.slot.floor,
+        };
+        self.scan_segments(report)?;
+        let writable = self.writable().is_ok();
+        for copy in 0..2 {
+            if let Some(damage) = found.damage.get(copy).copied().flatten() {
+                // A format cut between the two copies leaves one unwritten, and no segment in
+                // use: that is the format finishing, not damage.
+                if report.segments > 0 {
+                    report.add(damage);
+                    self.identity_damage.push(damage).ok();
+                }
+            }
+            if writable && found.needs_rewrite(copy) {
+                identity::write(
+                    &mut self.medium,
+                    &self.layout,
+                    copy as u32,
+                    found.slot.generation,
+                    self.floor,
+                    &self.identity,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The lowest epoch of an intact segment header (layout version 1).
+    fn oldest_header_epoch(&mut self) -> Result<u32, LogError<M::Error>> {
+        let mut header = first_header();
+        let mut oldest: Option<u32> = None;
+        for physical in 0..self.layout.segments {
+            let read = headers::read(&mut self.medium, &self.layout, physical, &mut header)
+                .map_err(LogError::Medium)?;
+            if matches!(read, HeaderRead::Header(_)) {
+                oldest = Some(oldest.map_or(header.epoch, |o| o.min(header.epoch)));
+            }
+        }
+        Ok(oldest.unwrap_or(0))
+    }
+
+    /// Whether segment `physical` is in use, its header put in `header`. A segment is in use
+    /// when its header is of the one epoch it can hold in the run from the oldest epoch in
+    /// use; a header whose copies are not both whole, over a segment with no record, is an
+    /// opening cut short.
+    pub(crate) fn segment_use(
+        &mut self,
+        physical: u32,
+        header: &mut SegmentHeader,
+    ) -> Result<Use, LogError<M::Error>> {
+        let read = headers::read(&mut self.medium, &self.layout, physical, header)
+            .map_err(LogError::Medium)?;
+        let HeaderRead::Header(damage) = read else {
+            // The first segment's header says only that it is the first: when it cannot be
+            // read, its records still can. They are never taken for free space.
+            if physical == 0 && self.floor == 0 {
+                *header = first_header();
+                if self.holds_a_record(physical, header)? {
+                    return Ok(Use::InUse(Some(DamageReason::SegmentHeader)));
+                }
+            }
+            return Ok(Use::NotInUse);
+        };
+        if u64::from(header.epoch) != self.layout.epoch_at(physical, self.floor) {
+            return Ok(Use::NotInUse);
+        }
+        if damage.is_some() && !self.holds_a_record(physical, header)? {
+            return Ok(Use::NotInUse);
+        }
+        Ok(Use::InUse(damage))
+    }
+
+    /// Whether the first record of segment `physical`, whose header is `header`, decodes, as
+    /// it stands or with one bit repaired.
+    fn holds_a_record(
+        &mut self,
+        physical: u32,
+        header: &SegmentHeader,
+    ) -> Result<bool, LogError<M::Error>> {
+        let mut cursor = Cursor::default();
+        self.start_cursor(&mut cursor, physical, header)?;
+        cursor.is_tail = false;
+        let mut stored = RecordBuf::new();
+        let step = cursor
+            .next(&mut self.medium, &self.layout, &mut stored)
+            .map_err(LogError::Medium)?;
+        Ok(matches!(step, Step::Record(_)))
+    }
+
+    /// Reads every segment header once, in physical order, and the records of each segment in
+    /// use; keeps the state after the newest.
+    fn scan_segments(&mut self, report: &mut MountReport) -> Result<(), LogError<M::Error>> {
+        let n = self.layout.segments;
+        let mut header = first_header();
+        // The epoch and `prev_end` of segment 0's header, which follows the last segment too.
+        let mut first = None;
+        // The segment whose records `cursor` reads next, once the header after it is known.
+        let mut previous: Option<(u32, u32)> = None;
+        let mut cursor = Cursor::default();
+        let mut in_use = 0u32;
+        for physical in 0..=n {
+            let (used, link) = if physical < n {
+                let used = self.segment_use(physical, &mut header)?;
+                let link = match used {
+                    Use::InUse(_) => Some((header.epoch, header.prev_end)),
+                    Use::NotInUse => None,
+                };
+                (used, link)
+            } else {
+                (Use::NotInUse, first)
+            };
+            if physical == 0 {
+                first = link;
+            }
+            // The segment before this one can now be read: this header may bound it.
+            if let Some((p, epoch)) = previous.take() {
+                cursor.bound(self.layout.segment_start(p), epoch, link);
+                self.scan_one(&mut cursor, report)?;
+                report.segments += 1;
+                if self.newest.is_none_or(|nw| epoch > nw.epoch) {
+                    self.newest = Some(Newest {
+                        epoch,
+                        physical: p,
+                        write_pos: cursor.pos,
+                        closed: cursor.damaged || (cursor.torn && self.layout.erase_before_write),
+                    });
+                    self.state = cursor.state;
+                    self.chain = cursor.chain;
+                }
+            }
+            if let Use::InUse(damage) = used {
+                if let Some(reason) = damage {
+                    report.add(Damage {
+                        offset: self.layout.segment_start(physical),
+                        seq: None,
+                        reason,
+                    });
+                }
+                self.start_cursor(&mut cursor, physical, &header)?;
+                previous = Some((physical, header.epoch));
+                in_use += 1;
+            }
+        }
+        match self.newest {
+            Some(nw) => self.report_holes(nw.epoch, in_use, report),
+            None if self.floor == 0 => {
+                // Formatting was cut after the identity: open the first segment now.
+                if self.writable().is_ok() {
+                    self.open_segment()?;
+                }
+                Ok(())
+            }
+            None => {
+                // Segments were reclaimed, so one at least holds records: its header is gone.
+                report.add(Damage {
+                    offset: self.layout.segment_start(self.layout.physical(self.floor)),
+                    seq: None,
+                    reason: DamageReason::SegmentHeader,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    /// Reports every segment of the run from the oldest epoch in use to `newest` that is not
+    /// in use: its header is unreadable, and its records cannot be located. `in_use` segments
+    /// were found; only when some are missing are the headers read again.
+    fn report_holes(
+        &mut self,
+        newest: u32,
+        in_use: u32,
+        report: &mut MountReport,
+    ) -> Result<(), LogError<M::Error>> {
+        let run = u64::from(newest) - u64::from(self.floor) + 1;
+        if u64::from(in_use) >= run {
+            return Ok(());
+        }
+        let mut header = first_header();
+        for epoch in self.floor..=newest {
+            let physical = self.layout.physical(epoch);
+            if let Use::NotInUse = self.segment_use(physical, &mut header)? {
+                report.add(Damage {
+                    offset: self.layout.segment_start(physical),
+                    seq: None,
+                    reason: DamageReason::SegmentHeader,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the records of a segment with `cursor`, to where it stops, adding them and the
+    /// damage found to `report`.
+    fn scan_one(
+        &mut self,
+        cursor: &mut Cursor,
+        report: &mut MountReport,
+    ) -> Result<(), LogError<M::Error>> {
+        let mut stored = RecordBuf::new();
+        loop {
+            match cursor
+                .next(&mut self.medium, &self.layout, &mut stored)
+                .map_err(LogError::Medium)?
+            {
+                Step::Record(f) => {
+                    report.records += 1;
+                    if let Some(bit) = f.repaired {
+                        report.add(Damage {
+                            offset: f.offset,
+                            seq: Some(f.seq),
+                            reason: DamageReason::BitFlipRepaired { bit },
+                        });
+                    }
+                }
+                Step::Damage(d) => {
+                    report.add(d);
+                    if cursor.damaged {
+                        cursor
+                            .step_over_damage(&mut self.medium, &self.layout)
+                            .map_err(LogError::Medium)?;
+                    }
+                }
+                Step::End => return Ok(()),
+            }
+        }
+    }
+
+    /// Sets `cursor` at the first record of segment `physical`, whose header is `header`; its
+    /// records may run to the segment's end until [`Cursor::bound`] says otherwise.
+    pub(crate) fn start_cursor(
+        &self,
+        cursor: &mut Cursor,
+        physical: u32,
+        header: &SegmentHeader,
+    ) -> Result<(), LogError<M::Error>> {
+        let header_len = headers::encoded_len(header).ok_or(LogError::BadLayout(
+            super::LayoutProblem::SegmentHeaderTooLarge,
+        ))?;
+        match &header.start {
+            Some(s) => {
+                cursor.state = s.state;
+                cursor.chain = Chain::resume(s.chain_head, s.chain_count);
+            }
+            None => {
+                cursor.state = DeltaState::default();
+                codec::check(&self.identity, &mut cursor.state)
+                    .map_err(|_| LogError::BadIdentity)?;
+                cursor.chain = Chain::default();
+                cursor.chain.push(&self.identity);
+            }
+        }
+        cursor.pos = self.layout.records_start(physical, header_len);
+        cursor.end = self.layout.segment_end(physical);
+        cursor.is_tail = true;
+        cursor.write_size = self.layout.write_size;
+        cursor.done = false;
+        cursor.torn = false;
+        cursor.damaged = false;
+        cursor.key = super::blocks::record_key(self.layout.version, header.epoch);
+        cursor.stale_after_end =
+            self.layout.version >= LayoutVersion::V2 && !self.layout.erase_before_write;
+        cursor.resume_at = None;
+        Ok(())
+    }
+}
+
+/// Whether `identity` is a commission record with sequence number 0; `state` is then the codec
+/// state after it.
+fn identity_state(identity: &[u8], state: &mut DeltaState) -> bool {
+    let Ok(envelope) = codec::read_envelope(identity) else {
+        return false;
+    };
+    *state = DeltaState::default();
+    codec::check(identity, state).is_ok()
+        && envelope.record_type == RecordType::Commission
+        && state.last_seq == Some(Seq(0))
+}

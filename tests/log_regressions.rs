@@ -1,0 +1,435 @@
+//! The log's answer to each way an independent power-cut model and an independent decoder
+//! once broke it: segments used a second time, erases cut anywhere, two faults in one header,
+//! damage found at mount and never reported, crafted headers. Each test builds the state the
+//! fault made and checks what must hold: nothing acknowledged lost, nothing invented, every
+//! damage reported where it lies, and the log still able to append.
+
+use remtag::Record;
+use remtag::codec;
+use remtag::log::medium::{NorFlashMedium, eeprom_24x256};
+use remtag::log::{
+    Damage, DamageReason, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentHeader,
+};
+use remtag::model::{Body, Seq};
+use remtag_sim::memory::power::{PowerControl, PowerCut, Tear};
+use remtag_sim::memory::{SimEeprom, SimNorFlash};
+use remtag_tests::journey::journey;
+
+type Nor = SimNorFlash<4, 256>;
+
+/// A memory the log runs on here, kept outside the log so that a cut leaves it behind.
+trait Memory: PowerControl + Clone {
+    fn with_log<R>(&mut self, run: impl FnOnce(&mut dyn LogOps) -> R) -> R;
+    fn config() -> LayoutConfig;
+}
+
+/// What the tests do with a log, whatever its medium.
+trait LogOps {
+    fn format(&mut self, record: &Record) -> Result<(), Fail>;
+    fn mount(&mut self) -> Result<MountReport, Fail>;
+    fn append(&mut self, record: &Record) -> Result<(), Fail>;
+    fn reclaim(&mut self, seq: Seq) -> Result<u32, Fail>;
+    fn read(&mut self) -> (Vec<Record>, Vec<Damage>);
+    fn next_seq(&mut self) -> Option<Seq>;
+    /// Where the segments in use start, oldest first.
+    fn segments_in_use(&mut self) -> Vec<usize>;
+}
+
+/// How a log operation failed, as far as these tests tell failures apart.
+#[derive(Debug, PartialEq)]
+enum Fail {
+    Full,
+    Unformatted,
+    Other(String),
+}
+
+/// A log on a medium, mounted or formatted on demand.
+struct On<M: Medium> {
+    medium: Option<M>,
+    log: Option<Log<M>>,
+    config: LayoutConfig,
+}
+
+fn fail<E: core::fmt::Debug>(e: LogError<E>) -> Fail {
+    match e {
+        LogError::LogFull => Fail::Full,
+        LogError::Unformatted => Fail::Unformatted,
+        other => Fail::Other(format!("{other:?}")),
+    }
+}
+
+impl<M: Medium> LogOps for On<M> {
+    fn format(&mut self, record: &Record) -> Result<(), Fail> {
+        let medium = self.medium.take().ok_or(Fail::Unformatted)?;
+        match Log::try_format(medium, self.config, record) {
+            Ok(log) => {
+                self.log = Some(log);
+                Ok(())
+            }
+            Err((medium, e)) => {
+                self.medium = Some(medium);
+                Err(fail(e))
+            }
+        }
+    }
+
+    fn mount(&mut self) -> Result<MountReport, Fail> {
+        let medium = self.medium.take().ok_or(Fail::Unformatted)?;
+        match Log::try_mount(medium, self.config) {
+            Ok((log, report)) => {
+                self.log = Some(log);
+                Ok(report)
+            }
+            Err((medium, e)) => {
+                self.medium = Some(medium);
+                Err(fail(e))
+            }
+        }
+    }
+
+    fn append(&mut self, record: &Record) -> Result<(), Fail> {
+        let log = self.log.as_mut().ok_or(Fail::Unformatted)?;
+        log.append(record).map(|_| ()).map_err(fail)
+    }
+
+    fn reclaim(&mut self, seq: Seq) -> Result<u32, Fail> {
+        let log = self.log.as_mut().ok_or(Fail::Unformatted)?;
+        log.reclaim(seq).map_err(fail)
+    }
+
+    fn read(&mut self) -> (Vec<Record>, Vec<Damage>) {
+        let mut records = Vec::new();
+        let mut damage = Vec::new();
+        if let Some(log) = self.log.as_mut() {
+            for entry in log.read_from(Seq(0)) {
+                match entry.expect("reads") {
+                    Entry::Record { record, .. } => records.push(record),
+                    Entry::Damage(d) => damage.push(d),
+                }
+            }
+        }
+        (records, damage)
+    }
+
+    fn next_seq(&mut self) -> Option<Seq> {
+        self.log.as_ref().and_then(Log::next_seq)
+    }
+
+    fn segments_in_use(&mut self) -> Vec<usize> {
+        let Some(log) = self.log.as_ref() else {
+            return Vec::new();
+        };
+        let layout = *log.layout();
+        let newest = log.newest_epoch().unwrap_or(0);
+        (log.oldest_epoch()..=newest)
+            .map(|e| layout.segment_start(layout.physical(e)) as usize)
+            .collect()
+    }
+}
+
+impl Memory for Nor {
+    fn with_log<R>(&mut self, run: impl FnOnce(&mut dyn LogOps) -> R) -> R {
+        let mut on = On {
+            medium: Some(NorFlashMedium::new(self)),
+            log: None,
+            config: Self::config(),
+        };
+        run(&mut on)
+    }
+
+    fn config() -> LayoutConfig {
+        LayoutConfig::default()
+    }
+}
+
+impl Memory for SimEeprom {
+    fn with_log<R>(&mut self, run: impl FnOnce(&mut dyn LogOps) -> R) -> R {
+        let delay = self.delay();
+        let mut on = On {
+            medium: Some(eeprom_24x256(self, delay)),
+            log: None,
+            config: Self::config(),
+        };
+        run(&mut on)
+    }
+
+    /// 512-byte segments, so that segments are used again soon.
+    fn config() -> LayoutConfig {
+        LayoutConfig {
+            identity_slot_len: None,
+            segment_len: Some(512),
+        }
+    }
+}
+
+/// The host: appends `records[from..until]`, reclaiming up to the newest checkpoint whenever
+/// the log is full, as an archive does after reading it. Returns how many records are
+/// acknowledged; stops at the first failure (a power cut).
+fn append_with_reclaim(
+    log: &mut dyn LogOps,
+    records: &[Record],
+    from: usize,
+    until: usize,
+) -> usize {
+    let mut acked = from;
+    while acked < until {
+        let r = &records[acked];
+        match log.append(r) {
+            Ok(()) => acked += 1,
+            Err(Fail::Full) => {
+                let checkpoint = records[..acked]
+                    .iter()
+                    .rev()
+                    .find(|r| matches!(r.body, Body::Checkpoint(_)))
+                    .map(|r| r.header.seq);
+                match checkpoint.map(|c| log.reclaim(c)) {
+                    Some(Ok(n)) if n > 0 => {}
+                    _ => return acked,
+                }
+            }
+            Err(_) => return acked,
+        }
+    }
+    acked
+}
+
+/// A used medium: formatted, then the journey appended with reclamation until each segment
+/// has been used at least twice.
+fn used<T: Memory>(fresh: T, records: &[Record], until: usize) -> T {
+    let mut mem = fresh;
+    let acked = mem.with_log(|log| {
+        log.format(&records[0]).expect("formats");
+        append_with_reclaim(log, records, 1, until)
+    });
+    assert_eq!(acked, until);
+    mem
+}
+
+/// After a reboot: the records read are the journey's, in order, from the oldest segment in
+/// use on, none acknowledged missing, nothing but the append in flight added; no damage but a
+/// torn append; and the log appends the next record.
+fn check(log: &mut dyn LogOps, report: &MountReport, records: &[Record], acked: usize, what: &str) {
+    let torn_only = |d: &Damage| d.reason == DamageReason::TornAppend;
+    assert!(
+        report.damage.iter().all(torn_only) && report.damage_count as usize == report.damage.len(),
+        "{what}: damage where none exists: {:?}",
+        report.damage
+    );
+    let (present, damage) = log.read();
+    assert!(damage.iter().all(torn_only), "{what}: {damage:?}");
+    assert_eq!(present[0], records[0], "{what}: the identity");
+    let first = present.get(1).map_or(1, |r| r.header.seq.0 as usize);
+    for (i, r) in present.iter().enumerate().skip(1) {
+        let seq = r.header.seq.0 as usize;
+        assert_eq!(
+            seq,
+            first + i - 1,
+            "{what}: sequence numbers follow each other"
+        );
+        assert_eq!(*r, records[seq], "{what}: record {seq} is the one appended");
+    }
+    let last = present.last().map_or(0, |r| r.header.seq.0 as usize);
+    assert!(
+        last + 1 >= acked && last <= acked,
+        "{what}: record {last} is the last one read, {acked} were acknowledged"
+    );
+    assert_eq!(log.next_seq(), Some(Seq(last as u32 + 1)), "{what}: next");
+    let next = last + 1;
+    assert_eq!(
+        append_with_reclaim(log, records, next, next + 40),
+        next + 40,
+        "{what}: the log appends after the cut"
+    );
+}
+
+/// Cuts `work` at each of its first `ops` memory operations, with every tear of the catalogue
+/// and a few seeds, reboots and checks.
+fn cut_everywhere<T: Memory>(
+    mem: &T,
+    records: &[Record],
+    ops: u64,
+    work: impl Fn(&mut dyn LogOps) -> usize,
+    after: impl Fn(&mut T, u64),
+) -> u32 {
+    let mut cuts = 0;
+    for k in 0..ops {
+        for tear in Tear::catalogue(16) {
+            for seed in 0..3 {
+                let mut m = mem.clone();
+                let run = m.run_with_cut(PowerCut::in_operation(k, tear, seed), |m| {
+                    m.with_log(|log| if log.mount().is_ok() { work(log) } else { 0 })
+                });
+                if !run.cut {
+                    continue;
+                }
+                cuts += 1;
+                after(&mut m, seed);
+                let what = format!("operation {k}, {tear:?}, seed {seed}");
+                m.with_log(|log| {
+                    let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+                    check(log, &report, records, run.output, &what);
+                });
+            }
+        }
+    }
+    cuts
+}
+
+/// The next appends open a used NOR segment; every erase and program on the way is cut, in
+/// every way a sector erase or a program can stop (old, erased and half-erased bytes in any
+/// order, any subset of the bits). The log once locked itself full for good after a cut erase.
+#[test]
+fn nor_cuts_while_a_used_segment_is_opened_lose_nothing_and_lock_nothing() {
+    let records = journey(900);
+    let mem = used(SimNorFlash::<4, 256>::new(8 * 1024), &records, 400);
+    let cuts = cut_everywhere(
+        &mem,
+        &records,
+        40,
+        |log| append_with_reclaim(log, &records, 400, 440),
+        |m, seed| m.disturb_marginal_bits(seed),
+    );
+    println!("{cuts} cuts on NOR flash");
+    assert!(cuts > 100);
+}
+
+/// Appends into used EEPROM segments, and the openings of used segments, cut in every way a
+/// page write can stop: each byte old or new. A cut after an append's first byte once made a
+/// record of the segment's earlier use whole again, a torn length once pointed at one, and a
+/// cut header write once brought back a segment's old header and locked the log full.
+#[test]
+fn eeprom_cuts_in_used_segments_invent_nothing_and_lock_nothing() {
+    let records = journey(2300);
+    let mem = used(SimEeprom::new(), &records, 1800);
+    let cuts = cut_everywhere(
+        &mem,
+        &records,
+        60,
+        |log| append_with_reclaim(log, &records, 1800, 1840),
+        |_, _| {},
+    );
+    println!("{cuts} cuts on the EEPROM");
+    assert!(cuts > 100);
+}
+
+/// Formatting a used EEPROM cut anywhere early: the medium reads as the old log, whole (the
+/// format had not begun to take effect), as unformatted, or as the new identity alone; never as
+/// the previous box with some or all of its records gone (clearing once zeroed only the first
+/// bytes of each slot, and the new slot's first bytes made the old identity whole again).
+#[test]
+fn a_cut_format_over_a_used_eeprom_never_brings_back_the_old_identity() {
+    let records = journey(900);
+    let mem = used(SimEeprom::new(), &records, 800);
+    let mut other = journey(2);
+    let Body::Commission(c) = &mut other[0].body else {
+        panic!("a commission first");
+    };
+    c.issuer = remtag::model::PartyRef(77);
+    let old = mem.clone().with_log(|log| {
+        log.mount().expect("mounts");
+        log.read().0
+    });
+    let mut cuts = 0;
+    for k in 0..520 {
+        for tear in [Tear::RandomBytes, Tear::First(1), Tear::Last(1)] {
+            let mut m = mem.clone();
+            let run = m.run_with_cut(PowerCut::in_operation(k, tear, k), |m| {
+                m.with_log(|log| log.format(&other[0]))
+            });
+            if !run.cut {
+                continue;
+            }
+            cuts += 1;
+            m.with_log(|log| match log.mount() {
+                Err(Fail::Unformatted) => {}
+                Ok(_) => {
+                    let (present, _) = log.read();
+                    assert!(
+                        present == other[..1] || present == old,
+                        "operation {k}: {} records, neither the old log nor the new one",
+                        present.len()
+                    );
+                }
+                Err(e) => panic!("operation {k}: {e:?}"),
+            });
+        }
+    }
+    assert!(cuts > 500, "{cuts}");
+}
+
+/// Two flipped bits in one segment header, both in its first copy or one in each, and one
+/// flipped bit in each identity copy: nothing vanishes, the flips are reported, and the log
+/// appends on. Two bits in the newest header once made its records vanish unreported and
+/// their sequence numbers given out again; one bit in each identity copy once unformatted
+/// the tag.
+#[test]
+fn two_flipped_bits_in_a_header_or_the_identity_lose_nothing() {
+    let records = journey(900);
+    let mem = used(SimNorFlash::<4, 256>::new(8 * 1024), &records, 300);
+    let (present, in_use) = mem.clone().with_log(|log| {
+        log.mount().expect("mounts");
+        (log.read().0, log.segments_in_use())
+    });
+    let (oldest, newest) = (in_use[0], in_use[in_use.len() - 1]);
+    assert_ne!(oldest, newest);
+    let mut flips = 0;
+    // Each header's first copy holds 63 bytes, each identity copy 58; the second bit may also
+    // fall in the second header copy, which starts at byte 64.
+    for (start, first_len, second_len) in [(newest, 60, 124), (oldest, 60, 124), (0, 56, 56)] {
+        for a in (0..first_len * 8).step_by(5) {
+            for b in (a + 1..second_len * 8).step_by(13) {
+                let mut m = mem.clone();
+                m.flip_bit(start + a / 8, (a % 8) as u8);
+                m.flip_bit(start + b / 8, (b % 8) as u8);
+                if start == 0 {
+                    // One bit in each identity copy (slot B is 256 bytes further).
+                    m.flip_bit(256 + b / 8, (b % 8) as u8);
+                    m.flip_bit(start + b / 8, (b % 8) as u8);
+                }
+                flips += 1;
+                let what = format!("bytes at {start}, bits {a} and {b}");
+                m.with_log(|log| {
+                    let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+                    assert!(report.damage_count > 0, "{what}: flips not reported");
+                    assert_eq!(log.read().0, present, "{what}: records read");
+                    let next = present.last().map_or(0, |r| r.header.seq.0 as usize) + 1;
+                    assert_eq!(log.append(&records[next]), Ok(()), "{what}");
+                });
+            }
+        }
+    }
+    println!("{flips} pairs of flipped bits");
+}
+
+/// A segment header with a valid CRC and a crafted epoch (the largest there is) in a free
+/// segment: mount stays bounded by the medium, nothing overflows, and the log appends.
+#[test]
+fn a_crafted_header_epoch_neither_loops_nor_overflows() {
+    let records = journey(60);
+    let mut mem = used(SimNorFlash::<4, 256>::new(8 * 1024), &records, 40);
+    let header = SegmentHeader {
+        epoch: u32::MAX,
+        start: None,
+        prev_end: Some(u32::MAX),
+    };
+    let mut body = [0u8; 128];
+    let body = postcard::to_slice(&header, &mut body)
+        .expect("fits")
+        .to_vec();
+    let mut bytes = vec![0x5E, 0x02, body.len() as u8];
+    bytes.extend_from_slice(&body);
+    bytes.extend_from_slice(&codec::checksum(&bytes).to_le_bytes());
+    let copy = bytes.len().div_ceil(4) * 4;
+    bytes.resize(copy, 0xff);
+    bytes.extend_from_within(..copy);
+    // The last segment: free, since 40 records fill only the first few.
+    let at = 8 * 1024 - 512;
+    mem.contents_mut()[at..at + bytes.len()].copy_from_slice(&bytes);
+    mem.with_log(|log| {
+        let report = log.mount().expect("mounts");
+        assert!(report.segments < 15, "{report:?}");
+        let (present, _) = log.read();
+        assert_eq!(present, records[..40]);
+        assert_eq!(append_with_reclaim(log, &records, 40, 60), 60);
+    });
+}
