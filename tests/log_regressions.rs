@@ -209,7 +209,7 @@ fn used<T: Memory>(fresh: T, records: &[Record], until: usize) -> T {
 /// use on, none acknowledged missing, nothing but the append in flight added; no damage but a
 /// torn append; and the log appends the next record.
 fn check(log: &mut dyn LogOps, report: &MountReport, records: &[Record], acked: usize, what: &str) {
-    let torn_only = |d: &Damage| d.reason == DamageReason::TornAppend;
+    let torn_only = |d: &Damage| d.may_be_a_power_cut();
     assert!(
         report.damage.iter().all(torn_only) && report.damage_count as usize == report.damage.len(),
         "{what}: damage where none exists: {:?}",

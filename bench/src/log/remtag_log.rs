@@ -95,8 +95,9 @@ impl Progress {
     }
 }
 
-/// Appends records `range` of `work` until the log refuses one as full; with `reclaim`,
-/// reclaims after every checkpoint that covers the records before it.
+/// Appends records `range` of `work` until the log refuses one as full; with `reclaim`, a
+/// refused append makes the host reclaim up to the newest checkpoint that covers the records
+/// before it (as a laboratory does when it reads and archives a full tag), then try again.
 fn append<M: Medium>(
     log: &mut Log<M>,
     work: &Workload,
@@ -104,6 +105,7 @@ fn append<M: Medium>(
     reclaim: bool,
 ) -> Result<Progress, Error> {
     let mut progress = Progress::default();
+    let mut checkpoint = None;
     for i in range {
         let record = work.record(i);
         // What `Log::append` stores: the record encoded against the log's state.
@@ -111,7 +113,15 @@ fn append<M: Medium>(
         if stored.as_slice() != work.stored(i) {
             return Err(format!("record {i}: the log stores other bytes than the workload").into());
         }
-        match log.append(record) {
+        let mut appended = log.append(record);
+        if let (true, Err(LogError::LogFull), Some(c)) = (reclaim, &appended, checkpoint) {
+            let freed = log
+                .reclaim(Seq(c))
+                .map_err(|e| format!("reclaim at {c}: {e}"))?;
+            progress.reclaimed += u64::from(freed);
+            appended = log.append(record);
+        }
+        match appended {
             Ok(_) => {}
             Err(LogError::LogFull) => {
                 progress.refused_at = Some(i as u64);
@@ -121,11 +131,8 @@ fn append<M: Medium>(
         }
         progress.records += 1;
         progress.record_bytes += stored.len() as u64;
-        if reclaim && work.is_full_checkpoint(i) {
-            let freed = log
-                .reclaim(Seq(i as u32))
-                .map_err(|e| format!("reclaim at {i}: {e}"))?;
-            progress.reclaimed += u64::from(freed);
+        if work.is_full_checkpoint(i) {
+            checkpoint = Some(i as u32);
         }
     }
     Ok(progress)
@@ -202,7 +209,7 @@ fn fill<M: Medium>(
 }
 
 /// Formats `medium` and appends `warmup` records, then measures `window` more, reclaiming
-/// after every checkpoint. Returns the run and the medium.
+/// whenever the log is full. Returns the run and the medium.
 fn steady<M: Medium>(
     medium: M,
     work: &Workload,

@@ -413,16 +413,13 @@ fn document(m: &Measured) -> Result<String, Error> {
          holds the state and chain head at its start) could read only the headers and the \
          newest segment, at the price of finding damage in older segments only when they \
          are read.\n\n\
-         **A log that is not full** costs the mount 3 bytes per free segment, read to see \
-         that the segment is free: after the steady-state runs, where reclaiming after \
-         every checkpoint leaves only the segment that holds the last checkpoint and any \
-         after it ({e_sm_records} records on the EEPROM, {r4_sm_records} on NOR flash), \
-         the mount reads \
-         {e_sm_excess} bytes more than the log holds on the EEPROM ({e_free} free \
-         segments) and {r4_sm_excess} on NOR flash ({r4_free} free segments), beyond the \
-         one-page allowance. The target was set for full media; for a nearly empty log the \
-         floor is 3 bytes per segment. These rows are not comparable with \
-         sequential-storage's after its steady state, which keeps the flash full.\n\n\
+         **After the steady state** the log is kept nearly full, as a host that reclaims \
+         only when an append is refused keeps it: the mount reads {e_sm_excess:+} bytes \
+         against what the log holds on the EEPROM ({e_sm_records} records, {e_free} free \
+         segments) and {r4_sm_excess:+} on NOR flash ({r4_sm_records} records, {r4_free} free \
+         segments). A free segment costs its header's first 3 bytes; a reclaimed one not yet \
+         opened again costs its whole header, read to see that its epoch is older than the \
+         oldest in use.\n\n\
          **How the two steady states differ.** remtag never overwrites: the host must \
          archive and reclaim up to a checkpoint (the journey has one every \
          {checkpoint_every:.0} records), and without reclamation the log refuses appends. \
@@ -542,8 +539,10 @@ fn measured(m: &Measured) -> String {
            full*: appends until the store refuses one (`LogFull`, `FullStorage`); the row \
            says which record was refused. *Steady state*: after {ew} records of warm-up on the \
            EEPROM ({nw} on NOR flash, both more than fill the medium), {ewin} more records \
-           ({nwin} on NOR flash) are measured; remtag calls `Log::reclaim(seq)` after every \
-           checkpoint record whose `count` equals its sequence number, sequential-storage \
+           ({nwin} on NOR flash) are measured; when remtag refuses an append as full, the host \
+           calls `Log::reclaim(seq)` with the newest checkpoint record whose `count` equals \
+           its sequence number and appends again (a laboratory reclaims when it reads and \
+           archives a tag; every reclamation rewrites the two identity slots), sequential-storage \
            pushes with `allow_overwrite_old_data = true`, which erases the oldest page when \
            the flash is full.\n\
          - **sequential-storage** 8.0.2 (with embedded-storage-async 0.4.2): `QueueStorage` over the whole 1 MiB (256 pages) with \

@@ -217,7 +217,7 @@ impl Cursor {
     /// The first position after `offset`, aligned to the write size and before the bound,
     /// where a record with a valid envelope and CRC (keyed) starts. Reads the rest of the
     /// segment once, in windows that overlap by the largest record.
-    fn next_record_after<M: Medium>(
+    pub(crate) fn next_record_after<M: Medium>(
         &self,
         medium: &mut Counted<M>,
         layout: &Layout,

@@ -157,6 +157,17 @@ pub enum DamageReason {
     HeaderCopy,
 }
 
+impl Damage {
+    /// Whether this may be what a power cut left, rather than damage: a torn append, never
+    /// acknowledged; or an identity copy that is not intact while the other one was, which a
+    /// cut rewrite of the copies leaves (reclaiming and mount's own repairs rewrite them) just
+    /// as decay would, and which mount rewrote from the intact one. Either is reported; neither
+    /// loses anything, and neither counts as damage.
+    pub fn may_be_a_power_cut(&self) -> bool {
+        self.reason == DamageReason::TornAppend || self.seq == Some(Seq(0))
+    }
+}
+
 impl DamageReason {
     /// Whether every record reads whole despite this damage: a bit repaired, one copy damaged
     /// and its twin used, or a torn append, which was never acknowledged. Otherwise records

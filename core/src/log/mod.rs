@@ -64,11 +64,10 @@ impl MountReport {
         self.damage.push(damage).ok();
     }
 
-    /// Whether anything other than a torn append (which loses nothing acknowledged) was found.
+    /// Whether anything was found that a power cut cannot have left
+    /// ([`Damage::may_be_a_power_cut`]: a torn append, an identity copy rewritten).
     pub fn has_damage(&self) -> bool {
-        self.damage
-            .iter()
-            .any(|d| d.reason != DamageReason::TornAppend)
+        self.damage.iter().any(|d| !d.may_be_a_power_cut())
             || self.damage_count as usize > self.damage.len()
     }
 }
@@ -80,9 +79,23 @@ struct Newest {
     physical: u32,
     /// Where the next record goes.
     write_pos: u32,
-    /// Nothing more goes in: a torn append on erase-before-write memory, unreadable records,
-    /// or bytes that should be erased and are not.
-    closed: bool,
+    /// Where its first record goes, after the header copies.
+    first_record: u32,
+    /// Whether more may go in.
+    closed: Closed,
+}
+
+/// Whether the newest segment takes more records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Closed {
+    /// It does, at the write position.
+    Open,
+    /// Not at the write position: a torn append on erase-before-write memory, or words there
+    /// that should be erased and are not. Nothing acknowledged lies there; a segment closed so
+    /// before its first record holds none, and is opened again in place.
+    Unwritable,
+    /// It holds unreadable records, kept as evidence: nothing more goes in.
+    Damaged,
 }
 
 /// A failed [`Log::try_mount`] or [`Log::try_format`]: the medium, handed back, and why.
@@ -300,10 +313,10 @@ impl<M: Medium> Log<M> {
             return Err(LogError::RecordTooLarge);
         }
         let fits = |nw: &Newest, layout: &Layout| {
-            !nw.closed && nw.write_pos + len <= layout.segment_end(nw.physical)
+            nw.closed == Closed::Open && nw.write_pos + len <= layout.segment_end(nw.physical)
         };
         if !self.newest.is_some_and(|nw| fits(&nw, &self.layout)) {
-            self.open_segment()?;
+            self.open_next_or_again()?;
         }
         let Some(mut nw) = self.newest.filter(|nw| fits(nw, &self.layout)) else {
             return Err(LogError::LogFull);
@@ -312,7 +325,7 @@ impl<M: Medium> Log<M> {
             // A word that should be erased is not: nothing may be programmed over it. The
             // segment ends here and the record goes into the next.
             self.close_newest();
-            self.open_segment()?;
+            self.open_next_or_again()?;
             nw = self
                 .newest
                 .filter(|nw| fits(nw, &self.layout))
@@ -351,7 +364,23 @@ impl<M: Medium> Log<M> {
 
     fn close_newest(&mut self) {
         if let Some(nw) = self.newest.as_mut() {
-            nw.closed = true;
+            nw.closed = Closed::Unwritable;
+        }
+    }
+
+    /// Opens the next segment, or the newest one again when it was closed before its first
+    /// record: a segment that holds nothing acknowledged is not worth a place in the rotation,
+    /// and cut appends into fresh segments would otherwise fill the log for good.
+    fn open_next_or_again(&mut self) -> Result<(), LogError<M::Error>> {
+        match self.newest {
+            Some(nw) if nw.closed == Closed::Unwritable && nw.write_pos == nw.first_record => {
+                let mut header = first_header();
+                if !self.in_use(nw.physical, nw.epoch, &mut header)? {
+                    return Err(LogError::LogFull);
+                }
+                self.write_segment(nw.physical, &header)
+            }
+            _ => self.open_segment(),
         }
     }
 
@@ -378,9 +407,19 @@ impl<M: Medium> Log<M> {
                 self.layout.next(nw.physical)
             }
         };
+        self.write_segment(physical, &header)
+    }
+
+    /// Writes segment `physical` anew with `header`, erased first on NOR flash, and makes it
+    /// the newest, empty.
+    fn write_segment(
+        &mut self,
+        physical: u32,
+        header: &SegmentHeader,
+    ) -> Result<(), LogError<M::Error>> {
         let version = self.layout.version;
         let mut buf = [0xffu8; 2 * (MAX_SEGMENT_HEADER_LEN + 16)];
-        let len = encode_segment_header(&mut buf, &header, version)
+        let len = encode_segment_header(&mut buf, header, version)
             .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
         let copy = self.layout.align(len as u32) as usize;
         // The second copy, byte for byte the first, right after its padding.
@@ -399,11 +438,13 @@ impl<M: Medium> Log<M> {
         self.medium
             .program(seg, header_bytes)
             .map_err(LogError::Medium)?;
+        let first_record = seg + header_bytes.len() as u32;
         self.newest = Some(Newest {
             epoch: header.epoch,
             physical,
-            write_pos: seg + header_bytes.len() as u32,
-            closed: false,
+            write_pos: first_record,
+            first_record,
+            closed: Closed::Open,
         });
         Ok(())
     }
@@ -492,7 +533,7 @@ impl<M: Medium> Log<M> {
             return self.capacity();
         };
         let used_segments = nw.epoch.saturating_sub(self.floor).saturating_add(1);
-        let here = if nw.closed {
+        let here = if nw.closed != Closed::Open {
             0
         } else {
             self.layout

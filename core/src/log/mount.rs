@@ -5,7 +5,9 @@ use super::cursor::{Cursor, Step};
 use super::headers::{self, HeaderRead, first_header};
 use super::identity;
 use super::layout::LayoutVersion;
-use super::{Damage, DamageReason, Log, LogError, Medium, MountReport, Newest, SegmentHeader};
+use super::{
+    Closed, Damage, DamageReason, Log, LogError, Medium, MountReport, Newest, SegmentHeader,
+};
 use crate::chain::Chain;
 use crate::codec::{self, DeltaState, RecordBuf};
 use crate::model::{RecordType, Seq};
@@ -111,8 +113,9 @@ impl<M: Medium> Log<M> {
         Ok(Use::InUse(damage))
     }
 
-    /// Whether the first record of segment `physical`, whose header is `header`, decodes, as
-    /// it stands or with one bit repaired.
+    /// Whether segment `physical`, whose header is `header`, holds a record: its first record
+    /// decodes, as it stands or with one bit repaired, or (in a keyed segment, where no bytes
+    /// of an earlier use pass) a record passing its CRC lies anywhere after it.
     fn holds_a_record(
         &mut self,
         physical: u32,
@@ -121,11 +124,19 @@ impl<M: Medium> Log<M> {
         let mut cursor = Cursor::default();
         self.start_cursor(&mut cursor, physical, header)?;
         cursor.is_tail = false;
+        let first = cursor.pos;
         let mut stored = RecordBuf::new();
         let step = cursor
             .next(&mut self.medium, &self.layout, &mut stored)
             .map_err(LogError::Medium)?;
-        Ok(matches!(step, Step::Record(_)))
+        if matches!(step, Step::Record(_)) {
+            return Ok(true);
+        }
+        Ok(cursor.key != 0
+            && cursor
+                .next_record_after(&mut self.medium, &self.layout, first.saturating_sub(1))
+                .map_err(LogError::Medium)?
+                .is_some())
     }
 
     /// Reads every segment header once, in physical order, and the records of each segment in
@@ -155,6 +166,7 @@ impl<M: Medium> Log<M> {
             }
             // The segment before this one can now be read: this header may bound it.
             if let Some((p, epoch)) = previous.take() {
+                let first_record = cursor.pos;
                 cursor.bound(self.layout.segment_start(p), epoch, link);
                 self.scan_one(&mut cursor, report)?;
                 report.segments += 1;
@@ -163,7 +175,14 @@ impl<M: Medium> Log<M> {
                         epoch,
                         physical: p,
                         write_pos: cursor.pos,
-                        closed: cursor.damaged || (cursor.torn && self.layout.erase_before_write),
+                        first_record,
+                        closed: if cursor.damaged {
+                            Closed::Damaged
+                        } else if cursor.torn && self.layout.erase_before_write {
+                            Closed::Unwritable
+                        } else {
+                            Closed::Open
+                        },
                     });
                     self.state = cursor.state;
                     self.chain = cursor.chain;

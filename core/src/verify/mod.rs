@@ -152,6 +152,11 @@ impl<'k> Verifier<'k> {
 
     /// Notes damage that the log reported; records after it cannot be checked.
     pub fn damage(&mut self, damage: Damage) {
+        // What a power cut can leave (a torn append, a torn identity copy beside an intact one)
+        // changes no record: the reader reports it, the chain does not depend on it.
+        if damage.may_be_a_power_cut() {
+            return;
+        }
         self.report.find(Finding::Damage(damage));
         if !damage.reason.leaves_records_whole() {
             self.broken = true;
