@@ -347,20 +347,32 @@ fn run<C: Fresh>(starts: &Starts<C>, options: u8, input: &mut Input<'_>) {
         ReadItem::Record { stored, .. } => assert_eq!(stored, &identity),
         ReadItem::Damage(_) => unreachable!(),
     }
+    // What the garbage added is chained and counted as the tag holds it: only the signatures
+    // of checkpoints it added can be wrong, since a tag holds no keys to check them with.
     let report = runner::verify_items(&items, &story_keys(), None);
     let added = start.items.len() as u32;
     for finding in &report.findings {
-        let checkpoint = match finding {
+        match finding {
             Finding::UnknownKey { checkpoint, .. }
             | Finding::ExpiredKey { checkpoint, .. }
             | Finding::BadSignature { checkpoint, .. }
-            | Finding::IncompleteHandover { checkpoint } => *checkpoint,
-            other => panic!("{other:?} in {report:?}"),
-        };
-        assert!(
-            checkpoint.0 >= added,
-            "{finding:?} on a record held before: {report:?}"
-        );
+            | Finding::IncompleteHandover { checkpoint } => assert!(
+                checkpoint.0 >= added,
+                "{finding:?} on a record held before: {report:?}"
+            ),
+            Finding::Unreadable { .. }
+            | Finding::Damage(_)
+            | Finding::NoCommission
+            | Finding::SecondCommission { .. }
+            | Finding::IdentityMismatch
+            | Finding::Deleted { .. }
+            | Finding::Inserted { .. }
+            | Finding::ChainMismatch { .. }
+            | Finding::Truncated { .. }
+            | Finding::RolledBack { .. } => panic!("{finding:?} in {report:?}"),
+            // What the verifier may come to say of a checkpoint's signatures.
+            _ => {}
+        }
     }
     drop(reader);
     drop(device);
