@@ -93,8 +93,10 @@ fn starts<C: Fresh>(blank: impl Fn(SimClock) -> C) -> Starts<C> {
     let (device, mut reader) = boot(chip, &clock);
     reader.hello(MORTUARY_AFFAIRS).expect("hello");
     reader.commission(&history()[0]).expect("commissions");
+    // The journey until the laboratory accepts the box from the aircrew, who hand it over: the
+    // signers are the parties of the last custody transfer, as a verifier requires.
     let templates = appendable();
-    for template in &templates[..3] {
+    for template in &templates[..10] {
         let status = reader.status().expect("status");
         reader
             .append(&numbered(template, Seq(status.count)))
@@ -103,7 +105,7 @@ fn starts<C: Fresh>(blank: impl Fn(SimClock) -> C) -> Starts<C> {
     handover(&mut reader).expect("the hand-over is taken");
     let status = reader.status().expect("status");
     reader
-        .append(&numbered(&templates[3], Seq(status.count)))
+        .append(&numbered(&templates[10], Seq(status.count)))
         .expect("appends");
     let items = reader.read_all(Seq(0)).expect("reads");
     let identity = reader.identity().expect("the identity");
