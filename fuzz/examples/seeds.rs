@@ -269,7 +269,7 @@ fn cli_inputs(dir: &Path) {
     write(dir, "ntag215-image", &seed);
     // The golden image of NFC tag memory, as it is.
     let golden =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/layout-v1/ntag216.img");
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/layout-v2/ntag216.img");
     let image = fs::read(golden).expect("the golden NTAG216 image");
     write(dir, "ntag216-golden", &[&[0, 0][..], &image].concat());
     // The story's keys file.

@@ -120,6 +120,7 @@ fn file(raw: &[u8], pad: u8) {
         match item {
             Item::Record { offset, stored, .. } => verifier.push(&stored, offset),
             Item::Damage(d) => verifier.damage(d),
+            Item::Resume(start) => verifier.resume(&start),
             Item::Trailing { offset, bytes } => verifier.push(&bytes, offset),
         }
     }

@@ -93,8 +93,10 @@ fn starts<C: Fresh>(blank: impl Fn(SimClock) -> C) -> Starts<C> {
     let (device, mut reader) = boot(chip, &clock);
     reader.hello(MORTUARY_AFFAIRS).expect("hello");
     reader.commission(&history()[0]).expect("commissions");
+    // The journey until the laboratory accepts the box from the aircrew, who hand it over: the
+    // signers are the parties of the last custody transfer, as a verifier requires.
     let templates = appendable();
-    for template in &templates[..3] {
+    for template in &templates[..10] {
         let status = reader.status().expect("status");
         reader
             .append(&numbered(template, Seq(status.count)))
@@ -103,7 +105,7 @@ fn starts<C: Fresh>(blank: impl Fn(SimClock) -> C) -> Starts<C> {
     handover(&mut reader).expect("the hand-over is taken");
     let status = reader.status().expect("status");
     reader
-        .append(&numbered(&templates[3], Seq(status.count)))
+        .append(&numbered(&templates[10], Seq(status.count)))
         .expect("appends");
     let items = reader.read_all(Seq(0)).expect("reads");
     let identity = reader.identity().expect("the identity");
@@ -347,20 +349,32 @@ fn run<C: Fresh>(starts: &Starts<C>, options: u8, input: &mut Input<'_>) {
         ReadItem::Record { stored, .. } => assert_eq!(stored, &identity),
         ReadItem::Damage(_) => unreachable!(),
     }
+    // What the garbage added is chained and counted as the tag holds it: only the signatures
+    // of checkpoints it added can be wrong, since a tag holds no keys to check them with.
     let report = runner::verify_items(&items, &story_keys(), None);
     let added = start.items.len() as u32;
     for finding in &report.findings {
-        let checkpoint = match finding {
+        match finding {
             Finding::UnknownKey { checkpoint, .. }
             | Finding::ExpiredKey { checkpoint, .. }
             | Finding::BadSignature { checkpoint, .. }
-            | Finding::IncompleteHandover { checkpoint } => *checkpoint,
-            other => panic!("{other:?} in {report:?}"),
-        };
-        assert!(
-            checkpoint.0 >= added,
-            "{finding:?} on a record held before: {report:?}"
-        );
+            | Finding::IncompleteHandover { checkpoint } => assert!(
+                checkpoint.0 >= added,
+                "{finding:?} on a record held before: {report:?}"
+            ),
+            Finding::Unreadable { .. }
+            | Finding::Damage(_)
+            | Finding::NoCommission
+            | Finding::SecondCommission { .. }
+            | Finding::IdentityMismatch
+            | Finding::Deleted { .. }
+            | Finding::Inserted { .. }
+            | Finding::ChainMismatch { .. }
+            | Finding::Truncated { .. }
+            | Finding::RolledBack { .. } => panic!("{finding:?} in {report:?}"),
+            // What the verifier may come to say of a checkpoint's signatures.
+            _ => {}
+        }
     }
     drop(reader);
     drop(device);

@@ -88,6 +88,10 @@ fn check(honest: &Honest, options: u8, log: &[u8]) {
     }
     let report = verifier.finish();
     let _ = remtag_sim::render::verification(&report);
+    // The properties below compare a log read from its start with the honest one.
+    if items.iter().any(|i| matches!(i, Item::Resume(_))) {
+        return;
+    }
 
     let honest_prefix = |n: u32| {
         let n = n as usize;
