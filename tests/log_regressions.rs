@@ -7,9 +7,7 @@
 use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, eeprom_24x256};
-use remtag::log::{
-    Damage, DamageReason, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentHeader,
-};
+use remtag::log::{Damage, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentHeader};
 use remtag::model::{Body, Seq};
 use remtag_sim::memory::power::{PowerControl, PowerCut, Tear};
 use remtag_sim::memory::{SimEeprom, SimNorFlash};

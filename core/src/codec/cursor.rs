@@ -543,7 +543,9 @@ mod tests {
             proptest::collection::vec(any::<u8>(), 0..3),
         )
             .prop_map(|(run, last, tail)| {
-                let mut bytes: Vec<u8> = (0..run).map(|i| 0x80 | (i as u8).wrapping_mul(37)).collect();
+                let mut bytes: Vec<u8> = (0..run)
+                    .map(|i| 0x80 | (i as u8).wrapping_mul(37))
+                    .collect();
                 bytes.push(last);
                 bytes.extend(tail);
                 bytes
