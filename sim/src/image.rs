@@ -79,6 +79,14 @@ pub fn read(bytes: &[u8]) -> Result<(Kind, Vec<Item>, Option<MountReport>), Stri
             read_log(NorFlashMedium::new(&mut flash), LayoutConfig::default())
                 .map(|(items, report)| (Kind::NorFlash, items, report))
         }
+        // An image cut short: say so, rather than read it as records that do not decode.
+        n if bytes.first() == Some(&0xA5) && matches!(bytes.get(1), Some(1 | 2)) => {
+            return Err(format!(
+                "{n} bytes starting like a memory image, but no known memory has that size \
+                 (32768 for an EEPROM, 504 or 888 for NFC tag memory, a multiple of 4096 for \
+                 NOR flash)"
+            ));
+        }
         _ => return Ok((Kind::Records, split_records(bytes), None)),
     };
     match image {
