@@ -114,8 +114,9 @@ impl<M: Medium> Log<M> {
     }
 
     /// Whether segment `physical`, whose header is `header`, holds a record: its first record
-    /// decodes, as it stands or with one bit repaired, or (in a keyed segment, where no bytes
-    /// of an earlier use pass) a record passing its CRC lies anywhere after it.
+    /// decodes, as it stands or with one bit repaired and a record after it to confirm the
+    /// repair (a torn append may be one bit short), or (in a keyed segment, where no bytes of
+    /// an earlier use pass) a record passing its CRC lies anywhere after it.
     fn holds_a_record(
         &mut self,
         physical: u32,
@@ -123,7 +124,6 @@ impl<M: Medium> Log<M> {
     ) -> Result<bool, LogError<M::Error>> {
         let mut cursor = Cursor::default();
         self.start_cursor(&mut cursor, physical, header)?;
-        cursor.is_tail = false;
         let first = cursor.pos;
         let mut stored = RecordBuf::new();
         let step = cursor
