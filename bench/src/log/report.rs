@@ -375,7 +375,7 @@ fn document(m: &Measured) -> Result<String, Error> {
          for a record and no end marker is needed. The driver splits it at 64-byte page \
          boundaries: {e_cycles:.2} page write cycles per record, each a 5 ms wait. Layout \
          version 1 wrote a one-byte end marker before every record, as a program of its own, \
-         and measured 2.61 page write cycles and 2.07 program operations per record \
+         and measured, until full on the same workload, 2.61 page write cycles and 2.07 program operations per record \
          (1.095 bytes per record byte) on the same workload; a reclaim then zeroed each freed \
          segment's header, where version 2 rewrites the two identity slots once.\n\n\
          **NOR flash, bytes.** remtag programs {r4_ampl:.3} (write size 4) and \
