@@ -28,6 +28,8 @@ trait LogOps {
     fn append(&mut self, record: &Record) -> Result<(), Fail>;
     fn reclaim(&mut self, seq: Seq) -> Result<u32, Fail>;
     fn read(&mut self) -> (Vec<Record>, Vec<Damage>);
+    /// Where each record read starts.
+    fn offsets(&mut self) -> Vec<usize>;
     fn next_seq(&mut self) -> Option<Seq>;
     /// Where the segments in use start, oldest first.
     fn segments_in_use(&mut self) -> Vec<usize>;
@@ -107,6 +109,18 @@ impl<M: Medium> LogOps for On<M> {
             }
         }
         (records, damage)
+    }
+
+    fn offsets(&mut self) -> Vec<usize> {
+        let Some(log) = self.log.as_mut() else {
+            return Vec::new();
+        };
+        log.read_from(Seq(0))
+            .filter_map(|entry| match entry.expect("reads") {
+                Entry::Record { offset, .. } => Some(offset as usize),
+                Entry::Damage(_) => None,
+            })
+            .collect()
     }
 
     fn next_seq(&mut self) -> Option<Seq> {
@@ -430,4 +444,81 @@ fn a_crafted_header_epoch_neither_loops_nor_overflows() {
         assert_eq!(present, records[..40]);
         assert_eq!(append_with_reclaim(log, &records, 40, 60), 60);
     });
+}
+
+/// Bytes that read as the end of the data (erased, or the blank of a tag's memory) in the
+/// newest segment, with records of that segment after them: the fuzz campaign once had the
+/// log take them for its end, write over the records after them, and give their sequence
+/// numbers out again. They are reported as missing records, the segment takes no more, and
+/// the next sequence number is past every record that could have been there.
+#[test]
+fn erased_bytes_before_records_are_damage_and_their_numbers_are_never_reused() {
+    let records = journey(400);
+    let acked = 296;
+    let mem = used(SimEeprom::new(), &records, acked);
+    let (newest, offsets) = mem.clone().with_log(|log| {
+        log.mount().expect("mounts");
+        let newest = *log.segments_in_use().last().expect("a segment in use");
+        let offsets: Vec<usize> = log.offsets().into_iter().filter(|o| *o > newest).collect();
+        (newest, offsets)
+    });
+    assert!(
+        offsets.len() >= 6,
+        "the newest segment holds records: {offsets:?}"
+    );
+    // The first record of the segment, a middle one, a single byte, and all but the last.
+    let last = offsets.len() - 1;
+    for (at, end) in [
+        (offsets[0], offsets[1]),
+        (offsets[2], offsets[4] + 3),
+        (offsets[3] + 2, offsets[3] + 3),
+        (offsets[0], offsets[last]),
+    ] {
+        let mut m = mem.clone();
+        let len = end - at;
+        m.contents_mut()[at..end].fill(0xff);
+        let what = format!("{len} bytes erased at {at}");
+        m.with_log(|log| {
+            let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            assert!(
+                report
+                    .damage
+                    .iter()
+                    .any(|d| !d.reason.leaves_records_whole()
+                        && (newest..newest + 512).contains(&(d.offset as usize))),
+                "{what}: reported as records missing: {:?}",
+                report.damage
+            );
+            let next = log.next_seq().expect("numbers left");
+            assert!(
+                next.0 as usize > acked,
+                "{what}: record {next} would be given out again ({acked} acknowledged)"
+            );
+            let (present, _) = log.read();
+            assert!(
+                present
+                    .iter()
+                    .all(|r| records[r.header.seq.0 as usize] == *r),
+                "{what}"
+            );
+            let checkpoint = present
+                .iter()
+                .rev()
+                .find(|r| matches!(r.body, Body::Checkpoint(_)))
+                .map(|r| r.header.seq)
+                .expect("a checkpoint read");
+            let mut record = records[acked].clone();
+            record.header.seq = next;
+            if log.append(&record) == Err(Fail::Full) {
+                log.reclaim(checkpoint).expect("reclaims");
+                log.append(&record)
+                    .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            }
+            assert_eq!(
+                log.read().0.last(),
+                Some(&record),
+                "{what}: appended after the damage"
+            );
+        });
+    }
 }

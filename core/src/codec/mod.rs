@@ -47,6 +47,11 @@ const _: () = assert!(header::MAX_HEADER_LEN + body::MAX_BODY_LEN <= MAX_CONTENT
 /// The most bytes one stored record can take, envelope and CRC included.
 pub const MAX_RECORD_LEN: usize = 1 + varint_len(MAX_CONTENT_LEN) + MAX_CONTENT_LEN + CRC_LEN;
 
+/// Fewer bytes than any stored record takes: the envelope byte, a one-byte length, one byte
+/// of content and the CRC. A stretch of `n` unreadable bytes held at most `n` divided by this
+/// many records.
+pub const MIN_RECORD_LEN: usize = 1 + 1 + 1 + CRC_LEN;
+
 // The length varint is written in a two-byte slot.
 const _: () = assert!(MAX_CONTENT_LEN < 1 << 14);
 

@@ -92,6 +92,15 @@ impl Cursor {
                 if !self.is_tail && self.pos < self.end {
                     return Ok(Step::Damage(self.damage(DamageReason::MissingRecords)));
                 }
+                // In a keyed segment only records of this use pass their CRC: one found after
+                // the end means the bytes here were records, lost.
+                if self.key != 0 {
+                    self.resume_at = self.next_record_after(medium, layout, offset)?;
+                    if self.resume_at.is_some() {
+                        self.damaged = true;
+                        return Ok(Step::Damage(self.damage(DamageReason::MissingRecords)));
+                    }
+                }
                 Ok(Step::End)
             }
             Plain::Invalid(kind) => self.invalid(medium, layout, offset, kind, &mut after, stored),
@@ -266,9 +275,13 @@ impl Cursor {
         let mut at = self.pos;
         let mut first = true;
         if let Some(next) = self.resume_at.take() {
-            // The damaged bytes up to the record found after them count as one record: their
-            // length bytes cannot be trusted, and the chain cannot be carried over them.
-            seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
+            // How many records the damaged bytes up to the record found after them held is
+            // unknown: their length bytes cannot be trusted. As many as could fit are taken as
+            // used, so that no sequence number is ever given out twice; the chain cannot be
+            // carried over them.
+            let most =
+                (next.saturating_sub(at) / layout.align(codec::MIN_RECORD_LEN as u32)).max(1);
+            seq = Some(Seq(seq.map_or(most - 1, |s| s.0.saturating_add(most))));
             at = next;
             first = false;
         }

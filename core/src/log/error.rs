@@ -144,7 +144,9 @@ pub enum DamageReason {
     },
     /// The record cannot be read; the rest of its segment cannot be decoded without it.
     Unreadable(DecodeErrorKind),
-    /// The segment's valid records end earlier than the next segment's header says.
+    /// Records are missing: the segment's valid records end earlier than the next segment's
+    /// header says, or bytes that read as the end of the data come before records of the
+    /// segment.
     MissingRecords,
     /// A segment header is unreadable; its records cannot be located.
     SegmentHeader,
@@ -218,7 +220,7 @@ impl fmt::Display for Damage {
         match self.reason {
             DamageReason::BitFlipRepaired { bit } => write!(f, ": bit {bit} flipped, repaired"),
             DamageReason::Unreadable(kind) => write!(f, ": unreadable: {kind}"),
-            DamageReason::MissingRecords => f.write_str(": records missing before segment end"),
+            DamageReason::MissingRecords => f.write_str(": records missing"),
             DamageReason::SegmentHeader => f.write_str(": segment header unreadable"),
             DamageReason::IdentityCopy => f.write_str(": one identity copy unreadable"),
             DamageReason::TornAppend => f.write_str(": torn append, never acknowledged"),
