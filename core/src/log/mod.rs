@@ -17,29 +17,30 @@
 //! is reported with its position. Nothing is skipped silently and nothing is overwritten.
 //! `docs/FORMAT.md` describes the layout byte by byte.
 
+mod append;
 mod blocks;
 mod cursor;
 mod error;
+mod format;
 mod headers;
 mod identity;
 mod layout;
 pub mod medium;
 mod mount;
 mod read;
+mod reclaim;
 
 pub use blocks::{SegmentHeader, SegmentStart};
-pub use error::{Damage, DamageReason, LayoutProblem, LogError};
+pub use error::{Damage, DamageReason, LayoutProblem, LogError, ReclaimProblem};
 pub use layout::{Layout, LayoutConfig, LayoutVersion};
 pub use medium::{Medium, MediumInfo, Stats};
 pub use read::{Entries, Entry, ReadPoint, StoredEntry};
 
-use blocks::{MAX_SEGMENT_HEADER_LEN, encode_segment_header, record_key};
-use headers::{HeaderRead, first_header};
 use medium::Counted;
 
 use crate::chain::Chain;
-use crate::codec::{self, DeltaState, MAX_RECORD_LEN, RecordBuf, StoredBody};
-use crate::model::{Body, Commission, Header, Record, RecordType, Seq};
+use crate::codec::{self, DeltaState, RecordBuf};
+use crate::model::{Body, Commission, Record, Seq};
 
 /// How many damage reports a mount keeps; more are counted.
 pub const MAX_DAMAGE_REPORTS: usize = 8;
@@ -119,91 +120,6 @@ pub struct Log<M: Medium> {
 }
 
 impl<M: Medium> Log<M> {
-    /// Formats `medium` for a new tag whose identity is `commission` (sequence number 0), and
-    /// returns the mounted log. Everything on the medium is lost.
-    pub fn format(
-        medium: M,
-        config: LayoutConfig,
-        commission: &Record,
-    ) -> Result<Self, LogError<M::Error>> {
-        Self::try_format(medium, config, commission).map_err(|(_, e)| e)
-    }
-
-    /// [`format`](Self::format), handing the medium back when it fails. A commission that is
-    /// refused (wrong type, wrong sequence number, too large) leaves the medium untouched.
-    pub fn try_format(
-        medium: M,
-        config: LayoutConfig,
-        commission: &Record,
-    ) -> Result<Self, Refused<M>> {
-        let mut log = Self::on(medium, config)?;
-        match log.format_record(commission) {
-            Ok(()) => Ok(log),
-            Err(e) => Err((log.into_medium(), e)),
-        }
-    }
-
-    /// Formats a log from [`on`](Self::on) where it stands, as [`try_format`](Self::try_format)
-    /// does. A refused commission leaves the medium untouched.
-    fn format_record(&mut self, commission: &Record) -> Result<(), LogError<M::Error>> {
-        let mut buf = [0u8; codec::MAX_BODY_LEN];
-        let body = StoredBody::new(&commission.body, &mut buf).map_err(LogError::Encode)?;
-        self.format_here(&commission.header, &body)
-    }
-
-    /// [`format_record`](Self::format_record) for the commission record of `header` and
-    /// `body`, stored as the first record of a log.
-    #[inline(never)]
-    pub(crate) fn format_here(
-        &mut self,
-        header: &Header,
-        body: &StoredBody<'_>,
-    ) -> Result<(), LogError<M::Error>> {
-        if body.record_type() != RecordType::Commission {
-            return Err(LogError::NotACommission);
-        }
-        if header.seq != Seq(0) {
-            return Err(LogError::WrongSeq {
-                expected: Seq(0),
-                got: header.seq,
-            });
-        }
-        // Encoded straight into the log's own copy of the identity, and its state.
-        self.layout.version = LayoutVersion::NEWEST;
-        self.state = DeltaState::default();
-        self.identity.clear();
-        self.identity.resize(MAX_RECORD_LEN, 0).ok();
-        let len = codec::encode_parts(header, body, &mut self.state, &mut self.identity)
-            .map_err(LogError::Encode)?;
-        self.identity.truncate(len);
-        if blocks::IDENTITY_PREFIX_LEN + len + codec::CRC_LEN
-            > self.layout.identity_slot_len as usize
-        {
-            return Err(LogError::BadLayout(LayoutProblem::IdentityTooLarge));
-        }
-        // The old identity goes first, so that a cut format reads as unformatted and never as
-        // an old log with some of its segments gone; then every byte of every segment, so that
-        // nothing of an old log is left to be read into the new one; then the identity.
-        for copy in 0..2 {
-            let at = self.layout.identity_slot(copy);
-            clear(
-                &mut self.medium,
-                &self.layout,
-                at,
-                self.layout.identity_slot_len,
-            )?;
-        }
-        for physical in 0..self.layout.segments {
-            let at = self.layout.segment_start(physical);
-            clear(&mut self.medium, &self.layout, at, self.layout.segment_len)?;
-        }
-        identity::write_both(&mut self.medium, &self.layout, 1, 0, &self.identity)?;
-        self.floor = 0;
-        self.newest = None;
-        self.start_chain(1);
-        self.open_segment()
-    }
-
     /// A log on `medium` that holds nothing yet: formatting or mounting fills it in where it
     /// stands.
     fn unmounted(medium: Counted<M>, layout: Layout) -> Self {
@@ -273,196 +189,6 @@ impl<M: Medium> Log<M> {
                 version: older.byte(),
             }),
         }
-    }
-
-    /// Appends `record`, which must carry the next sequence number; returns once it is
-    /// durable. A full log refuses with [`LogError::LogFull`].
-    pub fn append(&mut self, record: &Record) -> Result<Seq, LogError<M::Error>> {
-        let mut buf = [0u8; codec::MAX_BODY_LEN];
-        let body = StoredBody::new(&record.body, &mut buf).map_err(LogError::Encode)?;
-        self.append_parts(&record.header, &body)
-    }
-
-    /// [`append`](Self::append) for the record of `header` and `body`.
-    pub fn append_parts(
-        &mut self,
-        header: &Header,
-        body: &StoredBody<'_>,
-    ) -> Result<Seq, LogError<M::Error>> {
-        self.writable()?;
-        let expected = self
-            .next_seq()
-            .ok_or(LogError::Encode(codec::EncodeError::SequenceExhausted))?;
-        if header.seq != expected {
-            return Err(LogError::WrongSeq {
-                expected,
-                got: header.seq,
-            });
-        }
-        if body.record_type() == RecordType::Commission {
-            return Err(LogError::NotACommission);
-        }
-        let mut state = self.state;
-        // The record's bytes, padded to the write size with erased bytes (the encoder writes
-        // nothing past the record's end).
-        let mut buf = [0xffu8; MAX_RECORD_LEN + 16];
-        let stored_len =
-            codec::encode_parts(header, body, &mut state, &mut buf).map_err(LogError::Encode)?;
-        let len = self.layout.align(stored_len as u32);
-        if len > self.record_room() {
-            return Err(LogError::RecordTooLarge);
-        }
-        let fits = |nw: &Newest, layout: &Layout| {
-            nw.closed == Closed::Open && nw.write_pos + len <= layout.segment_end(nw.physical)
-        };
-        if !self.newest.is_some_and(|nw| fits(&nw, &self.layout)) {
-            self.open_next_or_again()?;
-        }
-        let Some(mut nw) = self.newest.filter(|nw| fits(nw, &self.layout)) else {
-            return Err(LogError::LogFull);
-        };
-        if self.layout.erase_before_write && !self.is_erased(nw.write_pos, nw.write_pos + len)? {
-            // A word that should be erased is not: nothing may be programmed over it. The
-            // segment ends here and the record goes into the next.
-            self.close_newest();
-            self.open_next_or_again()?;
-            nw = self
-                .newest
-                .filter(|nw| fits(nw, &self.layout))
-                .ok_or(LogError::LogFull)?;
-        }
-        let key = record_key(self.layout.version, nw.epoch);
-        let stored = buf.get_mut(..stored_len).unwrap_or_default();
-        blocks::apply_key(stored, key);
-        let write = buf
-            .get(..len as usize)
-            .ok_or(LogError::BadLayout(LayoutProblem::RecordBuffer))?;
-        self.medium
-            .program(nw.write_pos, write)
-            .map_err(LogError::Medium)?;
-        let stored = buf.get_mut(..stored_len).unwrap_or_default();
-        blocks::apply_key(stored, key);
-        self.state = state;
-        self.chain.push(stored);
-        if let Some(n) = self.newest.as_mut() {
-            n.write_pos += len;
-        }
-        Ok(header.seq)
-    }
-
-    /// The most bytes a record may take in a segment: what is left after the largest header
-    /// copies a segment of this layout can start with.
-    fn record_room(&self) -> u32 {
-        let header = match self.layout.segments {
-            // A single segment only ever holds the first segment's header.
-            1 => headers::encoded_len(&first_header()).unwrap_or(MAX_SEGMENT_HEADER_LEN as u32),
-            _ => MAX_SEGMENT_HEADER_LEN as u32,
-        };
-        let area = self.layout.version.header_copies() * self.layout.align(header);
-        self.layout.segment_len.saturating_sub(area)
-    }
-
-    fn close_newest(&mut self) {
-        if let Some(nw) = self.newest.as_mut() {
-            nw.closed = Closed::Unwritable;
-        }
-    }
-
-    /// Opens the next segment, or the newest one again when it was closed before its first
-    /// record: a segment that holds nothing acknowledged is not worth a place in the rotation,
-    /// and cut appends into fresh segments would otherwise fill the log for good.
-    fn open_next_or_again(&mut self) -> Result<(), LogError<M::Error>> {
-        match self.newest {
-            Some(nw) if nw.closed == Closed::Unwritable && nw.write_pos == nw.first_record => {
-                let mut header = first_header();
-                if !self.in_use(nw.physical, nw.epoch, &mut header)? {
-                    return Err(LogError::LogFull);
-                }
-                self.write_segment(nw.physical, &header)
-            }
-            _ => self.open_segment(),
-        }
-    }
-
-    /// Opens the next segment in rotation; `LogFull` when it is still in use.
-    fn open_segment(&mut self) -> Result<(), LogError<M::Error>> {
-        let mut header = first_header();
-        let physical = match self.newest {
-            // Only a log that never had a segment opens its first; one whose segments are all
-            // unreadable does not write over them.
-            None if self.floor == 0 => 0,
-            None => return Err(LogError::LogFull),
-            Some(nw) => {
-                let epoch = nw.epoch.checked_add(1).ok_or(LogError::LogFull)?;
-                if u64::from(epoch) - u64::from(self.floor) >= u64::from(self.layout.segments) {
-                    return Err(LogError::LogFull);
-                }
-                header.epoch = epoch;
-                header.prev_end = Some(nw.write_pos - self.layout.segment_start(nw.physical));
-                header.start = Some(SegmentStart {
-                    state: self.state,
-                    chain_count: self.chain.count(),
-                    chain_head: self.chain.head(),
-                });
-                self.layout.next(nw.physical)
-            }
-        };
-        self.write_segment(physical, &header)
-    }
-
-    /// Writes segment `physical` anew with `header`, erased first on NOR flash, and makes it
-    /// the newest, empty.
-    fn write_segment(
-        &mut self,
-        physical: u32,
-        header: &SegmentHeader,
-    ) -> Result<(), LogError<M::Error>> {
-        let version = self.layout.version;
-        let mut buf = [0xffu8; 2 * (MAX_SEGMENT_HEADER_LEN + 16)];
-        let len = encode_segment_header(&mut buf, header, version)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
-        let copy = self.layout.align(len as u32) as usize;
-        // The second copy, byte for byte the first, right after its padding.
-        buf.copy_within(..copy, copy);
-        let header_bytes = buf
-            .get(..version.header_copies() as usize * copy)
-            .ok_or(LogError::BadLayout(LayoutProblem::SegmentHeaderTooLarge))?;
-        let seg = self.layout.segment_start(physical);
-        if self.layout.erase_before_write {
-            // Always erased, even when it reads erased already: an erase cut short can leave
-            // words that read 0xFF and do not hold what is programmed over them.
-            self.medium
-                .erase(seg, self.layout.segment_end(physical))
-                .map_err(LogError::Medium)?;
-        }
-        self.medium
-            .program(seg, header_bytes)
-            .map_err(LogError::Medium)?;
-        let first_record = seg + header_bytes.len() as u32;
-        self.newest = Some(Newest {
-            epoch: header.epoch,
-            physical,
-            write_pos: first_record,
-            first_record,
-            closed: Closed::Open,
-        });
-        Ok(())
-    }
-
-    /// Whether `[from, to)` reads all `0xFF`.
-    fn is_erased(&mut self, from: u32, to: u32) -> Result<bool, LogError<M::Error>> {
-        let mut chunk = [0u8; 64];
-        let mut at = from;
-        while at < to {
-            let n = (to - at).min(chunk.len() as u32);
-            let bytes = chunk.get_mut(..n as usize).unwrap_or_default();
-            self.medium.read(at, bytes).map_err(LogError::Medium)?;
-            if bytes.iter().any(|b| *b != 0xff) {
-                return Ok(false);
-            }
-            at += n;
-        }
-        Ok(true)
     }
 
     /// The sequence number the next record must carry.
@@ -563,144 +289,6 @@ impl<M: Medium> Log<M> {
     pub fn into_medium(self) -> M {
         self.medium.inner
     }
-
-    /// Frees the segments whose records all come before `checkpoint`, which must be a
-    /// checkpoint record covering every record before it, archived by the host. The chain
-    /// continues: the next segment's header holds the chain head at its start.
-    ///
-    /// Freeing writes only the identity slots, with the new oldest epoch: the freed segments
-    /// keep their bytes until they are opened again, so a cut reclamation frees all of them or
-    /// none. Returns how many were freed.
-    pub fn reclaim(&mut self, checkpoint: Seq) -> Result<u32, LogError<M::Error>> {
-        self.writable()?;
-        let Some(nw) = self.newest else {
-            return Ok(0);
-        };
-        self.check_checkpoint(checkpoint)?;
-        // The new oldest segment is the last one whose first record is at most the checkpoint:
-        // every record before it comes before the checkpoint, and the checkpoint is in it or
-        // after it. Unreadable headers on the way are stepped over: the next readable one tells
-        // where their records end.
-        let mut floor = self.floor;
-        let mut header = first_header();
-        let mut epoch = self.floor;
-        while epoch < nw.epoch {
-            epoch += 1;
-            let physical = self.layout.physical(epoch);
-            if !self.in_use(physical, epoch, &mut header)? {
-                continue;
-            }
-            let first = header
-                .start
-                .as_ref()
-                .and_then(|s| s.state.implicit_seq())
-                .ok_or(LogError::ReclaimRefused(ReclaimProblem::NoStart))?;
-            if first > checkpoint {
-                break;
-            }
-            floor = epoch;
-        }
-        let freed = floor - self.floor;
-        if freed > 0 {
-            let generation =
-                self.identity_generation
-                    .checked_add(1)
-                    .ok_or(LogError::ReclaimRefused(
-                        ReclaimProblem::GenerationsExhausted,
-                    ))?;
-            identity::write_both(
-                &mut self.medium,
-                &self.layout,
-                generation,
-                floor,
-                &self.identity,
-            )?;
-            self.identity_generation = generation;
-            self.floor = floor;
-        }
-        Ok(freed)
-    }
-
-    /// Where the records of the oldest segment in use start: the codec state and the chain
-    /// before them. `None` when the oldest segment is the first one, whose records follow the
-    /// identity, or when its header cannot be read. A reader given the records of a log whose
-    /// oldest segments were reclaimed resumes from here.
-    pub fn oldest_start(&mut self) -> Result<Option<SegmentStart>, LogError<M::Error>> {
-        let mut header = first_header();
-        let physical = self.layout.physical(self.floor);
-        Ok(match self.in_use(physical, self.floor, &mut header)? {
-            true => header.start,
-            false => None,
-        })
-    }
-
-    /// Whether segment `physical` holds a readable header of `epoch`, put in `header`.
-    fn in_use(
-        &mut self,
-        physical: u32,
-        epoch: u32,
-        header: &mut SegmentHeader,
-    ) -> Result<bool, LogError<M::Error>> {
-        let read = headers::read(&mut self.medium, &self.layout, physical, header)
-            .map_err(LogError::Medium)?;
-        Ok(matches!(read, HeaderRead::Header(_)) && header.epoch == epoch)
-    }
-
-    /// Checks that `seq` is a checkpoint over every record before it, whose head is the chain
-    /// head the log computes there. Its signatures are the archive's business: the tag holds
-    /// no keys. Unrepaired damage in the checkpoint's own segment before it, a damaged header
-    /// of that segment, or a repair of the checkpoint itself refuses: the head cannot be
-    /// trusted. (A repaired record before it does not: its bytes are whole again.) Damage in
-    /// older segments does not either: the host read it with the records and archived both.
-    fn check_checkpoint(&mut self, seq: Seq) -> Result<(), LogError<M::Error>> {
-        let layout = self.layout;
-        let mut damaged_segment = None;
-        let mut entries = self.read_from(seq);
-        while let Some(entry) = entries.next() {
-            match entry? {
-                Entry::Record { record, offset, .. } if record.header.seq == seq => {
-                    if damaged_segment.is_some() && damaged_segment == layout.segment_of(offset) {
-                        return Err(LogError::ReclaimRefused(ReclaimProblem::Damage));
-                    }
-                    return match record.body {
-                        Body::Checkpoint(c)
-                            if c.count == seq.0 && entries.head_before() == Some(c.head) =>
-                        {
-                            Ok(())
-                        }
-                        _ => Err(LogError::ReclaimRefused(ReclaimProblem::NotACheckpoint)),
-                    };
-                }
-                Entry::Damage(d) => damaged_segment = layout.segment_of(d.offset),
-                Entry::Record { .. } => {}
-            }
-        }
-        Err(LogError::ReclaimRefused(ReclaimProblem::NoSuchRecord))
-    }
-}
-
-pub use error::ReclaimProblem;
-
-/// Clears `[at, at + len)`: erased on NOR flash, every byte set to `0xFF` on rewritable memory.
-fn clear<M: Medium>(
-    medium: &mut Counted<M>,
-    layout: &Layout,
-    at: u32,
-    len: u32,
-) -> Result<(), LogError<M::Error>> {
-    if layout.erase_before_write {
-        return medium.erase(at, at + len).map_err(LogError::Medium);
-    }
-    // One program per 64 bytes: a multiple of every write size and of an EEPROM's page.
-    let erased = [0xffu8; 64];
-    let mut done = 0;
-    while done < len {
-        let n = (len - done).min(erased.len() as u32);
-        let bytes = erased.get(..n as usize).unwrap_or_default();
-        medium.program(at + done, bytes).map_err(LogError::Medium)?;
-        done += n;
-    }
-    Ok(())
 }
 
 /// Whether no segment of `medium` has a readable header: no segment holds records.
