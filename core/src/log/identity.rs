@@ -20,6 +20,8 @@ pub(crate) struct Found {
     /// Per copy: intact but of an older generation, as a rewrite cut between the two copies
     /// leaves it. Rewritten too, but not damage.
     pub(crate) outdated: [bool; 2],
+    /// The copy the slot was read from.
+    pub(crate) chosen: usize,
 }
 
 impl Found {
@@ -27,6 +29,13 @@ impl Found {
     pub(crate) fn needs_rewrite(&self, copy: usize) -> bool {
         self.damage.get(copy).is_some_and(Option::is_some)
             || self.outdated.get(copy).is_some_and(|o| *o)
+    }
+
+    /// The order to rewrite the copies in: the other copy first, the chosen one last. The
+    /// chosen copy may hold the only record of the newest generation (repaired by one bit):
+    /// a cut while rewriting it first could leave only an older generation to read.
+    pub(crate) fn rewrite_order(&self) -> [usize; 2] {
+        [1 - self.chosen, self.chosen]
     }
 }
 
@@ -37,7 +46,7 @@ pub(crate) fn read<M: Medium>(
     layout: &Layout,
     record: &mut RecordBuf,
 ) -> Result<Found, LogError<M::Error>> {
-    let mut best: Option<IdentitySlot> = None;
+    let mut best: Option<(IdentitySlot, usize)> = None;
     let mut damage = [None, None];
     let mut generations = [None, None];
     for ((copy, damage), generation) in (0..2u32).zip(damage.iter_mut()).zip(&mut generations) {
@@ -63,22 +72,23 @@ pub(crate) fn read<M: Medium>(
                 reason: DamageReason::BitFlipRepaired { bit },
             });
         }
-        if best.is_none_or(|b| slot.generation > b.generation) {
+        if best.is_none_or(|(b, _)| slot.generation > b.generation) {
             let bytes = buf
                 .get(slot.record_at..slot.record_at + slot.record_len)
                 .unwrap_or_default();
             record.clear();
             if record.extend_from_slice(bytes).is_ok() {
-                best = Some(slot);
+                best = Some((slot, copy as usize));
             }
         }
     }
-    let slot = best.ok_or(LogError::Unformatted)?;
+    let (slot, chosen) = best.ok_or(LogError::Unformatted)?;
     let outdated = generations.map(|g| g.is_some_and(|g| g < slot.generation));
     Ok(Found {
         slot,
         damage,
         outdated,
+        chosen,
     })
 }
 

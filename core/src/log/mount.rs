@@ -44,7 +44,6 @@ impl<M: Medium> Log<M> {
             LayoutVersion::V2 => found.slot.floor,
         };
         self.scan_segments(report)?;
-        let writable = self.writable().is_ok();
         for copy in 0..2 {
             if let Some(damage) = found.damage.get(copy).copied().flatten() {
                 // A format cut between the two copies leaves one unwritten, and no segment in
@@ -54,6 +53,9 @@ impl<M: Medium> Log<M> {
                     self.identity_damage.push(damage).ok();
                 }
             }
+        }
+        let writable = self.writable().is_ok();
+        for copy in found.rewrite_order() {
             if writable && found.needs_rewrite(copy) {
                 identity::write(
                     &mut self.medium,
