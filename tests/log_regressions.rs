@@ -7,7 +7,9 @@
 use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, eeprom_24x256};
-use remtag::log::{Damage, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentHeader};
+use remtag::log::{
+    Damage, Entry, Layout, LayoutConfig, Log, LogError, Medium, MountReport, SegmentHeader,
+};
 use remtag::model::{Body, Seq};
 use remtag_sim::memory::power::{PowerControl, PowerCut, Tear};
 use remtag_sim::memory::{SimEeprom, SimNorFlash};
@@ -33,8 +35,8 @@ trait LogOps {
     fn next_seq(&mut self) -> Option<Seq>;
     /// Where the segments in use start, oldest first.
     fn segments_in_use(&mut self) -> Vec<usize>;
-    /// Where identity slot `copy` lies.
-    fn identity_slot(&mut self, copy: u32) -> std::ops::Range<usize>;
+    /// The layout of the mounted log.
+    fn layout(&mut self) -> Option<Layout>;
 }
 
 /// How a log operation failed, as far as these tests tell failures apart.
@@ -129,13 +131,8 @@ impl<M: Medium> LogOps for On<M> {
         self.log.as_ref().and_then(Log::next_seq)
     }
 
-    fn identity_slot(&mut self, copy: u32) -> std::ops::Range<usize> {
-        let Some(log) = self.log.as_ref() else {
-            return 0..0;
-        };
-        let layout = log.layout();
-        let at = layout.identity_slot(copy) as usize;
-        at..at + layout.identity_slot_len as usize
+    fn layout(&mut self) -> Option<Layout> {
+        self.log.as_ref().map(|log| *log.layout())
     }
 
     fn segments_in_use(&mut self) -> Vec<usize> {
@@ -553,9 +550,11 @@ fn a_cut_repair_of_the_identity_never_undoes_a_reclamation() {
     let mut after = before.clone();
     let (freed, slot_b) = after.with_log(|log| {
         log.mount().expect("mounts");
+        let layout = log.layout().expect("mounted");
+        let at = layout.identity_slot(1) as usize;
         (
             log.reclaim(checkpoint).expect("reclaims"),
-            log.identity_slot(1),
+            at..at + layout.identity_slot_len as usize,
         )
     });
     assert!(freed > 0, "the checkpoint frees segments");
@@ -594,4 +593,75 @@ fn a_cut_repair_of_the_identity_never_undoes_a_reclamation() {
         }
     }
     println!("{repairs_cut} repairs cut");
+}
+
+/// Both copies of the newest segment's header destroyed (more than one bit each): the fuzz
+/// campaign once had the log take the segment before it for the newest, lose the records
+/// after it unreported and give their sequence numbers out again. The segment holds records
+/// of the epoch after the newest readable one, which nothing else can: it is reported, its
+/// records counted, nothing written over them, and the log appends after them.
+#[test]
+fn a_lost_header_of_the_newest_segment_loses_no_sequence_number() {
+    fn case<T: Memory>(fresh: T, bytes: impl Fn(&mut T) -> &mut [u8]) {
+        let records = journey(400);
+        let acked = 296;
+        let mem = used(fresh, &records, acked);
+        let (newest, offsets) = mem.clone().with_log(|log| {
+            log.mount().expect("mounts");
+            let newest = *log.segments_in_use().last().expect("a segment in use");
+            let end = newest + log.layout().expect("mounted").segment_len as usize;
+            let offsets: Vec<usize> = log
+                .offsets()
+                .into_iter()
+                .filter(|o| (newest..end).contains(o))
+                .collect();
+            (newest, offsets)
+        });
+        assert!(offsets.len() >= 2, "the newest segment holds records");
+        let copy = (offsets[0] - newest) / 2;
+        let mut m = mem.clone();
+        bytes(&mut m)[newest + 3] ^= 0x5a;
+        bytes(&mut m)[newest + copy + 3] ^= 0xa5;
+        m.with_log(|log| {
+            let report = log.mount().expect("mounts");
+            assert!(
+                report
+                    .damage
+                    .iter()
+                    .any(|d| d.offset as usize == newest && !d.reason.leaves_records_whole()),
+                "the lost header is reported: {:?}",
+                report.damage
+            );
+            let next = log.next_seq().expect("numbers left");
+            assert!(
+                next.0 as usize >= acked,
+                "record {next} would be given out again"
+            );
+            let (present, damage) = log.read();
+            assert!(
+                damage.iter().any(|d| d.offset as usize == newest),
+                "{damage:?}"
+            );
+            assert!(
+                present
+                    .iter()
+                    .all(|r| records[r.header.seq.0 as usize] == *r)
+            );
+            let checkpoint = present
+                .iter()
+                .rev()
+                .find(|r| matches!(r.body, Body::Checkpoint(_)))
+                .map(|r| r.header.seq)
+                .expect("a checkpoint read");
+            let mut record = records[acked].clone();
+            record.header.seq = next;
+            if log.append(&record) == Err(Fail::Full) {
+                log.reclaim(checkpoint).expect("reclaims");
+                log.append(&record).expect("appends");
+            }
+            assert_eq!(log.read().0.last(), Some(&record), "appended after them");
+        });
+    }
+    case(SimEeprom::new(), |m| m.contents_mut());
+    case(Nor::new(8 * 1024), |m| m.contents_mut());
 }

@@ -261,10 +261,10 @@ impl Cursor {
 
     /// After unreadable damage: steps over the damaged record, to the record found after it in
     /// a keyed segment or by the length it claims in layout version 1, and over every intact
-    /// record after it, counting them and chaining their stored bytes. Their
-    /// contents cannot be decoded without the damaged record, but their sequence numbers are
-    /// known and must never be given out again. The state after them knows only the sequence
-    /// number, so the next record is coded in full.
+    /// record after it, counting them and chaining their stored bytes. Their contents cannot
+    /// be decoded without the damaged record, but their sequence numbers are known and must
+    /// never be given out again. The state after them knows only the sequence number, so the
+    /// next record is coded in full.
     #[inline(never)]
     pub(crate) fn step_over_damage<M: Medium>(
         &mut self,
@@ -273,37 +273,67 @@ impl Cursor {
     ) -> Result<(), M::Error> {
         let mut seq = self.state.last_seq;
         let mut at = self.pos;
-        let mut first = true;
-        if let Some(next) = self.resume_at.take() {
-            // How many records the damaged bytes up to the record found after them held is
-            // unknown: their length bytes cannot be trusted. As many as could fit are taken as
-            // used, so that no sequence number is ever given out twice; the chain cannot be
-            // carried over them.
-            let most =
-                (next.saturating_sub(at) / layout.align(codec::MIN_RECORD_LEN as u32)).max(1);
-            seq = Some(Seq(seq.map_or(most - 1, |s| s.0.saturating_add(most))));
-            at = next;
-            first = false;
+        match self.resume_at.take() {
+            Some(next) => {
+                seq = after_lost(seq, layout, at, next);
+                at = next;
+            }
+            None if self.key == 0 => {
+                // Layout version 1: the damaged record's own length is all there is to go by;
+                // its bytes are chained as they stand.
+                let mut buf = [0u8; MAX_RECORD_LEN];
+                let window = (self.end.saturating_sub(at) as usize).min(MAX_RECORD_LEN);
+                let bytes = buf.get_mut(..window).unwrap_or_default();
+                medium.read(at, bytes)?;
+                if let Some(len) = codec::stored_len(bytes).ok().filter(|l| *l <= window) {
+                    self.chain.push(bytes.get(..len).unwrap_or_default());
+                    seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
+                    at = layout.align(at + len as u32);
+                }
+            }
+            None => {}
         }
+        self.pos = at;
+        self.count_records(medium, layout, seq)
+    }
+
+    /// Counts the records from [`pos`](Self::pos) on, which follow sequence number `seq`: each
+    /// with a valid envelope and CRC (keyed) is chained, and in a keyed segment unreadable
+    /// bytes before a later record count as the most records that fit. Leaves the cursor after
+    /// the last record, with a state that knows only its sequence number.
+    pub(crate) fn count_records<M: Medium>(
+        &mut self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+        mut seq: Option<Seq>,
+    ) -> Result<(), M::Error> {
+        let mut at = self.pos;
         let mut buf = [0u8; MAX_RECORD_LEN];
-        loop {
-            let window = (self.end.saturating_sub(at) as usize).min(MAX_RECORD_LEN);
-            let bytes = buf.get_mut(..window).unwrap_or_default();
-            if bytes.is_empty() {
+        // Each turn moves `at` forward, within the segment.
+        while at < self.end {
+            let window = (self.end - at) as usize;
+            let bytes = buf
+                .get_mut(..window.min(MAX_RECORD_LEN))
+                .unwrap_or_default();
+            medium.read(at, bytes)?;
+            apply_key(bytes, self.key);
+            if let Ok(envelope) = codec::read_envelope(bytes) {
+                self.chain
+                    .push(bytes.get(..envelope.total_len).unwrap_or_default());
+                seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
+                at = layout.align(at + envelope.total_len as u32);
+                continue;
+            }
+            if self.key == 0 {
                 break;
             }
-            medium.read(at, bytes)?;
-            let len = if first {
-                codec::stored_len(bytes).ok().filter(|l| *l <= window)
-            } else {
-                apply_key(bytes, self.key);
-                codec::read_envelope(bytes).ok().map(|e| e.total_len)
-            };
-            let Some(len) = len else { break };
-            self.chain.push(bytes.get(..len).unwrap_or_default());
-            seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
-            at = layout.align(at + len as u32);
-            first = false;
+            match self.next_record_after(medium, layout, at)? {
+                Some(next) => {
+                    seq = after_lost(seq, layout, at, next);
+                    at = next;
+                }
+                None => break,
+            }
         }
         self.pos = at;
         self.state = DeltaState {
@@ -420,6 +450,14 @@ impl Cursor {
         }
         Ok(None)
     }
+}
+
+/// The last sequence number after `seq` and the records that unreadable bytes `[from, to)`
+/// held: how many is unknown, as their length bytes cannot be trusted, so they count as the
+/// most that fit (one at least), and no sequence number is ever given out twice.
+fn after_lost(seq: Option<Seq>, layout: &Layout, from: u32, to: u32) -> Option<Seq> {
+    let most = (to.saturating_sub(from) / layout.align(codec::MIN_RECORD_LEN as u32)).max(1);
+    Some(Seq(seq.map_or(most - 1, |s| s.0.saturating_add(most))))
 }
 
 /// Advances `state` past the record `bytes`, which follows it, when the record decodes and

@@ -204,7 +204,10 @@ impl<M: Medium> Log<M> {
             }
         }
         match self.newest {
-            Some(nw) => self.report_holes(nw.epoch, in_use, report),
+            Some(nw) => {
+                self.report_holes(nw.epoch, in_use, report)?;
+                self.find_headerless_newest(nw, report)
+            }
             None if self.floor == 0 => {
                 // Formatting was cut after the identity: open the first segment now.
                 if self.writable().is_ok() {
@@ -249,6 +252,61 @@ impl<M: Medium> Log<M> {
             }
         }
         Ok(())
+    }
+
+    /// The segments after `newest` whose headers cannot be read but that hold records of the
+    /// epoch that follows (in a keyed segment nothing else passes): the newest segment lost its
+    /// header. Their records cannot be decoded without it; they are reported, counted so that
+    /// their sequence numbers are never given out again, and the last such segment becomes the
+    /// newest, closed: nothing is written over them.
+    fn find_headerless_newest(
+        &mut self,
+        mut newest: Newest,
+        report: &mut MountReport,
+    ) -> Result<(), LogError<M::Error>> {
+        let mut cursor = Cursor::default();
+        loop {
+            let Some(epoch) = newest.epoch.checked_add(1) else {
+                return Ok(());
+            };
+            let key = super::blocks::record_key(self.layout.version, epoch);
+            if key == 0
+                || u64::from(epoch) - u64::from(self.floor) >= u64::from(self.layout.segments)
+            {
+                return Ok(());
+            }
+            let physical = self.layout.next(newest.physical);
+            let start = self.layout.segment_start(physical);
+            cursor.key = key;
+            cursor.write_size = self.layout.write_size;
+            cursor.end = self.layout.segment_end(physical);
+            let Some(first) = cursor
+                .next_record_after(&mut self.medium, &self.layout, start)
+                .map_err(LogError::Medium)?
+            else {
+                return Ok(());
+            };
+            report.add(Damage {
+                offset: start,
+                seq: None,
+                reason: DamageReason::SegmentHeader,
+            });
+            cursor.pos = first;
+            cursor.chain = self.chain;
+            cursor
+                .count_records(&mut self.medium, &self.layout, self.state.last_seq)
+                .map_err(LogError::Medium)?;
+            self.state = cursor.state;
+            self.chain = cursor.chain;
+            newest = Newest {
+                epoch,
+                physical,
+                write_pos: cursor.pos,
+                first_record: first,
+                closed: Closed::Damaged,
+            };
+            self.newest = Some(newest);
+        }
     }
 
     /// Reads the records of a segment with `cursor`, to where it stops, adding them and the
