@@ -1,7 +1,8 @@
 //! Answering a reader: one response for every request, and a refusal that says why.
 
 use super::{Board, Clock, Memory, Tag, log_fault};
-use crate::codec::{self, MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
+use crate::codec::postcard_wire::Writer;
+use crate::codec::{self, MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody};
 use crate::log::{Log, ReadPoint, StoredEntry};
 use crate::model::{Checkpoint, Header, PartyRef, RecordType};
 use crate::protocol::response::{self, Written};

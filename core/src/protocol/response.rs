@@ -6,7 +6,8 @@
 
 use super::message::{FixState, Response, Status};
 use super::{Fault, Needs};
-use crate::codec::{DecodeErrorKind, DeltaState, Writer};
+use crate::codec::postcard_wire::Writer;
+use crate::codec::{DecodeErrorKind, DeltaState};
 use crate::log::{Damage, DamageReason};
 use crate::model::{Digest, Seq};
 
