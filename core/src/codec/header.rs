@@ -92,7 +92,8 @@ fn write_location(w: &mut Writer<'_>, location: Location, state: &DeltaState) {
     }
 }
 
-/// Reads a header coded against `state`; on [`Stop`], the reader holds the error.
+/// Reads a header coded against `state`; on [`Stop`](super::reader::Stop), the reader holds
+/// the error.
 pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Step<Header> {
     let flags_at = r.offset();
     let flags = r.read(Field::Flags, Fields::byte)?;
