@@ -28,9 +28,8 @@ use embedded_hal::digital::{InputPin, OutputPin};
 use embedded_io::{Read, ReadReady, Write};
 
 use self::gnss::{Fix, NmeaReader, Sentence};
-use self::session::Session;
 use crate::codec::{MAX_BODY_LEN, StoredBody};
-use crate::log::{LayoutConfig, Log, LogError, Medium, MountReport};
+use crate::log::{LayoutConfig, Log, LogError, Medium, MountReport, ReadPoint};
 use crate::model::{Digest, TzOffset, UtcSeconds};
 use crate::model::{Header, Location, PartyRef, Seq, TimeQuality, Timestamp};
 use crate::protocol::{
@@ -125,6 +124,14 @@ pub struct Activity {
     pub frames: u32,
     /// NMEA sentences read.
     pub sentences: u32,
+}
+
+/// A reader session, which `session.rs` answers: open after [`Request::Hello`], with the read
+/// in progress, if any.
+#[derive(Default)]
+struct Session {
+    actor: Option<PartyRef>,
+    read: Option<ReadPoint>,
 }
 
 /// The tag application.

@@ -1,18 +1,12 @@
 //! Answering a reader: one response for every request, and a refusal that says why.
 
-use super::{Board, Clock, Memory, Tag, log_fault};
-use crate::codec::{self, MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody, Writer};
-use crate::log::{Log, ReadPoint, StoredEntry};
+use super::{Board, Clock, Memory, Session, Tag, log_fault};
+use crate::codec::postcard_wire::Writer;
+use crate::codec::{self, MAX_BODY_LEN, MAX_RECORD_LEN, RecordBuf, StoredBody};
+use crate::log::{Log, StoredEntry};
 use crate::model::{Checkpoint, Header, PartyRef, RecordType};
 use crate::protocol::response::{self, Written};
 use crate::protocol::{Fault, Needs, Request, VERSION, undecodable};
-
-/// A reader session: open after [`Request::Hello`], with the read in progress, if any.
-#[derive(Default)]
-pub(super) struct Session {
-    actor: Option<PartyRef>,
-    read: Option<ReadPoint>,
-}
 
 impl<B: Board> Tag<B> {
     /// Answers one request: writes the response with `w`, or returns the fault that refuses

@@ -6,8 +6,9 @@ use postcard::experimental::max_size::MaxSize;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::cursor::{Reader, Step, Writer};
 use super::error::{DecodeErrorKind, Field};
+use super::postcard_wire::Writer;
+use super::reader::{Reader, Step};
 use super::shape::SealFound;
 use super::state::DeltaState;
 use crate::model::{

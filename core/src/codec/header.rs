@@ -1,8 +1,10 @@
 //! The record header on the wire: a flags byte, then only the fields that differ from what the
 //! previous record implies.
 
-use super::cursor::{Fields, Reader, Step, Writer, read_tz};
 use super::error::{DecodeErrorKind, Field, Problem};
+use super::model_fields::{read_tz, write_tz};
+use super::postcard_wire::{Fields, Writer};
+use super::reader::{Reader, Step};
 use super::state::{DeltaState, write_point};
 use crate::model::{
     GeoPoint, Header, Location, PartyRef, PlaceRef, Seq, TimeQuality, Timestamp, UtcSeconds,
@@ -59,7 +61,7 @@ pub(crate) fn write(w: &mut Writer<'_>, header: &Header, state: &DeltaState) {
     }
     if header.tz != state.tz {
         flags |= TZ;
-        w.tz(header.tz);
+        write_tz(w, header.tz);
     }
     if state.actor != Some(header.actor) {
         flags |= ACTOR;
@@ -90,7 +92,8 @@ fn write_location(w: &mut Writer<'_>, location: Location, state: &DeltaState) {
     }
 }
 
-/// Reads a header coded against `state`; on [`Stop`], the reader holds the error.
+/// Reads a header coded against `state`; on [`Stop`](super::reader::Stop), the reader holds
+/// the error.
 pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Step<Header> {
     let flags_at = r.offset();
     let flags = r.read(Field::Flags, Fields::byte)?;
@@ -215,7 +218,7 @@ const fn invalid(field: Field) -> DecodeErrorKind {
 mod tests {
     use super::*;
     use crate::codec::DecodeError;
-    use crate::codec::cursor::take_postcard;
+    use crate::codec::postcard_wire::take_postcard;
 
     /// A position read as two `i32`s is refused where serde's reading of a [`GeoPoint`] refuses
     /// it: at the last byte of the pair.

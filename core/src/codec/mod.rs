@@ -11,24 +11,26 @@
 //! decoder has to remember. `docs/FORMAT.md` describes every byte.
 
 mod body;
-mod cursor;
-pub(crate) use cursor::{
-    Fields, REFUSED, Writer, copy_into, list_items, read_bytes, read_digest, read_tz,
-};
 mod error;
 pub mod frame;
 mod header;
+pub(crate) mod model_fields;
+pub(crate) mod postcard_wire;
+mod reader;
 mod shape;
 mod state;
+
+pub(crate) use model_fields::read_digest;
+pub(crate) use postcard_wire::{Fields, Writer, copy_into};
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
 pub use state::DeltaState;
 
 pub use body::MAX_BODY_LEN;
 
-use crate::model::bytes::varint_len;
 use crate::model::{Body, Checkpoint, Custody, Header, Record, RecordType, SealNumber};
-use cursor::{Reader, Step, Stop};
+use postcard_wire::varint_len;
+use reader::{Reader, Step, Stop};
 use shape::SealFound;
 
 /// The version of the stored format that this code writes. Every older version stays readable.

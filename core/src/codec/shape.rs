@@ -17,7 +17,7 @@
 
 use postcard::Error;
 
-use super::cursor::{Fields, REFUSED, list_items};
+use super::postcard_wire::{Fields, REFUSED, list_items};
 use crate::model::{
     AggregateAction, BizStep, BoneElement, Condition, ContainerKind, CorrectionReason, Disposition,
     Epc, Evidence, IdentificationStatus, InspectKind, Likelihood, RecordType, ReferenceKind,

@@ -3,8 +3,9 @@
 use postcard::experimental::max_size::MaxSize;
 use serde::{Deserialize, Serialize};
 
-use super::cursor::{Fields, REFUSED, Writer, read_tz};
 use super::error::EncodeError;
+use super::model_fields::{read_tz, write_tz};
+use super::postcard_wire::{Fields, REFUSED, Writer};
 use crate::model::{
     Body, Custody, GeoPoint, Header, Location, PartyRef, PlaceRef, Record, SealNumber, Seq,
     TzOffset, UtcSeconds,
@@ -78,7 +79,7 @@ impl DeltaState {
     pub(crate) fn put(&self, w: &mut Writer<'_>) {
         w.optional_u32(self.last_seq.map(|s| s.0));
         w.optional_u32(self.last_time.map(|t| t.0));
-        w.tz(self.tz);
+        write_tz(w, self.tz);
         w.optional_u32(self.actor.map(|a| a.0));
         // The location as postcard writes the enum: the variant's index, then its value.
         match self.location {

@@ -8,6 +8,8 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeTuple, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::codec::postcard_wire::varint_len;
+
 /// A list of at most `N` items; postcard writes its length as a varint, then the items.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -48,17 +50,6 @@ impl<T, const N: usize> DerefMut for List<T, N> {
 
 impl<T: MaxSize, const N: usize> MaxSize for List<T, N> {
     const POSTCARD_MAX_SIZE: usize = T::POSTCARD_MAX_SIZE * N + varint_len(N);
-}
-
-/// How many bytes postcard's varint takes for `n`.
-pub(crate) const fn varint_len(n: usize) -> usize {
-    let mut len = 1;
-    let mut rest = n >> 7;
-    while rest > 0 {
-        len += 1;
-        rest >>= 7;
-    }
-    len
 }
 
 /// Exactly `N` bytes: a hash or a signature. Postcard writes the bytes with no length prefix;
@@ -183,12 +174,5 @@ mod tests {
         let bytes = [3u8, 1, 2, 3];
         let decoded: Result<List<u8, 2>, _> = postcard::from_bytes(&bytes);
         assert!(decoded.is_err());
-    }
-
-    #[test]
-    fn varint_len_matches_postcard() {
-        assert_eq!(varint_len(127), 1);
-        assert_eq!(varint_len(128), 2);
-        assert_eq!(varint_len(16_384), 3);
     }
 }

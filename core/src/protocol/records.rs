@@ -2,7 +2,7 @@
 //! encoded as the first record of a log, so that each decodes on its own. The tag decodes it
 //! with the same codec that reads its log, and stores it coded against the records before it.
 
-use super::Fault;
+use super::message::Fault;
 use crate::codec::{self, DecodeError, DeltaState, EncodeError, RecordBuf, StoredBody};
 use crate::model::{Header, Record};
 

@@ -7,9 +7,9 @@
 use postcard::Error;
 
 use super::message::{ButtonAction, Request};
-use crate::codec::{
-    Fields, MAX_RECORD_LEN, REFUSED, RecordBuf, copy_into, list_items, read_bytes, read_tz,
-};
+use crate::codec::model_fields::{read_bytes, read_tz};
+use crate::codec::postcard_wire::{Fields, REFUSED, copy_into, list_items};
+use crate::codec::{MAX_RECORD_LEN, RecordBuf};
 use crate::model::{
     BizStep, Checkpoint, Condition, Custody, Digest, Disposition, KeyId, List, PartyRef, Seal,
     SealNumber, SealState, Seq, Signature, SignatureBytes, SignerRole, TimeQuality, Timestamp,

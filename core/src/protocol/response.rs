@@ -4,9 +4,9 @@
 //! than this; tests hold the two to the same bytes for every response. Readers decode with
 //! the serde form.
 
-use super::message::{FixState, Response, Status};
-use super::{Fault, Needs};
-use crate::codec::{DecodeErrorKind, DeltaState, Writer};
+use super::message::{Fault, FixState, Needs, Response, Status};
+use crate::codec::postcard_wire::Writer;
+use crate::codec::{DecodeErrorKind, DeltaState};
 use crate::log::{Damage, DamageReason};
 use crate::model::{Digest, Seq};
 

@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 
 use super::message::{Fault, Request, Response};
 use super::response::{self, Written};
-use crate::codec::{self, Fields, Writer, frame};
+use crate::codec::postcard_wire::{Fields, Writer};
+use crate::codec::{self, frame};
 
 /// The protocol version this crate speaks.
 pub const VERSION: u8 = 2;

@@ -2,7 +2,7 @@
 
 use crate::model::{Digest, Epc, KeyId, PartyRef, Seq, SignerRole};
 
-use super::Finding;
+use super::finding::Finding;
 
 /// How many findings and checkpoints a report keeps in detail; more are counted.
 pub const MAX_DETAILS: usize = 16;

@@ -3,32 +3,10 @@
 
 mod sentences;
 
-use crate::model::{GeoPoint, UtcSeconds};
+pub use sentences::{Fix, Sentence};
 
 /// The longest sentence NMEA 0183 allows is 82 characters; longer lines are noise.
 const MAX_SENTENCE_LEN: usize = 96;
-
-/// A position fix with the time it was taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct Fix {
-    /// When, from the satellites.
-    pub at: UtcSeconds,
-    /// Where.
-    pub point: GeoPoint,
-}
-
-/// What one sentence said.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Sentence {
-    /// A valid fix.
-    Fix(Fix),
-    /// The receiver reports no fix.
-    NoFix,
-    /// Something else, or a line that does not parse.
-    Other,
-}
 
 /// Collects a receiver's bytes into sentences.
 #[derive(Debug)]
@@ -103,6 +81,7 @@ mod tests {
     use std::vec::Vec;
 
     use super::*;
+    use crate::model::{GeoPoint, UtcSeconds};
 
     /// A sentence with its checksum and line ending.
     fn sentence(body: &str) -> String {

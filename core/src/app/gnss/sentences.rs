@@ -14,7 +14,6 @@
 //! Each reader here returns `None` for a sentence, or a field in it, that NMEA 0183 does not
 //! allow: the caller treats every such failure alike, so each check is one early return.
 
-use super::{Fix, Sentence};
 use crate::model::time::days_since_2000;
 use crate::model::{GeoPoint, UtcSeconds};
 
@@ -28,6 +27,28 @@ const MINUTE_DIGITS: u32 = 5;
 
 /// The units of minutes that [`decimal`] counts in a minute: one per 0.00001.
 const MINUTE_UNITS: u32 = 10u32.pow(MINUTE_DIGITS);
+
+/// A position fix with the time it was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Fix {
+    /// When, from the satellites.
+    pub at: UtcSeconds,
+    /// Where.
+    pub point: GeoPoint,
+}
+
+/// What one sentence said.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Sentence {
+    /// A valid fix.
+    Fix(Fix),
+    /// The receiver reports no fix.
+    NoFix,
+    /// Something else, or a line that does not parse.
+    Other,
+}
 
 /// A sentence's fields, split at its commas: what follows the last comma taken, `None` once
 /// the last field is.

@@ -1,113 +1,33 @@
-//! Reading and writing fields one at a time with postcard, keeping track of byte positions so
-//! that an error can name its offset.
+//! Postcard's wire format, written by hand for size, held to postcard by tests.
+//!
+//! What a tag reads and writes field by field (record headers, delta states, segment headers,
+//! reader requests and responses, and the body shapes it checks) goes through the reader
+//! [`Fields`] and the [`Writer`] here, which hold each primitive of postcard's format once:
+//!
+//! * an unsigned number (`u16`, `u32`, `u64`, `usize`, an enum's variant index, a list's
+//!   length) is a varint: seven bits a byte, least significant first, the high bit set on
+//!   every byte but the last, and no more bytes, nor a larger last one, than its width needs;
+//! * a signed number is zigzag (0, -1, 1, -2, … as 0, 1, 2, 3, …) in the varint of the
+//!   unsigned number of its width;
+//! * a `u8`, an `i8` and an option's tag (0 absent, 1 present) are one byte, and a fixed-size
+//!   array is its bytes as they are.
+//!
+//! By hand, because postcard's serializer indexes its varint buffers with bounds checks whose
+//! panics bring the whole of `core::fmt`, about 2 KiB, into a Cortex-M0's image, and its
+//! deserializer is generic over each type and its visitor, with a copy of its varint reader in
+//! each. Postcard itself still reads and writes, through the same reader and writer
+//! ([`Fields::serde`], [`Writer::serde`]), the bodies a tag never makes.
+//!
+//! Held to postcard: the tests below compare every reader and writer here with the `postcard`
+//! crate, byte for byte and error for error, on numbers at the edges of every width; the
+//! readers and writers built on them are held to the serde derives by `tests/wire_by_hand.rs`,
+//! `tests/shape_check.rs`, the golden vectors and the log's own tests.
 
 use postcard::de_flavors::Flavor;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
-use super::shape::{self, SealFound, Shape};
-use crate::model::{Bytes, Digest, TzOffset};
-
-/// A read that stopped: the [`Reader`] holds the error. Small, so that the result of each
-/// field comes back in registers rather than with an error of 16 bytes copied at every call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Stop;
-
-/// The result of a step of a read; on [`Stop`], [`Reader::error`] says why.
-pub(crate) type Step<T> = Result<T, Stop>;
-
-/// Reads postcard values from a byte slice and remembers how far it got, and why it stopped.
-pub(crate) struct Reader<'a> {
-    /// The bytes, and how many have been read: every field is read in place, with no reader
-    /// of its own to set up and count back.
-    fields: Fields<'a>,
-    /// Why the last step that stopped stopped; meaningless until one has.
-    error: DecodeError,
-}
-
-impl<'a> Reader<'a> {
-    /// Reads `bytes` from offset `start` on; errors name offsets in `bytes`.
-    pub(crate) fn new(bytes: &'a [u8], start: usize) -> Self {
-        Reader {
-            fields: Fields { bytes, used: start },
-            error: DecodeError::new(0, DecodeErrorKind::TrailingBytes(0)),
-        }
-    }
-
-    /// The offset of the next byte to read.
-    pub(crate) fn offset(&self) -> usize {
-        self.fields.used
-    }
-
-    /// The bytes not read yet.
-    pub(crate) fn rest(&self) -> &'a [u8] {
-        self.fields.rest()
-    }
-
-    pub(crate) fn remaining(&self) -> usize {
-        self.fields.bytes.len().saturating_sub(self.fields.used)
-    }
-
-    /// Why the last step that returned [`Stop`] stopped.
-    pub(crate) fn error(&self) -> DecodeError {
-        self.error
-    }
-
-    /// Stops with `kind` at `offset`.
-    pub(crate) fn fail(&mut self, offset: usize, kind: DecodeErrorKind) -> Stop {
-        self.error = DecodeError::new(offset, kind);
-        Stop
-    }
-
-    /// Reads one value of `field` with serde, for the bodies only readers make. On failure the
-    /// error names the byte where reading stopped.
-    pub(crate) fn take<T: DeserializeOwned>(&mut self, field: Field) -> Step<T> {
-        let start = self.offset();
-        let (result, used) = take_postcard::<T>(self.fields.rest());
-        self.fields.used += used;
-        self.stop_at(field, result, start)
-    }
-
-    /// Reads one value of `field` with `read`, one of [`Fields`]' readers. On failure the
-    /// error names the byte where reading stopped.
-    pub(crate) fn read<T>(
-        &mut self,
-        field: Field,
-        read: impl FnOnce(&mut Fields<'a>) -> postcard::Result<T>,
-    ) -> Step<T> {
-        let start = self.offset();
-        let result = read(&mut self.fields);
-        self.stop_at(field, result, start)
-    }
-
-    /// Checks one body of `shape`, as [`take`](Self::take) would read it, and says what it
-    /// found of a custody seal.
-    pub(crate) fn take_shape(&mut self, shape: Shape) -> Step<SealFound> {
-        let start = self.offset();
-        let (result, used, seal) = shape::walk(shape, self.fields.rest());
-        self.fields.used += used;
-        self.stop_at(Field::Body, result.map(|()| seal), start)
-    }
-
-    /// `result` of a value of `field` that started at `start`; an error stops the read.
-    fn stop_at<T>(&mut self, field: Field, result: postcard::Result<T>, start: usize) -> Step<T> {
-        result.map_err(|err| self.field_error(field, err, start))
-    }
-
-    /// Stops with the error `err` of a value of `field` that started at `start` and ends here.
-    #[inline(never)]
-    fn field_error(&mut self, field: Field, err: postcard::Error, start: usize) -> Stop {
-        let problem = Problem::from_postcard(err);
-        // Point at the byte that made the value wrong: the last one read. When the content
-        // ends early, that is the end of the content.
-        let offset = match problem {
-            Problem::UnexpectedEnd => self.offset(),
-            _ => self.offset().saturating_sub(1).max(start),
-        };
-        self.fail(offset, DecodeErrorKind::Field { field, problem })
-    }
-}
+use super::error::EncodeError;
 
 /// Reads one postcard value from the start of `bytes` with the same deserializer the codec
 /// uses, so that each type's decoder exists once. Returns the value and the bytes it took.
@@ -152,10 +72,7 @@ impl<'t, 'de: 't> Flavor<'t> for Lent<'t, 'de> {
 
 /// Reads postcard values one after another, as postcard's deserializer reads the serde form of
 /// the model's types: each error is the one postcard reports, and [`used`](Self::used) counts
-/// the bytes it had consumed when it stopped. For what a tag reads by hand instead of through
-/// serde's derives, with one copy of one varint reader (postcard's deserializer is generic
-/// over each type and its visitor). Tests hold every reader to postcard (the tests below) and
-/// to the derives (`tests/wire_by_hand.rs`, `tests/shape_check.rs`, the log's own tests).
+/// the bytes it had consumed when it stopped.
 pub(crate) struct Fields<'a> {
     bytes: &'a [u8],
     used: usize,
@@ -185,6 +102,7 @@ const U64: Width = Width::of_bits(64);
 const USIZE: Width = Width::of_bits(usize::BITS);
 
 impl<'a> Fields<'a> {
+    /// Reads `bytes` from their start.
     pub(crate) fn new(bytes: &'a [u8]) -> Self {
         Fields { bytes, used: 0 }
     }
@@ -200,8 +118,13 @@ impl<'a> Fields<'a> {
     }
 
     /// The bytes not read yet.
-    fn rest(&self) -> &'a [u8] {
+    pub(crate) fn rest(&self) -> &'a [u8] {
         self.bytes.get(self.used..).unwrap_or_default()
+    }
+
+    /// Passes over `n` bytes of [`rest`](Self::rest) that another reader read.
+    pub(crate) fn skip(&mut self, n: usize) {
+        self.used += n;
     }
 
     /// `n` bytes as they are. Bytes that end early are all read, as postcard reads them one
@@ -300,28 +223,6 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// `N` bytes as they are, into `out`: a digest or a signature where it is kept.
-pub(crate) fn read_bytes<const N: usize>(
-    fields: &mut Fields<'_>,
-    out: &mut Bytes<N>,
-) -> postcard::Result<()> {
-    copy_into(&mut out.0, fields.raw(N)?).ok_or(postcard::Error::DeserializeUnexpectedEnd)
-}
-
-/// A digest: 32 bytes as they are.
-pub(crate) fn read_digest(fields: &mut Fields<'_>) -> postcard::Result<Digest> {
-    let bytes = fields.raw(32)?;
-    <[u8; 32]>::try_from(bytes)
-        .map(Digest::from)
-        .map_err(|_| postcard::Error::DeserializeUnexpectedEnd)
-}
-
-/// A time-zone offset: an `i8` that [`TzOffset`] accepts.
-pub(crate) fn read_tz(fields: &mut Fields<'_>) -> postcard::Result<TzOffset> {
-    let quarters = fields.byte()? as i8;
-    TzOffset::from_quarter_hours(quarters).ok_or(REFUSED)
-}
-
 /// Reads the `len` items of a list of at most `max` with `item`, as serde's list reads them:
 /// one item more than fits before it refuses the list.
 pub(crate) fn list_items(
@@ -346,16 +247,11 @@ const SOME: u8 = 1;
 /// list longer than its capacity, a value out of range).
 pub(crate) const REFUSED: postcard::Error = postcard::Error::SerdeDeCustom;
 
-/// Writes postcard values into a byte slice, as postcard's serializer writes their serde form.
-///
-/// Numbers, tags and bytes are written here, by one copy of one varint writer: postcard's
-/// serializer indexes its varint buffers with bounds checks whose panics would bring the whole
-/// of `core::fmt` into a Cortex-M0's image, and each number type gets its own copy.
-/// [`serde`](Self::serde) writes the bodies a tag never makes. A write that does not fit
-/// writes nothing and is remembered: a writer's result is checked once, with
-/// [`finish`](Self::finish) or [`status`](Self::status), after the last write. Tests hold
-/// every writer to postcard (the tests below) and to the serde form (`tests/wire_by_hand.rs`,
-/// the golden vectors).
+/// Writes postcard values into a byte slice, as postcard's serializer writes their serde form,
+/// every number with one copy of one varint writer; [`serde`](Self::serde) writes the bodies a
+/// tag never makes. A write that does not fit writes nothing and is remembered: a writer's
+/// result is checked once, with [`finish`](Self::finish) or [`status`](Self::status), after
+/// the last write.
 pub(crate) struct Writer<'a> {
     buf: &'a mut [u8],
     pos: usize,
@@ -444,11 +340,6 @@ impl<'a> Writer<'a> {
         self.u64(((value << 1) ^ (value >> 63)) as u64)
     }
 
-    /// Writes a time-zone offset: its quarter hours, an `i8`.
-    pub(crate) fn tz(&mut self, tz: TzOffset) {
-        self.byte(tz.quarter_hours() as u8)
-    }
-
     /// Writes an option's tag, as postcard writes it: whether a value follows.
     pub(crate) fn tag(&mut self, some: bool) {
         self.byte(if some { SOME } else { NONE })
@@ -509,23 +400,30 @@ pub(crate) fn copy_into(dst: &mut [u8], src: &[u8]) -> Option<()> {
     Some(())
 }
 
+/// How many bytes postcard's varint takes for `n`.
+pub(crate) const fn varint_len(n: usize) -> usize {
+    let mut len = 1;
+    let mut rest = n >> 7;
+    while rest > 0 {
+        len += 1;
+        rest >>= 7;
+    }
+    len
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     extern crate std;
     use std::vec::Vec;
 
     use proptest::prelude::*;
-    use serde::de::DeserializeOwned;
+    use serde::Deserialize;
 
     use super::*;
 
-    /// What postcard reads of a `T` at the start of `bytes`, and how many bytes it took.
-    fn by_postcard<T: DeserializeOwned>(bytes: &[u8]) -> (postcard::Result<T>, usize) {
-        take_postcard::<T>(bytes)
-    }
-
-    /// What `read` reads at the start of `bytes`, and how many bytes it took.
-    fn by_hand<'a, T>(
+    /// What `read` reads at the start of `bytes`, and how many bytes it took: as
+    /// [`take_postcard`] says what postcard reads.
+    pub(crate) fn by_hand<'a, T>(
         bytes: &'a [u8],
         read: impl FnOnce(&mut Fields<'a>) -> postcard::Result<T>,
     ) -> (postcard::Result<T>, usize) {
@@ -536,7 +434,7 @@ mod tests {
 
     /// Bytes that are mostly varints near the edges of each width: runs of continuation
     /// bytes, then a last byte of any value.
-    fn varint_like() -> impl Strategy<Value = Vec<u8>> {
+    pub(crate) fn varint_like() -> impl Strategy<Value = Vec<u8>> {
         (
             0usize..12,
             any::<u8>(),
@@ -552,6 +450,44 @@ mod tests {
             })
     }
 
+    /// An option's tag (mostly a valid one), then bytes as [`varint_like`] makes them.
+    fn tagged() -> impl Strategy<Value = Vec<u8>> {
+        (prop_oneof![Just(0u8), Just(1), any::<u8>()], varint_like()).prop_map(|(tag, rest)| {
+            let mut bytes = std::vec![tag];
+            bytes.extend(rest);
+            bytes
+        })
+    }
+
+    /// A list's length (mostly one near its capacity of three), then its bytes.
+    fn list_like() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop_oneof![0u8..6, any::<u8>()],
+            proptest::collection::vec(any::<u8>(), 0..6),
+        )
+            .prop_map(|(len, items)| {
+                let mut bytes = std::vec![len];
+                bytes.extend(items);
+                bytes
+            })
+    }
+
+    /// A unit enum of three variants, read by serde's derive.
+    #[derive(Debug, PartialEq, Deserialize)]
+    enum Three {
+        A,
+        B,
+        C,
+    }
+
+    impl Three {
+        fn from_index(index: u32) -> Option<Self> {
+            [Self::A, Self::B, Self::C]
+                .into_iter()
+                .nth(usize::try_from(index).ok()?)
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4_000))]
 
@@ -559,17 +495,57 @@ mod tests {
         /// same number of bytes.
         #[test]
         fn numbers_are_read_as_postcard_reads_them(bytes in varint_like()) {
-            prop_assert_eq!(by_hand(&bytes, Fields::u16), by_postcard::<u16>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, Fields::u32), by_postcard::<u32>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, Fields::u64), by_postcard::<u64>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, Fields::list_len), by_postcard::<usize>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, Fields::i32), by_postcard::<i32>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, Fields::i64), by_postcard::<i64>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, Fields::byte), by_postcard::<u8>(&bytes));
-            prop_assert_eq!(by_hand(&bytes, read_tz), by_postcard::<TzOffset>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::u16), take_postcard::<u16>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::u32), take_postcard::<u32>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::u64), take_postcard::<u64>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::list_len), take_postcard::<usize>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::i32), take_postcard::<i32>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::i64), take_postcard::<i64>(&bytes));
+            prop_assert_eq!(by_hand(&bytes, Fields::byte), take_postcard::<u8>(&bytes));
         }
 
-        /// Every writer of numbers writes the bytes postcard writes.
+        /// Tags, optional numbers and unit variants are read as postcard reads them.
+        #[test]
+        fn options_and_variants_are_read_as_postcard_reads_them(bytes in tagged()) {
+            prop_assert_eq!(
+                by_hand(&bytes, Fields::tag),
+                mapped(take_postcard::<Option<()>>(&bytes), |o| o.is_some())
+            );
+            prop_assert_eq!(
+                by_hand(&bytes, Fields::optional_u32),
+                take_postcard::<Option<u32>>(&bytes)
+            );
+            prop_assert_eq!(
+                by_hand(&bytes, |f| f.variant(Three::from_index)),
+                take_postcard::<Three>(&bytes)
+            );
+        }
+
+        /// Bytes as they are, and lists, are read as postcard reads arrays and bounded lists:
+        /// a list one item longer than it holds is read up to that item, then refused.
+        #[test]
+        fn bytes_and_lists_are_read_as_postcard_reads_them(bytes in list_like()) {
+            prop_assert_eq!(
+                by_hand(&bytes, |f| f.raw(4).map(<[u8]>::to_vec)),
+                mapped(take_postcard::<[u8; 4]>(&bytes), |a| a.to_vec())
+            );
+            let read_list = |f: &mut Fields<'_>| {
+                let len = f.list_len()?;
+                let mut items = Vec::new();
+                list_items(len, 3, || {
+                    items.push(f.byte()?);
+                    Ok(())
+                })?;
+                Ok(items)
+            };
+            prop_assert_eq!(
+                by_hand(&bytes, read_list),
+                mapped(take_postcard::<heapless::Vec<u8, 3>>(&bytes), |v| v.to_vec())
+            );
+        }
+
+        /// Every writer of numbers writes the bytes postcard writes, and [`varint_len`] counts
+        /// them.
         #[test]
         fn numbers_are_written_as_postcard_writes_them(n in any::<u64>(), shift in 0u32..64) {
             let n = n >> shift;
@@ -590,11 +566,35 @@ mod tests {
                 written(|w| w.byte(n as u8)),
                 postcard::to_allocvec(&(n as u8)).ok()
             );
+            let n = n as usize;
+            prop_assert_eq!(Some(varint_len(n)), postcard::to_allocvec(&n).ok().map(|v| v.len()));
+        }
+
+        /// Tags, optional numbers and bytes as they are are written as postcard writes them.
+        #[test]
+        fn options_and_bytes_are_written_as_postcard_writes_them(
+            n in proptest::option::of(any::<u32>()),
+            bytes in any::<[u8; 4]>(),
+        ) {
+            prop_assert_eq!(
+                written(|w| w.tag(n.is_some())),
+                postcard::to_allocvec(&n.map(drop)).ok()
+            );
+            prop_assert_eq!(written(|w| w.optional_u32(n)), postcard::to_allocvec(&n).ok());
+            prop_assert_eq!(written(|w| w.bytes(&bytes)), postcard::to_allocvec(&bytes).ok());
         }
     }
 
+    /// A read's value changed by `f`, with the bytes it took.
+    fn mapped<T, U>(
+        (value, used): (postcard::Result<T>, usize),
+        f: impl FnOnce(T) -> U,
+    ) -> (postcard::Result<U>, usize) {
+        (value.map(f), used)
+    }
+
     /// The bytes `put` writes.
-    fn written(put: impl FnOnce(&mut Writer<'_>)) -> Option<Vec<u8>> {
+    pub(crate) fn written(put: impl FnOnce(&mut Writer<'_>)) -> Option<Vec<u8>> {
         let mut buf = [0u8; 16];
         let mut w = Writer::new(&mut buf, 16);
         put(&mut w);
