@@ -421,6 +421,22 @@ fn two_flipped_bits_in_a_header_or_the_identity_lose_nothing() {
     println!("{flips} pairs of flipped bits");
 }
 
+/// The two copies of a layout version 2 segment header as stored, each padded to
+/// `write_size`, with valid CRCs: what a crafted or stale header looks like.
+fn header_copies(header: &SegmentHeader, write_size: usize) -> Vec<u8> {
+    let mut body = [0u8; 128];
+    let body = postcard::to_slice(header, &mut body)
+        .expect("fits")
+        .to_vec();
+    let mut bytes = vec![0x5E, 0x02, body.len() as u8];
+    bytes.extend_from_slice(&body);
+    bytes.extend_from_slice(&codec::checksum(&bytes).to_le_bytes());
+    let copy = bytes.len().div_ceil(write_size) * write_size;
+    bytes.resize(copy, 0xff);
+    bytes.extend_from_within(..copy);
+    bytes
+}
+
 /// A segment header with a valid CRC and a crafted epoch (the largest there is) in a free
 /// segment: mount stays bounded by the medium, nothing overflows, and the log appends.
 #[test]
@@ -432,16 +448,7 @@ fn a_crafted_header_epoch_neither_loops_nor_overflows() {
         start: None,
         prev_end: Some(u32::MAX),
     };
-    let mut body = [0u8; 128];
-    let body = postcard::to_slice(&header, &mut body)
-        .expect("fits")
-        .to_vec();
-    let mut bytes = vec![0x5E, 0x02, body.len() as u8];
-    bytes.extend_from_slice(&body);
-    bytes.extend_from_slice(&codec::checksum(&bytes).to_le_bytes());
-    let copy = bytes.len().div_ceil(4) * 4;
-    bytes.resize(copy, 0xff);
-    bytes.extend_from_within(..copy);
+    let bytes = header_copies(&header, 4);
     // The last segment: free, since 40 records fill only the first few.
     let at = 8 * 1024 - 512;
     mem.contents_mut()[at..at + bytes.len()].copy_from_slice(&bytes);
@@ -664,4 +671,57 @@ fn a_lost_header_of_the_newest_segment_loses_no_sequence_number() {
     }
     case(SimEeprom::new(), |m| m.contents_mut());
     case(Nor::new(8 * 1024), |m| m.contents_mut());
+}
+
+/// Segment 0, with the oldest epoch 0, under a header of another epoch with valid CRCs, over
+/// bytes where its first records were: the fuzz campaign once had mount take segment 0 for
+/// free, open it again over its records and give their sequence numbers out again. Segment 0
+/// holds no other epoch before a reclamation: its records are read as they can be, the header
+/// is reported, and every mount after an append agrees on the next sequence number.
+#[test]
+fn a_wrong_epoch_over_the_first_segment_frees_nothing() {
+    let records = journey(40);
+    let acked = 12;
+    let mut mem = used(SimEeprom::new(), &records, acked);
+    let (offsets, at) = mem.clone().with_log(|log| {
+        log.mount().expect("mounts");
+        let layout = log.layout().expect("mounted");
+        (log.offsets(), layout.segment_start(0) as usize)
+    });
+    let header = header_copies(
+        &SegmentHeader {
+            epoch: 7,
+            start: None,
+            prev_end: None,
+        },
+        1,
+    );
+    // The header, then zeros over the first record after the identity.
+    assert_eq!(offsets[1], at + header.len(), "the headers are as long");
+    mem.contents_mut()[at..at + header.len()].copy_from_slice(&header);
+    mem.contents_mut()[offsets[1]..offsets[2]].fill(0);
+    let next = mem.clone().with_log(|log| {
+        let report = log.mount().expect("mounts");
+        assert!(
+            report.damage.iter().any(|d| d.offset as usize == at),
+            "the header is reported: {report:?}"
+        );
+        log.next_seq().expect("numbers left")
+    });
+    assert!(
+        next.0 as usize >= acked,
+        "record {next} would be given out again"
+    );
+    let appended = mem.with_log(|log| {
+        log.mount().expect("mounts");
+        let mut record = records[acked].clone();
+        record.header.seq = next;
+        log.append(&record).expect("appends");
+        record
+    });
+    mem.with_log(|log| {
+        log.mount().expect("mounts again");
+        assert_eq!(log.next_seq(), next.next());
+        assert_eq!(log.read().0.last(), Some(&appended));
+    });
 }

@@ -95,20 +95,23 @@ impl<M: Medium> Log<M> {
     ) -> Result<Use, LogError<M::Error>> {
         let read = headers::read(&mut self.medium, &self.layout, physical, header)
             .map_err(LogError::Medium)?;
-        let HeaderRead::Header(damage) = read else {
-            // The first segment's header says only that it is the first: when it cannot be
-            // read, its records still can. They are never taken for free space.
-            if physical == 0 && self.floor == 0 {
-                *header = first_header();
-                if self.holds_a_record(physical, header)? {
-                    return Ok(Use::InUse(Some(DamageReason::SegmentHeader)));
+        let expected = self.layout.epoch_at(physical, self.floor);
+        let damage = match read {
+            HeaderRead::Header(damage) if u64::from(header.epoch) == expected => damage,
+            _ => {
+                // The first segment's header says only that it is the first, and nothing
+                // else was ever written there before a reclamation: when it cannot be read, or
+                // says another epoch, its records still can be read. They are never taken for
+                // free space.
+                if physical == 0 && self.floor == 0 {
+                    *header = first_header();
+                    if self.holds_a_record(physical, header)? {
+                        return Ok(Use::InUse(Some(DamageReason::SegmentHeader)));
+                    }
                 }
+                return Ok(Use::NotInUse);
             }
-            return Ok(Use::NotInUse);
         };
-        if u64::from(header.epoch) != self.layout.epoch_at(physical, self.floor) {
-            return Ok(Use::NotInUse);
-        }
         if damage.is_some() && !self.holds_a_record(physical, header)? {
             return Ok(Use::NotInUse);
         }
