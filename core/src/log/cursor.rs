@@ -275,7 +275,7 @@ impl Cursor {
         let mut at = self.pos;
         match self.resume_at.take() {
             Some(next) => {
-                seq = after_lost(seq, layout, at, next);
+                seq = self.after_lost(medium, layout, seq, at, next)?;
                 at = next;
             }
             None if self.key == 0 => {
@@ -329,7 +329,7 @@ impl Cursor {
             }
             match self.next_record_after(medium, layout, at)? {
                 Some(next) => {
-                    seq = after_lost(seq, layout, at, next);
+                    seq = self.after_lost(medium, layout, seq, at, next)?;
                     at = next;
                 }
                 None => break,
@@ -341,6 +341,35 @@ impl Cursor {
             ..DeltaState::default()
         };
         Ok(())
+    }
+
+    /// The last sequence number after `seq` and the records that the unreadable bytes
+    /// `[from, to)` held, `to` being where a record was found after them. When the length the
+    /// bytes claim ends exactly there, they were one record; otherwise how many is unknown, as
+    /// their length bytes cannot be trusted, and they count as the most that fit: no sequence
+    /// number is ever given out twice.
+    fn after_lost<M: Medium>(
+        &self,
+        medium: &mut Counted<M>,
+        layout: &Layout,
+        seq: Option<Seq>,
+        from: u32,
+        to: u32,
+    ) -> Result<Option<Seq>, M::Error> {
+        let mut prefix = [0u8; LENGTH_PREFIX_LEN];
+        let window = (to.saturating_sub(from) as usize).min(LENGTH_PREFIX_LEN);
+        let prefix = prefix.get_mut(..window).unwrap_or_default();
+        medium.read(from, prefix)?;
+        let one = codec::stored_len(prefix)
+            .is_ok_and(|len| layout.align(from.saturating_add(len as u32)) == to);
+        let most = if one {
+            1
+        } else {
+            (to.saturating_sub(from) / layout.align(codec::MIN_RECORD_LEN as u32)).max(1)
+        };
+        Ok(Some(
+            Seq(seq.map_or(most - 1, |s| s.0.saturating_add(most))),
+        ))
     }
 
     fn damage(&self, reason: DamageReason) -> Damage {
@@ -450,14 +479,6 @@ impl Cursor {
         }
         Ok(None)
     }
-}
-
-/// The last sequence number after `seq` and the records that unreadable bytes `[from, to)`
-/// held: how many is unknown, as their length bytes cannot be trusted, so they count as the
-/// most that fit (one at least), and no sequence number is ever given out twice.
-fn after_lost(seq: Option<Seq>, layout: &Layout, from: u32, to: u32) -> Option<Seq> {
-    let most = (to.saturating_sub(from) / layout.align(codec::MIN_RECORD_LEN as u32)).max(1);
-    Some(Seq(seq.map_or(most - 1, |s| s.0.saturating_add(most))))
 }
 
 /// Advances `state` past the record `bytes`, which follows it, when the record decodes and
