@@ -20,6 +20,7 @@
 pub mod html;
 pub mod input;
 pub mod map;
+pub mod sentences;
 pub mod sites;
 pub mod summary;
 pub mod symbols;

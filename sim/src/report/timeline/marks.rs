@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use super::axis::journey::origin;
 use super::axis::{Axis, PAD, Panel};
 use crate::report::input::DirectoryJson;
+use crate::report::sentences;
 use crate::report::symbols;
 use crate::report::tag::{Mark, Tag, What};
-use crate::report::words;
 
 /// Marks closer than this are moved apart.
 const SPACING: f64 = 9.0;
@@ -65,7 +65,7 @@ pub fn place_tag(axis: &Axis, dir: &DirectoryJson, tag: &Tag) -> Vec<Placed> {
             panel,
             x,
             mark: item.mark(),
-            title: words::item(dir, item),
+            title: sentences::item(dir, item),
             site: item.site,
             index: Some(index),
         });
@@ -82,7 +82,7 @@ pub fn place_tag(axis: &Axis, dir: &DirectoryJson, tag: &Tag) -> Vec<Placed> {
             panel,
             x,
             mark: Mark::Damage,
-            title: words::item(dir, item),
+            title: sentences::item(dir, item),
             site: None,
             index: Some(index),
         });
@@ -97,7 +97,7 @@ pub fn place_tag(axis: &Axis, dir: &DirectoryJson, tag: &Tag) -> Vec<Placed> {
             title: format!(
                 "{} (done by the scenario): {}",
                 symbols::name(mark),
-                words::event(e)
+                sentences::event(e)
             ),
             site: None,
             index: None,

@@ -5,10 +5,10 @@ use super::band::band;
 use super::marks::{Placed, place_tag};
 use crate::report::html::{Esc, plural, w};
 use crate::report::input::DirectoryJson;
+use crate::report::sentences;
 use crate::report::sites::Sites;
 use crate::report::symbols;
 use crate::report::tag::{Mark, Tag, Verdict};
-use crate::report::words;
 
 /// The height of a row, in pixels.
 const ROW_H: f64 = 48.0;
@@ -196,7 +196,7 @@ pub fn row(out: &mut String, axis: &Axis, dir: &DirectoryJson, sites: &Sites, ta
     if !events.is_empty() || !tag.tampered.is_empty() || tag.error.is_some() {
         out.push_str(r#"<h4>What the scenario did</h4><ul class="events">"#);
         for e in events {
-            w!(out, "<li>{}</li>", Esc(&words::event(e)));
+            w!(out, "<li>{}</li>", Esc(&sentences::event(e)));
         }
         if let Some(error) = &tag.error {
             w!(
