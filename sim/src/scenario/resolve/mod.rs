@@ -1,5 +1,6 @@
-//! From the file as written to a checked [`Scenario`]: names resolved, words turned into the
-//! model's values, expressions parsed, each mistake named by line and column.
+//! Reading a scenario: from a file or a shipped one, through TOML, to a checked [`Scenario`]:
+//! names resolved, words turned into the model's values, expressions parsed, each mistake named
+//! by line and column.
 //!
 //! [`context`] reads each value and names where it goes wrong; [`group`] resolves the groups of
 //! tags, [`step`] the timeline's actions, and [`body`] the bodies of the records they make.
@@ -10,6 +11,7 @@ mod group;
 mod step;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use remtag::model::{GeoPoint, KeyId, PartyRef, PlaceRef, TzOffset};
 
@@ -17,13 +19,45 @@ use self::context::{Ctx, Res, tz};
 use self::group::group;
 use self::step::{check_references, step};
 use super::file::File;
-use super::{Group, Scenario};
+use super::{Group, SHIPPED, Scenario, position};
 use crate::directory::{Directory, Party, Place};
 use crate::keys::{KeysFile, demo_keypair};
 use crate::peripherals::Route;
 
+impl Scenario {
+    /// Reads a scenario: `arg` is a file, or the name of a shipped scenario.
+    pub fn load(arg: &str) -> Result<Scenario, String> {
+        let path = Path::new(arg);
+        if path.is_file() {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            return Scenario::parse(&text, &path.display().to_string());
+        }
+        let name = arg.strip_suffix(".toml").unwrap_or(arg);
+        match SHIPPED.iter().find(|(n, _)| *n == name) {
+            Some((name, text)) => Scenario::parse(text, &format!("{name}.toml (shipped)")),
+            None => Err(format!(
+                "{arg}: no such file, and no shipped scenario of that name (shipped: {})",
+                SHIPPED.map(|(n, _)| n).join(", ")
+            )),
+        }
+    }
+
+    /// Reads scenario `text`; `source` names it in messages.
+    pub fn parse(text: &str, source: &str) -> Result<Scenario, String> {
+        let file: File = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().to_string();
+            match e.span() {
+                Some(span) => format!("{}: {message}", position(source, text, span)),
+                None => format!("{source}: {message}"),
+            }
+        })?;
+        resolve(file, text, source)
+    }
+}
+
 /// Resolves scenario `file`, read from `text`; `source` names it in messages.
-pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
+fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
     let mut ctx = Ctx {
         text,
         source,
@@ -173,4 +207,48 @@ pub(super) fn resolve(file: File, text: &str, source: &str) -> Res<Scenario> {
         route,
         timeline,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::expr;
+
+    #[test]
+    fn every_shipped_scenario_reads() {
+        for (name, text) in SHIPPED {
+            let s = Scenario::parse(text, name).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(s.name, name);
+            assert!(s.tag_count() > 0);
+        }
+    }
+
+    #[test]
+    fn a_bad_expression_is_named_where_it_goes_wrong_or_where_its_string_starts() {
+        let korea = SHIPPED[0].1;
+        let seal = "seal = \"180700 + n\"";
+        let at = korea.find(seal).expect("a seal");
+        let deep = format!("{}n", "-".repeat(expr::MAX_DEPTH + 1));
+        // Offsets in a string as written are offsets in the file: the last `-` is named.
+        let text = korea.replacen(seal, &format!("seal = '{deep}'"), 1);
+        let err = Scenario::parse(&text, "f.toml").unwrap_err();
+        let last = at + "seal = '".len() + expr::MAX_DEPTH;
+        let named = position("f.toml", &text, last..last);
+        assert!(
+            err.starts_with(&format!("{named}: the expression nests too deeply")),
+            "{named}: {err}"
+        );
+        // A multi-line string moves them: the string is named.
+        let text = korea.replacen(seal, &format!("seal = \"\"\"\n{deep}\"\"\""), 1);
+        let err = Scenario::parse(&text, "f.toml").unwrap_err();
+        let string = at + "seal = ".len();
+        let named = position("f.toml", &text, string..string);
+        assert!(err.starts_with(&format!("{named}: ")), "{named}: {err}");
+    }
+
+    #[test]
+    fn malformed_toml_is_named_by_line_and_column() {
+        let err = Scenario::parse("[scenario]\nname = \"x\"\ntitle = \n", "bad.toml").unwrap_err();
+        assert!(err.starts_with("bad.toml:3:"), "{err}");
+    }
 }
