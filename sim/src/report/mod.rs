@@ -20,6 +20,7 @@
 pub mod html;
 pub mod input;
 pub mod map;
+pub mod sentences;
 pub mod sites;
 pub mod summary;
 pub mod symbols;
@@ -64,8 +65,8 @@ pub fn load(dir: &Path) -> Result<Run, String> {
 /// The page for `run`.
 pub fn render(run: &Run) -> String {
     let sums = summary::Sums::new(&run.tags);
-    let axis = timeline::Axis::new(&run.tags);
-    let rows = timeline::shown(&run.tags, MAX_ROWS);
+    let axis = timeline::axis::Axis::new(&run.tags);
+    let rows = timeline::selection::shown(&run.tags, MAX_ROWS);
     let mut body = String::new();
     body.push_str(symbols::defs());
     body.push_str(r#"<main>"#);

@@ -6,7 +6,7 @@ use super::input::RunJson;
 use super::sites::widen;
 use super::symbols;
 use super::tag::{Mark, Tag, Verdict};
-use super::timeline::{anchor, badge};
+use super::timeline::row::{anchor, badge};
 use super::words::{self, When};
 
 /// The sums the header shows, taken from the tags' files.

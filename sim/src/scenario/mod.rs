@@ -21,7 +21,8 @@
 //!
 //! Numbers may be expressions in the tag's number `n` (see [`expr`]), so that 55 boxes are one
 //! template; an expression nests at most 64 levels (parentheses, minus signs, operators and
-//! function calls). Errors name the file, the line and the column.
+//! function calls). [`Scenario::load`] and [`Scenario::parse`] read a scenario (in `resolve/`);
+//! errors name the file, the line and the column.
 
 pub mod expr;
 pub mod faults;
@@ -32,7 +33,6 @@ mod resolve;
 pub mod runner;
 
 use std::ops::Range;
-use std::path::Path;
 
 use remtag::model::{
     Body, Commission, ContainerKind, CorrectionReason, Custody, KeyId, Label, Link, Location,
@@ -239,36 +239,6 @@ pub enum TamperHow {
 }
 
 impl Scenario {
-    /// Reads a scenario: `arg` is a file, or the name of a shipped scenario.
-    pub fn load(arg: &str) -> Result<Scenario, String> {
-        let path = Path::new(arg);
-        if path.is_file() {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            return Scenario::parse(&text, &path.display().to_string());
-        }
-        let name = arg.strip_suffix(".toml").unwrap_or(arg);
-        match SHIPPED.iter().find(|(n, _)| *n == name) {
-            Some((name, text)) => Scenario::parse(text, &format!("{name}.toml (shipped)")),
-            None => Err(format!(
-                "{arg}: no such file, and no shipped scenario of that name (shipped: {})",
-                SHIPPED.map(|(n, _)| n).join(", ")
-            )),
-        }
-    }
-
-    /// Reads scenario `text`; `source` names it in messages.
-    pub fn parse(text: &str, source: &str) -> Result<Scenario, String> {
-        let file: file::File = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim_end().to_string();
-            match e.span() {
-                Some(span) => format!("{}: {message}", position(source, text, span)),
-                None => format!("{source}: {message}"),
-            }
-        })?;
-        resolve::resolve(file, text, source)
-    }
-
     /// The signing key `key`, as a custodian's reader holds it.
     pub fn keypair(&self, key: KeyId) -> Option<&ed25519_compact::KeyPair> {
         self.keyring
@@ -369,43 +339,5 @@ mod tests {
         assert_eq!(position("f.toml", text, 0..1), "f.toml:1:1");
         let x = text.find('x').expect("x");
         assert_eq!(position("f.toml", text, x..x + 1), "f.toml:2:6");
-    }
-
-    #[test]
-    fn every_shipped_scenario_reads() {
-        for (name, text) in SHIPPED {
-            let s = Scenario::parse(text, name).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(s.name, name);
-            assert!(s.tag_count() > 0);
-        }
-    }
-
-    #[test]
-    fn a_bad_expression_is_named_where_it_goes_wrong_or_where_its_string_starts() {
-        let korea = SHIPPED[0].1;
-        let seal = "seal = \"180700 + n\"";
-        let at = korea.find(seal).expect("a seal");
-        let deep = format!("{}n", "-".repeat(expr::MAX_DEPTH + 1));
-        // Offsets in a string as written are offsets in the file: the last `-` is named.
-        let text = korea.replacen(seal, &format!("seal = '{deep}'"), 1);
-        let err = Scenario::parse(&text, "f.toml").unwrap_err();
-        let last = at + "seal = '".len() + expr::MAX_DEPTH;
-        let named = position("f.toml", &text, last..last);
-        assert!(
-            err.starts_with(&format!("{named}: the expression nests too deeply")),
-            "{named}: {err}"
-        );
-        // A multi-line string moves them: the string is named.
-        let text = korea.replacen(seal, &format!("seal = \"\"\"\n{deep}\"\"\""), 1);
-        let err = Scenario::parse(&text, "f.toml").unwrap_err();
-        let string = at + "seal = ".len();
-        let named = position("f.toml", &text, string..string);
-        assert!(err.starts_with(&format!("{named}: ")), "{named}: {err}");
-    }
-
-    #[test]
-    fn malformed_toml_is_named_by_line_and_column() {
-        let err = Scenario::parse("[scenario]\nname = \"x\"\ntitle = \n", "bad.toml").unwrap_err();
-        assert!(err.starts_with("bad.toml:3:"), "{err}");
     }
 }
