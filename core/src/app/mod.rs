@@ -37,7 +37,9 @@ use crate::protocol::{
     response,
 };
 
-pub use clock::{Clock, Ds3231Clock};
+pub use clock::Clock;
+#[cfg(feature = "ds3231")]
+pub use clock::Ds3231Clock;
 
 /// The peripheral types of one kind of board.
 pub trait Board {

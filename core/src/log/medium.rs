@@ -7,6 +7,12 @@
 
 use embedded_storage::nor_flash::{NorFlash, NorFlashError, NorFlashErrorKind};
 
+#[cfg(feature = "eeprom24x-v0_7")]
+mod eeprom_24x;
+
+#[cfg(feature = "eeprom24x-v0_7")]
+pub use eeprom_24x::{Eeprom24x256Medium, eeprom_24x256};
+
 /// What the log needs to know about a memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -235,28 +241,4 @@ where
     fn erase(&mut self, _from: u32, _to: u32) -> Result<(), S::Error> {
         Ok(())
     }
-}
-
-/// A 24xx256 I2C EEPROM (32 KiB, 64-byte pages), as a log medium.
-///
-/// The `eeprom24x` driver never lets a page write cross a page boundary and waits the 5 ms
-/// write-cycle time after each page, so a write returns only once it is durable.
-pub type Eeprom24x256Medium<I2C, D> = RewritableMedium<
-    eeprom24x::Storage<
-        I2C,
-        eeprom24x::page_size::B64,
-        eeprom24x::addr_size::TwoBytes,
-        eeprom24x::unique_serial::No,
-        D,
-    >,
->;
-
-/// A 24xx256 EEPROM at I2C address 0x50 (A2..A0 low) on `i2c`, waiting with `delay`.
-pub fn eeprom_24x256<I2C, D>(i2c: I2C, delay: D) -> Eeprom24x256Medium<I2C, D>
-where
-    I2C: embedded_hal::i2c::I2c,
-    D: embedded_hal::delay::DelayNs,
-{
-    let eeprom = eeprom24x::Eeprom24x::new_24x256(i2c, eeprom24x::SlaveAddr::default());
-    RewritableMedium::new(eeprom24x::Storage::new(eeprom, delay), 1)
 }

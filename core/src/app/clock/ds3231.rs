@@ -1,22 +1,11 @@
-//! The tag's real-time clock: UTC seconds, or "not set" after it lost power.
+//! A Maxim DS3231 on I²C as the tag's [`Clock`], through the `ds323x` driver (feature `ds3231`).
 
 use ds323x::interface::I2cInterface;
 use ds323x::{DateTimeAccess, Ds323x, ic};
 use embedded_hal::i2c::I2c;
 
+use super::Clock;
 use crate::model::UtcSeconds;
-
-/// A real-time clock. A clock that stopped (battery gone) says so instead of giving a time.
-pub trait Clock {
-    /// The clock's own error.
-    type Error: core::fmt::Debug;
-
-    /// UTC now, or `None` when the clock has not been set since it last stopped.
-    fn now(&mut self) -> Result<Option<UtcSeconds>, Self::Error>;
-
-    /// Sets the clock to `at`, UTC.
-    fn set(&mut self, at: UtcSeconds) -> Result<(), Self::Error>;
-}
 
 /// A Maxim DS3231 on I²C, through the `ds323x` driver. Its oscillator-stop flag tells a clock
 /// that lost power from one that kept time.
