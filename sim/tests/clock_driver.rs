@@ -2,8 +2,9 @@
 //! expectation script, so that "clock not set" is read from the oscillator-stop flag before any
 //! time is trusted.
 
+use embedded_hal::i2c::ErrorKind;
 use embedded_hal_mock::eh1::i2c::{Mock, Transaction};
-use remtag::app::{Clock, Ds3231Clock};
+use remtag::app::{Clock, Ds3231Clock, Ds3231Error};
 use remtag::model::UtcSeconds;
 use remtag_sim::memory::SimClock;
 use remtag_sim::peripherals::SimDs3231;
@@ -55,4 +56,27 @@ fn the_simulated_chip_answers_the_driver_like_a_real_one() {
     assert!(clock.set(at).is_ok());
     sim.advance_ns(90 * 1_000_000_000);
     assert_eq!(clock.now().ok(), Some(UtcSeconds::from_unix(KALMA + 90)));
+}
+
+#[test]
+fn a_bus_failure_is_the_clock_error_with_the_bus_kind() {
+    let mut bus = Mock::new(&[
+        Transaction::write_read(RTC, vec![0x0f], vec![0x00]).with_error(ErrorKind::Bus)
+    ]);
+    let mut clock = Ds3231Clock::new(bus.clone());
+    let failed = clock.now().err();
+    assert!(matches!(failed, Some(Ds3231Error::I2c(_))), "{failed:?}");
+    assert_eq!(failed.map(|e| e.kind()), Some(ErrorKind::Bus));
+    bus.done();
+}
+
+#[test]
+fn a_time_past_the_chip_calendar_is_refused_before_the_bus_is_used() {
+    let mut bus = Mock::new(&[]);
+    let mut clock = Ds3231Clock::new(bus.clone());
+    // 2136, past the DS3231's last year, 2100.
+    let failed = clock.set(UtcSeconds(u32::MAX)).err();
+    assert_eq!(failed, Some(Ds3231Error::OutOfRange));
+    assert_eq!(failed.map(|e| e.kind()), Some(ErrorKind::Other));
+    bus.done();
 }

@@ -39,7 +39,7 @@ use crate::protocol::{
 
 pub use clock::Clock;
 #[cfg(feature = "ds3231")]
-pub use clock::Ds3231Clock;
+pub use clock::{Ds3231Clock, Ds3231Error};
 
 /// The peripheral types of one kind of board.
 pub trait Board {

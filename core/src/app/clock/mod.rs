@@ -4,7 +4,7 @@
 mod ds3231;
 
 #[cfg(feature = "ds3231")]
-pub use ds3231::Ds3231Clock;
+pub use ds3231::{Ds3231Clock, Ds3231Error};
 
 use crate::model::UtcSeconds;
 
