@@ -228,3 +228,58 @@ impl fmt::Display for Damage {
         }
     }
 }
+
+impl<E: fmt::Debug> core::error::Error for LogError<E> {}
+impl core::error::Error for LayoutProblem {}
+impl core::error::Error for ReclaimProblem {}
+
+/// What kind of failure a [`LogError`] is, whatever the memory's own error type: code that is
+/// generic over every medium can act on it, as embedded-hal's error kinds let a driver act on
+/// any HAL's errors. The memory's own error, in [`LogError::Medium`], says more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum LogErrorKind {
+    /// The memory failed.
+    Medium,
+    /// The memory holds no log to mount: no intact identity, or one that is not a commission.
+    NoLog,
+    /// The memory and the configuration do not make a layout.
+    Layout,
+    /// No segment is free; nothing was overwritten.
+    Full,
+    /// The log refused the request: a record that does not fit, is out of sequence or cannot
+    /// be encoded, a reclamation it cannot vouch for, or a write to an older layout. Nothing
+    /// changed.
+    Refused,
+    /// Stored bytes are damaged where the operation needed them.
+    Damaged,
+    /// A failure of another kind.
+    Other,
+}
+
+impl<E> LogError<E> {
+    /// What kind of failure this is.
+    ///
+    /// ```
+    /// use remtag::log::{LogError, LogErrorKind};
+    ///
+    /// let full: LogError<()> = LogError::LogFull;
+    /// assert_eq!(full.kind(), LogErrorKind::Full);
+    /// ```
+    pub fn kind(&self) -> LogErrorKind {
+        match self {
+            Self::Medium(_) => LogErrorKind::Medium,
+            Self::Unformatted | Self::BadIdentity => LogErrorKind::NoLog,
+            Self::BadLayout(_) => LogErrorKind::Layout,
+            Self::LogFull => LogErrorKind::Full,
+            Self::RecordTooLarge
+            | Self::WrongSeq { .. }
+            | Self::NotACommission
+            | Self::Encode(_)
+            | Self::ReclaimRefused(_)
+            | Self::OlderLayout { .. } => LogErrorKind::Refused,
+            Self::Damaged(_) => LogErrorKind::Damaged,
+        }
+    }
+}

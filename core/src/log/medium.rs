@@ -140,6 +140,7 @@ impl<F: NorFlash> NorFlashMedium<F> {
 /// A NOR flash error, by kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum FlashError {
     /// An offset or length that is not aligned.
     NotAligned,
@@ -180,6 +181,30 @@ fn flash_error<E: NorFlashError>(e: E) -> FlashError {
         _ => FlashError::Other,
     }
 }
+
+/// Its kind as embedded-storage names it, so that code generic over any flash reads a log's
+/// medium error as it reads the flash's own.
+impl NorFlashError for FlashError {
+    fn kind(&self) -> NorFlashErrorKind {
+        match self {
+            Self::NotAligned => NorFlashErrorKind::NotAligned,
+            Self::OutOfBounds => NorFlashErrorKind::OutOfBounds,
+            Self::Other => NorFlashErrorKind::Other,
+        }
+    }
+}
+
+impl core::fmt::Display for FlashError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::NotAligned => "flash offset or length not aligned",
+            Self::OutOfBounds => "beyond the end of the flash",
+            Self::Other => "the flash failed",
+        })
+    }
+}
+
+impl core::error::Error for FlashError {}
 
 /// Rewritable memory through `embedded-storage`'s [`Storage`](embedded_storage::Storage)
 /// trait: an I2C EEPROM (with the `eeprom24x` driver) or NFC tag memory.

@@ -31,7 +31,7 @@ mod read;
 mod reclaim;
 
 pub use blocks::{SegmentHeader, SegmentStart};
-pub use error::{Damage, DamageReason, LayoutProblem, LogError, ReclaimProblem};
+pub use error::{Damage, DamageReason, LayoutProblem, LogError, LogErrorKind, ReclaimProblem};
 pub use layout::{Layout, LayoutConfig, LayoutVersion};
 pub use medium::{Medium, MediumInfo, Stats};
 pub use read::{Entries, Entry, ReadPoint, StoredEntry};
