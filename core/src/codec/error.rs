@@ -194,6 +194,8 @@ impl fmt::Display for EncodeError {
 }
 
 impl core::error::Error for DecodeError {}
+impl core::error::Error for DecodeErrorKind {}
+impl core::error::Error for Problem {}
 impl core::error::Error for EncodeError {}
 
 impl Problem {

@@ -34,6 +34,8 @@ impl fmt::Display for FrameError {
     }
 }
 
+impl core::error::Error for FrameError {}
+
 /// Frames `payload` into `out` and returns the frame's length, delimiter included.
 pub fn encode(payload: &[u8], out: &mut [u8]) -> Result<usize, FrameError> {
     let n = cobs::try_encode(payload, out).map_err(|_| FrameError::BufferTooSmall)?;

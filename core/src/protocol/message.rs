@@ -180,8 +180,11 @@ pub struct ButtonAction {
 }
 
 /// Why a request was refused. Nothing is stored by a refused request.
+///
+/// A later protocol version may add faults, so a reader's match needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum Fault {
     /// The frame is not valid COBS.
     BadFrame,
@@ -310,3 +313,5 @@ impl fmt::Display for Fault {
         }
     }
 }
+
+impl core::error::Error for Fault {}

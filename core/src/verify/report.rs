@@ -1,5 +1,7 @@
 //! What verification found: each checkpoint and its signers, every finding, and the verdict.
 
+use core::fmt;
+
 use crate::model::{Digest, Epc, KeyId, PartyRef, Seq, SignerRole};
 
 use super::finding::Finding;
@@ -26,6 +28,7 @@ pub enum SignatureStatus {
 /// Why a signature does not count for its checkpoint even if it verifies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum RoleProblem {
     /// The same key (or the same public key under another number) already signed this
     /// checkpoint: one signer cannot count as two.
@@ -39,6 +42,25 @@ pub enum RoleProblem {
         expected: Option<PartyRef>,
     },
 }
+
+impl fmt::Display for RoleProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Repeated => f.write_str("the same key already signed this checkpoint"),
+            Self::WrongParty {
+                expected: Some(party),
+            } => write!(
+                f,
+                "the key is not held by party {party}, whom the role needs"
+            ),
+            Self::WrongParty { expected: None } => {
+                f.write_str("no custody transfer is recorded before the hand-over to sign for")
+            }
+        }
+    }
+}
+
+impl core::error::Error for RoleProblem {}
 
 /// One signer of a checkpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

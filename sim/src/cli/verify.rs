@@ -205,6 +205,8 @@ fn signer_text(s: &Signer) -> String {
         Some(RoleProblem::WrongParty { expected: None }) => {
             ", NO CUSTODY TRANSFER RECORDED TO SIGN FOR".to_string()
         }
+        // A problem a later core names, said in its own words.
+        Some(other) => format!(", {}", other.to_string().to_uppercase()),
     };
     format!(
         "key {}{holder} as {}: {status}{problem}",
