@@ -66,7 +66,7 @@ impl MaxSize for GeoPoint {
 impl TryFrom<RawGeoPoint> for GeoPoint {
     type Error = OutOfRange;
     fn try_from(raw: RawGeoPoint) -> Result<Self, OutOfRange> {
-        Self::from_microdegrees(raw.lat_microdeg, raw.lon_microdeg).ok_or(OutOfRange("coordinate"))
+        Self::from_microdegrees(raw.lat_microdeg, raw.lon_microdeg).ok_or(OutOfRange::Coordinate)
     }
 }
 

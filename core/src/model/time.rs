@@ -155,7 +155,7 @@ impl TzOffset {
 impl TryFrom<i8> for TzOffset {
     type Error = OutOfRange;
     fn try_from(quarters: i8) -> Result<Self, OutOfRange> {
-        Self::from_quarter_hours(quarters).ok_or(OutOfRange("time-zone offset"))
+        Self::from_quarter_hours(quarters).ok_or(OutOfRange::TzOffset)
     }
 }
 
@@ -179,16 +179,33 @@ impl fmt::Display for TzOffset {
     }
 }
 
-/// A value outside the range its type allows; names the kind of value.
+/// A value outside the range its type allows; says which kind of value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct OutOfRange(pub &'static str);
+#[non_exhaustive]
+pub enum OutOfRange {
+    /// A time-zone offset ([`TzOffset`]).
+    TzOffset,
+    /// A latitude or longitude ([`GeoPoint`](crate::model::GeoPoint)).
+    Coordinate,
+    /// A set of evidence with bits no evidence has ([`Evidence`](crate::model::Evidence)).
+    EvidenceSet,
+    /// A confidence above 100 % ([`Confidence`](crate::model::Confidence)).
+    Confidence,
+}
 
 impl fmt::Display for OutOfRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} out of range", self.0)
+        f.write_str(match self {
+            Self::TzOffset => "time-zone offset out of range",
+            Self::Coordinate => "coordinate out of range",
+            Self::EvidenceSet => "evidence set out of range",
+            Self::Confidence => "confidence out of range",
+        })
     }
 }
+
+impl core::error::Error for OutOfRange {}
 
 #[cfg(test)]
 mod tests {
@@ -206,6 +223,14 @@ mod tests {
             s
         });
         assert_eq!(korea.as_deref(), Some("+09:00"));
+    }
+
+    #[test]
+    fn a_value_out_of_range_names_its_kind() {
+        assert_eq!(TzOffset::try_from(57), Err(OutOfRange::TzOffset));
+        let mut s = heapless::String::<32>::new();
+        core::fmt::write(&mut s, format_args!("{}", OutOfRange::TzOffset)).ok();
+        assert_eq!(s, "time-zone offset out of range");
     }
 
     #[test]

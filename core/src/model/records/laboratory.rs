@@ -257,7 +257,7 @@ impl TryFrom<u8> for Evidence {
         if bits & !Self::KNOWN == 0 {
             Ok(Evidence(bits))
         } else {
-            Err(OutOfRange("evidence set"))
+            Err(OutOfRange::EvidenceSet)
         }
     }
 }
@@ -300,7 +300,7 @@ impl Confidence {
 impl TryFrom<u16> for Confidence {
     type Error = OutOfRange;
     fn try_from(bp: u16) -> Result<Self, OutOfRange> {
-        Self::from_basis_points(bp).ok_or(OutOfRange("confidence"))
+        Self::from_basis_points(bp).ok_or(OutOfRange::Confidence)
     }
 }
 
