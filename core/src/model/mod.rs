@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 pub use bytes::{Bytes, Digest, List, SignatureBytes};
 pub use cbv::{BizStep, Disposition};
-pub use epc::{Epc, EpcError, Giai96, UsDod96};
+pub use epc::{Epc, EpcError, EpcField, Giai96, UsDod96};
 pub use ids::{KeyId, PartyRef, PlaceRef, SealNumber, Seq};
 pub use place::{GeoPoint, Location};
 pub use records::audit::{Checkpoint, Correction, CorrectionReason, Signature, SignerRole};

@@ -20,9 +20,8 @@ pub enum EpcError {
     FilterOutOfRange(u8),
     /// A numeric value does not fit its field.
     ValueTooLarge {
-        /// Which field: `"filter"`, `"company prefix"`,
-        /// `"individual asset reference"` or `"serial number"`.
-        field: &'static str,
+        /// Which field.
+        field: EpcField,
     },
     /// A character that is not allowed in a CAGE code or DoDAAC (or a pad
     /// space where none may be).
@@ -85,3 +84,29 @@ impl fmt::Display for EpcError {
 }
 
 impl core::error::Error for EpcError {}
+
+/// A numeric field of an EPC, named by [`EpcError::ValueTooLarge`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum EpcField {
+    /// The filter value.
+    Filter,
+    /// The GS1 Company Prefix of a GIAI-96.
+    CompanyPrefix,
+    /// The Individual Asset Reference of a GIAI-96.
+    IndividualAssetReference,
+    /// The serial number of a USDOD-96.
+    SerialNumber,
+}
+
+impl fmt::Display for EpcField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Filter => "filter",
+            Self::CompanyPrefix => "company prefix",
+            Self::IndividualAssetReference => "individual asset reference",
+            Self::SerialNumber => "serial number",
+        })
+    }
+}

@@ -1,6 +1,6 @@
 //! GIAI-96: the Global Individual Asset Identifier in 96 bits, and its partition table.
 
-use super::error::EpcError;
+use super::error::{EpcError, EpcField};
 
 /// One row of the GIAI-96 partition table.
 pub(super) struct PartitionRow {
@@ -115,12 +115,12 @@ impl Giai96 {
     /// asset reference does not fit.
     ///
     /// ```
-    /// use remtag::model::epc::{EpcError, Giai96};
+    /// use remtag::model::epc::{EpcError, EpcField, Giai96};
     ///
     /// assert!(Giai96::new(0, 12, 999_999_999_999, (1 << 42) - 1).is_ok());
     /// assert_eq!(
     ///     Giai96::new(0, 12, 1, 1 << 42),
-    ///     Err(EpcError::ValueTooLarge { field: "individual asset reference" })
+    ///     Err(EpcError::ValueTooLarge { field: EpcField::IndividualAssetReference })
     /// );
     /// ```
     pub fn new(
@@ -137,7 +137,7 @@ impl Giai96 {
         let giai = Self::with_prefix(filter, partition, row, company_prefix, asset_ref)?;
         if asset_ref > ((1u64 << row.ar_bits) - 1) {
             return Err(EpcError::ValueTooLarge {
-                field: "individual asset reference",
+                field: EpcField::IndividualAssetReference,
             });
         }
         Ok(giai)
@@ -155,7 +155,7 @@ impl Giai96 {
     ) -> Result<Self, EpcError> {
         if company_prefix >= row.cp_limit() {
             return Err(EpcError::ValueTooLarge {
-                field: "company prefix",
+                field: EpcField::CompanyPrefix,
             });
         }
         Ok(Self {

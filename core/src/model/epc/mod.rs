@@ -54,7 +54,7 @@ mod serde_impl;
 mod uri;
 mod usdod;
 
-pub use error::EpcError;
+pub use error::{EpcError, EpcField};
 pub use giai::Giai96;
 pub use usdod::UsDod96;
 

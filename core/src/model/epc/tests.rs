@@ -186,7 +186,7 @@ fn giai96_asset_ref_limits() {
         assert_eq!(
             Giai96::new(0, digits, 0, max + 1),
             Err(EpcError::ValueTooLarge {
-                field: "individual asset reference"
+                field: EpcField::IndividualAssetReference
             })
         );
     }
@@ -257,13 +257,13 @@ fn rejects_company_prefix_wider_than_its_digits() {
     assert_eq!(
         Epc::from_bytes(&bytes),
         Err(EpcError::ValueTooLarge {
-            field: "company prefix"
+            field: EpcField::CompanyPrefix
         })
     );
     assert_eq!(
         Giai96::new(0, 6, 1_000_000, 1),
         Err(EpcError::ValueTooLarge {
-            field: "company prefix"
+            field: EpcField::CompanyPrefix
         })
     );
     // P=0: 40 bits, 12 digits.
@@ -297,7 +297,7 @@ fn rejects_bad_constructor_arguments() {
     assert_eq!(
         UsDod96::new(0, "CAGEY", 1 << 36),
         Err(EpcError::ValueTooLarge {
-            field: "serial number"
+            field: EpcField::SerialNumber
         })
     );
     for (id, position) in [
@@ -417,7 +417,9 @@ fn rejects_malformed_uris() {
         ),
         (
             "urn:epc:tag:giai-96:300.0614141.5678",
-            EpcError::ValueTooLarge { field: "filter" },
+            EpcError::ValueTooLarge {
+                field: EpcField::Filter,
+            },
         ),
         (
             "urn:epc:tag:giai-96:3.61414.5678",
@@ -430,13 +432,13 @@ fn rejects_malformed_uris() {
         (
             "urn:epc:tag:giai-96:3.0614141.288230376151711744",
             EpcError::ValueTooLarge {
-                field: "individual asset reference",
+                field: EpcField::IndividualAssetReference,
             },
         ),
         (
             "urn:epc:tag:giai-96:3.0614141.99999999999999999999999",
             EpcError::ValueTooLarge {
-                field: "individual asset reference",
+                field: EpcField::IndividualAssetReference,
             },
         ),
         (
@@ -478,7 +480,7 @@ fn rejects_malformed_uris() {
         (
             "urn:epc:tag:usdod-96:3.CAGEY.68719476736",
             EpcError::ValueTooLarge {
-                field: "serial number",
+                field: EpcField::SerialNumber,
             },
         ),
     ];
@@ -498,7 +500,7 @@ fn error_messages_say_what_and_where() {
     let msg = EpcError::UnknownHeader(0x30).to_string();
     assert!(msg.contains("0x30"), "{msg}");
     let msg = EpcError::ValueTooLarge {
-        field: "serial number",
+        field: EpcField::SerialNumber,
     }
     .to_string();
     assert!(msg.contains("serial number"), "{msg}");

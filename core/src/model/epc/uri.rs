@@ -4,7 +4,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use super::Epc;
-use super::error::EpcError;
+use super::error::{EpcError, EpcField};
 use super::giai::{Giai96, row_for_digits};
 use super::usdod::{UsDod96, first_bad_cage_char};
 
@@ -187,7 +187,7 @@ fn check_digits(field: Field<'_>) -> Result<(), EpcError> {
 
 /// Decimal value of a field of digits (already checked), or
 /// [`EpcError::ValueTooLarge`] naming `name` if it overflows a `u64`.
-fn digits_value(field: Field<'_>, name: &'static str) -> Result<u64, EpcError> {
+fn digits_value(field: Field<'_>, name: EpcField) -> Result<u64, EpcError> {
     field.text.bytes().try_fold(0u64, |acc, c| {
         acc.checked_mul(10)
             .and_then(|v| v.checked_add(u64::from(c - b'0')))
@@ -196,7 +196,7 @@ fn digits_value(field: Field<'_>, name: &'static str) -> Result<u64, EpcError> {
 }
 
 /// Parses a canonical decimal integer: digits only, no leading zeros.
-fn parse_integer(field: Field<'_>, name: &'static str) -> Result<u64, EpcError> {
+fn parse_integer(field: Field<'_>, name: EpcField) -> Result<u64, EpcError> {
     check_digits(field)?;
     if field.text.len() > 1 && field.text.starts_with('0') {
         return Err(EpcError::BadUri {
@@ -208,8 +208,10 @@ fn parse_integer(field: Field<'_>, name: &'static str) -> Result<u64, EpcError> 
 
 /// Parses a filter field into a `u8` (range checked by the constructors).
 fn parse_filter(field: Field<'_>) -> Result<u8, EpcError> {
-    let value = parse_integer(field, "filter")?;
-    u8::try_from(value).map_err(|_| EpcError::ValueTooLarge { field: "filter" })
+    let value = parse_integer(field, EpcField::Filter)?;
+    u8::try_from(value).map_err(|_| EpcError::ValueTooLarge {
+        field: EpcField::Filter,
+    })
 }
 
 /// Parses `FILTER.COMPANYPREFIX.ASSETREF` of a GIAI-96 tag URI.
@@ -221,8 +223,8 @@ fn parse_giai96_body(body: &str, offset: usize) -> Result<Giai96, EpcError> {
     if row_for_digits(digits).is_none() {
         return Err(EpcError::BadCompanyPrefixLength(digits));
     }
-    let company_prefix = digits_value(cp, "company prefix")?;
-    let asset_ref = parse_integer(ar, "individual asset reference")?;
+    let company_prefix = digits_value(cp, EpcField::CompanyPrefix)?;
+    let asset_ref = parse_integer(ar, EpcField::IndividualAssetReference)?;
     Giai96::new(filter, digits, company_prefix, asset_ref)
 }
 
@@ -235,6 +237,6 @@ fn parse_usdod96_body(body: &str, offset: usize) -> Result<UsDod96, EpcError> {
             position: id.offset + i,
         });
     }
-    let serial = parse_integer(serial, "serial number")?;
+    let serial = parse_integer(serial, EpcField::SerialNumber)?;
     UsDod96::new(filter, id.text, serial)
 }

@@ -1,6 +1,6 @@
 //! USDOD-96: the US Department of Defense identifier in 96 bits.
 
-use super::error::EpcError;
+use super::error::{EpcError, EpcField};
 
 /// Whether `c` may appear in a CAGE code or DoDAAC: `0`–`9`, `A`–`Z`
 /// except `I` and `O`.
@@ -78,7 +78,7 @@ impl UsDod96 {
         }
         if serial > Self::MAX_SERIAL {
             return Err(EpcError::ValueTooLarge {
-                field: "serial number",
+                field: EpcField::SerialNumber,
             });
         }
         Ok(Self {
