@@ -96,7 +96,7 @@ impl<M: Medium> Log<M> {
 }
 
 /// Clears `[at, at + len)`: erased on NOR flash, every byte set to `0xFF` on rewritable memory.
-fn clear<M: Medium>(
+pub(super) fn clear<M: Medium>(
     medium: &mut Counted<M>,
     layout: &Layout,
     at: u32,

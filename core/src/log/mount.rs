@@ -212,8 +212,19 @@ impl<M: Medium> Log<M> {
                 self.find_headerless_newest(nw, report)
             }
             None if self.floor == 0 => {
-                // Formatting was cut after the identity: open the first segment now.
+                // Formatting was cut after the identity: open the first segment now. On
+                // rewritable memory it is cleared first, as formatting does: bytes that no read
+                // takes for a record now must not pass for one after the next append either.
                 if self.writable().is_ok() {
+                    if !self.layout.erase_before_write {
+                        let at = self.layout.segment_start(0);
+                        super::format::clear(
+                            &mut self.medium,
+                            &self.layout,
+                            at,
+                            self.layout.segment_len,
+                        )?;
+                    }
                     self.open_segment()?;
                 }
                 Ok(())
