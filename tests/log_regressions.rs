@@ -461,6 +461,58 @@ fn a_crafted_header_epoch_neither_loops_nor_overflows() {
     });
 }
 
+/// The start of the newest segment in use on `mem`, and where each of its records starts.
+fn newest_segment<T: Memory>(mem: &mut T) -> (usize, Vec<usize>) {
+    mem.with_log(|log| {
+        log.mount().expect("mounts");
+        let newest = *log.segments_in_use().last().expect("a segment in use");
+        let end = newest + log.layout().expect("mounted").segment_len as usize;
+        let offsets = log
+            .offsets()
+            .into_iter()
+            .filter(|o| (newest..end).contains(o))
+            .collect();
+        (newest, offsets)
+    })
+}
+
+/// After damage: every record read is the one appended, and the log takes the next record
+/// (after `acked` acknowledged ones) as record `next`, reclaiming up to the last checkpoint
+/// read when it is full, and reads it back last.
+fn appends_after_damage(
+    log: &mut dyn LogOps,
+    records: &[Record],
+    acked: usize,
+    next: Seq,
+    what: &str,
+) {
+    let (present, _) = log.read();
+    assert!(
+        present
+            .iter()
+            .all(|r| records[r.header.seq.0 as usize] == *r),
+        "{what}: records read are the ones appended"
+    );
+    let checkpoint = present
+        .iter()
+        .rev()
+        .find(|r| matches!(r.body, Body::Checkpoint(_)))
+        .map(|r| r.header.seq)
+        .expect("a checkpoint read");
+    let mut record = records[acked].clone();
+    record.header.seq = next;
+    if log.append(&record) == Err(Fail::Full) {
+        log.reclaim(checkpoint).expect("reclaims");
+        log.append(&record)
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+    }
+    assert_eq!(
+        log.read().0.last(),
+        Some(&record),
+        "{what}: appended after the damage"
+    );
+}
+
 /// Bytes that read as the end of the data (erased, or the blank of a tag's memory) in the
 /// newest segment, with records of that segment after them: the fuzz campaign once had the
 /// log take them for its end, write over the records after them, and give their sequence
@@ -471,12 +523,7 @@ fn erased_bytes_before_records_are_damage_and_their_numbers_are_never_reused() {
     let records = journey(400);
     let acked = 296;
     let mem = used(SimEeprom::new(), &records, acked);
-    let (newest, offsets) = mem.clone().with_log(|log| {
-        log.mount().expect("mounts");
-        let newest = *log.segments_in_use().last().expect("a segment in use");
-        let offsets: Vec<usize> = log.offsets().into_iter().filter(|o| *o > newest).collect();
-        (newest, offsets)
-    });
+    let (newest, offsets) = newest_segment(&mut mem.clone());
     assert!(
         offsets.len() >= 6,
         "the newest segment holds records: {offsets:?}"
@@ -509,31 +556,7 @@ fn erased_bytes_before_records_are_damage_and_their_numbers_are_never_reused() {
                 next.0 as usize >= acked,
                 "{what}: record {next} would be given out again ({acked} acknowledged)"
             );
-            let (present, _) = log.read();
-            assert!(
-                present
-                    .iter()
-                    .all(|r| records[r.header.seq.0 as usize] == *r),
-                "{what}"
-            );
-            let checkpoint = present
-                .iter()
-                .rev()
-                .find(|r| matches!(r.body, Body::Checkpoint(_)))
-                .map(|r| r.header.seq)
-                .expect("a checkpoint read");
-            let mut record = records[acked].clone();
-            record.header.seq = next;
-            if log.append(&record) == Err(Fail::Full) {
-                log.reclaim(checkpoint).expect("reclaims");
-                log.append(&record)
-                    .unwrap_or_else(|e| panic!("{what}: {e:?}"));
-            }
-            assert_eq!(
-                log.read().0.last(),
-                Some(&record),
-                "{what}: appended after the damage"
-            );
+            appends_after_damage(log, &records, acked, next, &what);
         });
     }
 }
@@ -613,17 +636,7 @@ fn a_lost_header_of_the_newest_segment_loses_no_sequence_number() {
         let records = journey(400);
         let acked = 296;
         let mem = used(fresh, &records, acked);
-        let (newest, offsets) = mem.clone().with_log(|log| {
-            log.mount().expect("mounts");
-            let newest = *log.segments_in_use().last().expect("a segment in use");
-            let end = newest + log.layout().expect("mounted").segment_len as usize;
-            let offsets: Vec<usize> = log
-                .offsets()
-                .into_iter()
-                .filter(|o| (newest..end).contains(o))
-                .collect();
-            (newest, offsets)
-        });
+        let (newest, offsets) = newest_segment(&mut mem.clone());
         assert!(offsets.len() >= 2, "the newest segment holds records");
         let copy = (offsets[0] - newest) / 2;
         let mut m = mem.clone();
@@ -644,29 +657,12 @@ fn a_lost_header_of_the_newest_segment_loses_no_sequence_number() {
                 next.0 as usize >= acked,
                 "record {next} would be given out again"
             );
-            let (present, damage) = log.read();
+            let (_, damage) = log.read();
             assert!(
                 damage.iter().any(|d| d.offset as usize == newest),
                 "{damage:?}"
             );
-            assert!(
-                present
-                    .iter()
-                    .all(|r| records[r.header.seq.0 as usize] == *r)
-            );
-            let checkpoint = present
-                .iter()
-                .rev()
-                .find(|r| matches!(r.body, Body::Checkpoint(_)))
-                .map(|r| r.header.seq)
-                .expect("a checkpoint read");
-            let mut record = records[acked].clone();
-            record.header.seq = next;
-            if log.append(&record) == Err(Fail::Full) {
-                log.reclaim(checkpoint).expect("reclaims");
-                log.append(&record).expect("appends");
-            }
-            assert_eq!(log.read().0.last(), Some(&record), "appended after them");
+            appends_after_damage(log, &records, acked, next, "a lost header");
         });
     }
     case(SimEeprom::new(), |m| m.contents_mut());
