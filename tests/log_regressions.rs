@@ -147,7 +147,7 @@ impl<M: Medium> LogOps for On<M> {
     }
 }
 
-impl Memory for Nor {
+impl<const W: usize, const E: usize> Memory for SimNorFlash<W, E> {
     fn with_log<R>(&mut self, run: impl FnOnce(&mut dyn LogOps) -> R) -> R {
         let mut on = On {
             medium: Some(NorFlashMedium::new(self)),
@@ -719,5 +719,113 @@ fn a_wrong_epoch_over_the_first_segment_frees_nothing() {
         log.mount().expect("mounts again");
         assert_eq!(log.next_seq(), next.next());
         assert_eq!(log.read().0.last(), Some(&appended));
+    });
+}
+
+/// One record far after erased bytes in a segment of 4 KiB: the fuzz campaign once had the
+/// search for it try only misaligned positions past its first window (the largest record is an
+/// odd number of bytes long), take the erased bytes for the end, and give the numbers of the
+/// records there out again, which the next mount, searching from elsewhere, then found.
+#[test]
+fn a_record_anywhere_after_erased_bytes_is_found() {
+    let records = journey(120);
+    let mem = used(SimNorFlash::<4, 4096>::new(16 * 1024), &records, 100);
+    let (newest, offsets) = newest_segment(&mut mem.clone());
+    // The sequence number of the record at each offset of the newest segment.
+    let seqs: Vec<usize> = mem.clone().with_log(|log| {
+        log.mount().expect("mounts");
+        let (read, _) = log.read();
+        let all = log.offsets();
+        assert_eq!(read.len(), all.len(), "no damage");
+        all.iter()
+            .zip(&read)
+            .filter(|(o, _)| **o >= newest)
+            .map(|(_, r)| r.header.seq.0 as usize)
+            .collect()
+    });
+    assert!(
+        offsets[offsets.len() - 1] - offsets[2] > 4 * codec::MAX_RECORD_LEN,
+        "records beyond several windows: {offsets:?}"
+    );
+    let end_of_data = offsets[offsets.len() - 1] + codec::MAX_RECORD_LEN;
+    for k in 3..offsets.len() - 1 {
+        // Records 0 to 2 of the segment, erased bytes, record k alone, erased bytes.
+        let mut m = mem.clone();
+        m.contents_mut()[offsets[2]..offsets[k]].fill(0xff);
+        m.contents_mut()[offsets[k + 1]..end_of_data].fill(0xff);
+        let what = format!("record {} at {} after erased bytes", seqs[k], offsets[k]);
+        m.with_log(|log| {
+            let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            assert!(
+                report
+                    .damage
+                    .iter()
+                    .any(|d| !d.reason.leaves_records_whole() && d.offset as usize == offsets[2]),
+                "{what}: records missing at {}: {:?}",
+                offsets[2],
+                report.damage
+            );
+            let next = log.next_seq().expect("numbers left");
+            assert!(
+                next.0 as usize > seqs[k],
+                "{what}: record {next} would be given out again"
+            );
+        });
+    }
+}
+
+/// A record under the key of a later epoch in a free segment two ahead of the newest, which
+/// is closed by damage: the log once took it for the records of a newest segment that lost its
+/// header only once an append had opened the segment in between, and the mount after that
+/// append gave out numbers far past the record it had just acknowledged. The log opens the
+/// segment after the newest only when the newest takes no more records.
+#[test]
+fn records_of_a_later_epoch_count_only_where_the_log_could_have_opened_them() {
+    let records = journey(40);
+    let acked = 12;
+    let mut mem = used(SimEeprom::new(), &records, acked);
+    let (first, offsets, layout) = mem.clone().with_log(|log| {
+        log.mount().expect("mounts");
+        let layout = log.layout().expect("mounted");
+        let first = layout.segment_start(0) as usize;
+        (first, log.offsets(), layout)
+    });
+    assert!(
+        offsets
+            .iter()
+            .all(|o| *o < first + layout.segment_len as usize),
+        "every record in segment 0"
+    );
+    // Two bits of a middle record: unreadable damage, segment 0 takes no more.
+    mem.contents_mut()[offsets[4] + 4] ^= 0x88;
+    // A record of segment 0 under the key of epoch 2, in segment 2.
+    let key = |epoch: u32| codec::checksum(&epoch.to_le_bytes());
+    let mut crafted = mem.contents()[offsets[2]..offsets[3]].to_vec();
+    let crc = crafted.len() - codec::CRC_LEN;
+    for (b, k) in crafted[crc..]
+        .iter_mut()
+        .zip((key(0) ^ key(2)).to_le_bytes())
+    {
+        *b ^= k;
+    }
+    let at = layout.segment_start(2) as usize + 64;
+    mem.contents_mut()[at..at + crafted.len()].copy_from_slice(&crafted);
+    let next = mem.with_log(|log| {
+        log.mount().expect("mounts");
+        let next = log.next_seq().expect("numbers left");
+        assert!(next.0 as usize >= acked, "record {next} given out again");
+        let mut record = records[acked].clone();
+        record.header.seq = next;
+        log.append(&record).expect("appends into segment 1");
+        next
+    });
+    mem.with_log(|log| {
+        let report = log.mount().expect("mounts again");
+        assert_eq!(
+            log.next_seq(),
+            next.next(),
+            "the next number after a remount: {report:?}"
+        );
+        assert_eq!(log.read().0.last().map(|r| r.header.seq), Some(next));
     });
 }

@@ -11,6 +11,7 @@
 //! decoder has to remember. `docs/FORMAT.md` describes every byte.
 
 mod body;
+pub(crate) mod crc_syndrome;
 mod error;
 pub mod frame;
 mod header;

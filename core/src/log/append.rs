@@ -1,8 +1,9 @@
 //! Appending: a record written whole at the write position of the newest segment, or in the
 //! next segment opened for it.
 
-use super::blocks::{self, MAX_SEGMENT_HEADER_LEN, encode_segment_header, record_key};
+use super::blocks::{MAX_SEGMENT_HEADER_LEN, encode_segment_header};
 use super::headers::{self, first_header};
+use super::keyed::{self, record_key};
 use super::{
     Closed, Layout, LayoutProblem, Log, LogError, Medium, Newest, SegmentHeader, SegmentStart,
 };
@@ -68,7 +69,7 @@ impl<M: Medium> Log<M> {
         }
         let key = record_key(self.layout.version, nw.epoch);
         let stored = buf.get_mut(..stored_len).unwrap_or_default();
-        blocks::apply_key(stored, key);
+        keyed::apply_key(stored, key);
         let write = buf
             .get(..len as usize)
             .ok_or(LogError::BadLayout(LayoutProblem::RecordBuffer))?;
@@ -76,7 +77,7 @@ impl<M: Medium> Log<M> {
             .program(nw.write_pos, write)
             .map_err(LogError::Medium)?;
         let stored = buf.get_mut(..stored_len).unwrap_or_default();
-        blocks::apply_key(stored, key);
+        keyed::apply_key(stored, key);
         self.state = state;
         self.chain.push(stored);
         if let Some(n) = self.newest.as_mut() {

@@ -106,37 +106,6 @@ pub(crate) fn decode_identity(slot: &[u8]) -> Option<IdentitySlot> {
     })
 }
 
-/// The key a record's CRC is stored XORed with in the segment of `epoch` (layout version 2):
-/// CRC-32C of the epoch as 4 bytes, little-endian. Distinct epochs have distinct keys (a CRC
-/// of a fixed 4-byte input is a bijection), so a record left from an earlier use of a segment
-/// never passes its CRC in a later one.
-pub(crate) fn record_key(version: LayoutVersion, epoch: u32) -> u32 {
-    match version {
-        LayoutVersion::V1 => 0,
-        LayoutVersion::V2 => codec::checksum(&epoch.to_le_bytes()),
-    }
-}
-
-/// XORs `key` into the CRC of the record at the start of `bytes` (whose length prefix says
-/// where it ends), turning a stored record into its form on the medium and back. Returns the
-/// record's length, or `None` (and changes nothing) when `bytes` holds no whole record.
-pub(crate) fn apply_key(bytes: &mut [u8], key: u32) -> Option<usize> {
-    let len = codec::stored_len(bytes).ok()?;
-    let crc = bytes.get_mut(len.checked_sub(CRC_LEN)?..len)?;
-    for (b, k) in crc.iter_mut().zip(key.to_le_bytes()) {
-        *b ^= k;
-    }
-    Some(len)
-}
-
-/// Flips bit `bit` of `bytes`, counted from the first byte's least significant bit: single-bit
-/// repair tries each in turn.
-pub(crate) fn flip(bytes: &mut [u8], bit: usize) {
-    if let Some(b) = bytes.get_mut(bit / 8) {
-        *b ^= 1 << (bit % 8);
-    }
-}
-
 /// What a segment header says: everything needed to read the segment without the ones
 /// before it, which may have been reclaimed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]

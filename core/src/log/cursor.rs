@@ -1,8 +1,8 @@
 //! Reading the records of one segment in order, repairing single-bit flips and telling a torn
 //! append from damage.
 
-use super::blocks::{apply_key, flip};
 use super::error::{Damage, DamageReason};
+use super::keyed::{apply_key, first_repair};
 use super::layout::Layout;
 use super::medium::{Counted, Medium};
 use crate::chain::Chain;
@@ -243,6 +243,8 @@ impl Cursor {
             // Positions whose record may run past this window are tried in the next one.
             let limit = if last { n } else { n - MAX_RECORD_LEN };
             let mut at = 0;
+            // `at` stays a multiple of the write size, so every window starts aligned: the
+            // largest record's length is not one.
             while at < limit {
                 let bytes = window.get_mut(at..).unwrap_or_default();
                 if let Some(len) = apply_key(bytes, self.key) {
@@ -254,7 +256,7 @@ impl Cursor {
                 }
                 at += step as usize;
             }
-            base += limit as u32;
+            base += at as u32;
         }
         Ok(None)
     }
@@ -446,9 +448,9 @@ impl Cursor {
         })
     }
 
-    /// Tries every single-bit flip of the bytes at `offset`, which follow `base`; the CRC
-    /// tells which one is right. The repaired record is left in `stored`, the state after it
-    /// in `after`, and the bit is returned.
+    /// Single-bit repair of the bytes at `offset`, which follow `base`: the first flip with
+    /// which they decode. The repaired record is left in `stored`, the state after it in
+    /// `after`, and the bit is returned.
     fn repair<M: Medium>(
         &self,
         medium: &mut Counted<M>,
@@ -463,21 +465,25 @@ impl Cursor {
         medium.read(offset, stored)?;
         // A flip that does not decode leaves the state as it was.
         *after = *base;
-        for bit in 0..avail * 8 {
-            flip(stored, bit);
-            if let Some(len) = apply_key(stored, self.key) {
-                let good = stored
-                    .get(..len)
-                    .is_some_and(|bytes| decode_good(bytes, after).is_ok());
-                if good {
-                    stored.truncate(len);
-                    return Ok(Some(bit as u32));
-                }
-                apply_key(stored, self.key);
+        let key = self.key;
+        let mut len = 0;
+        let bit = first_repair(stored, key, |flipped| {
+            let Some(n) = apply_key(flipped, key) else {
+                return false;
+            };
+            len = n;
+            let good = flipped
+                .get(..n)
+                .is_some_and(|bytes| decode_good(bytes, after).is_ok());
+            if !good {
+                apply_key(flipped, key);
             }
-            flip(stored, bit);
+            good
+        });
+        if bit.is_some() {
+            stored.truncate(len);
         }
-        Ok(None)
+        Ok(bit.map(|b| b as u32))
     }
 }
 

@@ -2,9 +2,10 @@
 
 use super::blocks::{
     MAX_SEGMENT_HEADER_LEN, SEGMENT_PREFIX_LEN, SegmentHeader, decode_segment_header,
-    encode_segment_header, flip, segment_header_len,
+    encode_segment_header, segment_header_len,
 };
 use super::error::DamageReason;
+use super::keyed::flip;
 use super::layout::{Layout, LayoutVersion};
 use super::medium::{Counted, Medium};
 

@@ -2,10 +2,11 @@
 //! other so that a cut write always leaves one intact.
 
 use super::blocks::{
-    IDENTITY_LEN_PREFIX, IdentitySlot, MAX_IDENTITY_LEN, decode_identity, encode_identity, flip,
+    IDENTITY_LEN_PREFIX, IdentitySlot, MAX_IDENTITY_LEN, decode_identity, encode_identity,
     identity_len,
 };
 use super::error::{Damage, DamageReason, LayoutProblem, LogError};
+use super::keyed::flip;
 use super::layout::Layout;
 use super::medium::{Counted, Medium};
 use crate::codec::RecordBuf;

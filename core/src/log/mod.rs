@@ -24,6 +24,7 @@ mod error;
 mod format;
 mod headers;
 mod identity;
+mod keyed;
 mod layout;
 pub mod medium;
 mod mount;

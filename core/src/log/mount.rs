@@ -269,8 +269,8 @@ impl<M: Medium> Log<M> {
     }
 
     /// The segments after `newest` whose headers cannot be read but that hold records of the
-    /// epoch that follows (in a keyed segment nothing else passes): the newest segment lost its
-    /// header. Their records cannot be decoded without it; they are reported, counted so that
+    /// epoch that follows (in a keyed segment nothing else passes), when the log could have
+    /// opened them: the newest segment lost its header. Their records cannot be decoded without it; they are reported, counted so that
     /// their sequence numbers are never given out again, and the last such segment becomes the
     /// newest, closed: nothing is written over them.
     fn find_headerless_newest(
@@ -283,9 +283,20 @@ impl<M: Medium> Log<M> {
             let Some(epoch) = newest.epoch.checked_add(1) else {
                 return Ok(());
             };
-            let key = super::blocks::record_key(self.layout.version, epoch);
+            let key = super::keyed::record_key(self.layout.version, epoch);
             if key == 0
                 || u64::from(epoch) - u64::from(self.floor) >= u64::from(self.layout.segments)
+            {
+                return Ok(());
+            }
+            // The log opens the next segment only when the newest takes no more records, or
+            // not the next one, which may be as long as the largest.
+            let room = self
+                .layout
+                .segment_end(newest.physical)
+                .saturating_sub(newest.write_pos);
+            if newest.closed == Closed::Open
+                && room >= self.layout.align(codec::MAX_RECORD_LEN as u32)
             {
                 return Ok(());
             }
@@ -390,7 +401,7 @@ impl<M: Medium> Log<M> {
         cursor.done = false;
         cursor.torn = false;
         cursor.damaged = false;
-        cursor.key = super::blocks::record_key(self.layout.version, header.epoch);
+        cursor.key = super::keyed::record_key(self.layout.version, header.epoch);
         cursor.stale_after_end =
             self.layout.version >= LayoutVersion::V2 && !self.layout.erase_before_write;
         cursor.resume_at = None;
