@@ -44,6 +44,8 @@ pub enum ContainerKind {
     PersonalEffects,
 }
 
+wire_order!(ContainerKind: Box, TransferCase, Casket, Pallet, Sample, PersonalEffects);
+
 /// A number written on a container by another system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

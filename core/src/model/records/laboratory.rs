@@ -34,6 +34,8 @@ pub enum InspectKind {
     Sensor,
 }
 
+wire_order!(InspectKind: FieldReview, Accession, Routine, Sensor);
+
 /// One finding of an inspection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -71,6 +73,8 @@ pub enum Likelihood {
     /// Established.
     Confirmed,
 }
+
+wire_order!(Likelihood: Excluded, Unlikely, Undetermined, Likely, Confirmed);
 
 /// Part of the remains taken as a sample, with its own tag or label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
@@ -122,6 +126,27 @@ pub enum BoneElement {
     Unidentified,
 }
 
+wire_order!(
+    BoneElement:
+    Cranium,
+    Mandible,
+    Tooth,
+    Clavicle,
+    Scapula,
+    Humerus,
+    Radius,
+    Ulna,
+    Rib,
+    Vertebra,
+    Pelvis,
+    Femur,
+    Tibia,
+    Fibula,
+    HandBone,
+    FootBone,
+    Unidentified,
+);
+
 /// The side of a paired element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -136,6 +161,8 @@ pub enum Side {
     Unsided,
 }
 
+wire_order!(Side: Left, Right, Midline, Unsided);
+
 /// What is taken as a sample.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -149,6 +176,8 @@ pub enum SampleKind {
     /// A bone fragment, for isotope analysis.
     Fragment,
 }
+
+wire_order!(SampleKind: BoneCutting, Tooth, WholeElement, Fragment);
 
 /// A link between the remains in this container and an individual or an accession.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
@@ -188,6 +217,8 @@ pub enum ReferenceKind {
     Container,
 }
 
+wire_order!(ReferenceKind: Individual, Accession, Container);
+
 /// How remains relate to the referenced subject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -201,6 +232,8 @@ pub enum Relation {
     /// The remains are shown not to belong to the subject.
     Excludes,
 }
+
+wire_order!(Relation: ContainsRemainsOf, PartOf, CommingledWith, Excludes);
 
 /// The kinds of evidence behind a link or an identification, as a set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -354,3 +387,13 @@ pub enum IdentificationStatus {
     /// The remains are of another nation's service member; to be repatriated there.
     OtherNation,
 }
+
+wire_order!(
+    IdentificationStatus:
+    Presumptive,
+    Confirmed,
+    GroupIdentification,
+    Excluded,
+    NonHuman,
+    OtherNation,
+);
