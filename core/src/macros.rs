@@ -46,3 +46,51 @@ macro_rules! wire_order {
         };
     };
 }
+
+/// Declares `$name`, an enum that postcard writes as its variant's index and then the
+/// variant's fields, with `$code`, the fieldless enum of those indices, from one list of
+/// variants: a code can neither be written by hand nor drift from its variant.
+macro_rules! with_codes {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident, codes $code:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident $({ $($named:tt)* })? $(( $($unnamed:tt)* ))?,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $(
+                $(#[$variant_meta])*
+                $variant $({ $($named)* })? $(( $($unnamed)* ))?,
+            )+
+        }
+
+        #[doc = concat!(
+            "The wire code of each variant of [`", stringify!($name), "`]: its index, which ",
+            "postcard writes before the variant's fields. A later version may add codes."
+        )]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+        #[non_exhaustive]
+        $vis enum $code {
+            $(
+                #[doc = concat!("[`", stringify!($name), "::", stringify!($variant), "`].")]
+                $variant,
+            )+
+        }
+
+        wire_order!($code: $($variant),+);
+
+        impl $name {
+            /// The wire code of this value's variant.
+            pub const fn code(&self) -> $code {
+                match self {
+                    $(Self::$variant { .. } => $code::$variant,)+
+                }
+            }
+        }
+    };
+}
