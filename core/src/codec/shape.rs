@@ -20,8 +20,9 @@ use postcard::Error;
 use super::postcard_wire::{Fields, REFUSED, list_items};
 use crate::model::{
     AggregateAction, BizStep, BoneElement, Condition, ContainerKind, CorrectionReason, Disposition,
-    Epc, Evidence, IdentificationStatus, InspectKind, Likelihood, RecordType, ReferenceKind,
-    Relation, SampleKind, SealNumber, SealState, Side, SignerRole,
+    Epc, Evidence, IdentificationStatus, InspectKind, LabelCode, Likelihood, ObservationCode,
+    RecordType, ReferenceKind, Relation, SampleIdCode, SampleKind, SealNumber, SealState, Side,
+    SignerRole, StatementCode,
 };
 
 /// The stored shape of one body type: where its program of the opcodes below starts in
@@ -198,10 +199,10 @@ const COMMISSION: &[u8] = &[
     LIST, 10, RAW, 1,
     UNIT, n(ContainerKind::ALL.len()),
     // Label: box number, K208 number, DVI post-mortem number, accession, each a `u32`.
-    LIST, 3, ENUM, 4, U32, U32, U32, U32,
+    LIST, 3, ENUM, n(LabelCode::ALL.len()), U32, U32, U32, U32,
     U32,
     // Claim: by, then the statement: recovery area, individual count or recovery year.
-    LIST, 2, STRUCT, 2, U32, ENUM, 3, U32, U16, U16,
+    LIST, 2, STRUCT, 2, U32, ENUM, n(StatementCode::ALL.len()), U32, U16, U16,
 ];
 
 #[rustfmt::skip]
@@ -226,7 +227,7 @@ const AGGREGATE: &[u8] = &[
 const SAMPLE: &[u8] = &[
     STRUCT, 5,
     // The sample's own tag, or a label number.
-    ENUM, 2, EPC, U32,
+    ENUM, n(SampleIdCode::ALL.len()), EPC, U32,
     UNIT, n(BoneElement::ALL.len()),
     UNIT, n(Side::ALL.len()),
     UNIT, n(SampleKind::ALL.len()),
@@ -249,7 +250,7 @@ const INSPECT: &[u8] = &[
     UNIT, n(InspectKind::ALL.len()),
     // Observation: temperature, humidity, shock, element count, minimum number of
     // individuals, human, US service member, photo.
-    LIST, 4, ENUM, 8,
+    LIST, 4, ENUM, n(ObservationCode::ALL.len()),
     I32,
     U16,
     U32,

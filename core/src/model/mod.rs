@@ -21,12 +21,14 @@ pub use epc::{Epc, EpcError, EpcField, Giai96, UsDod96};
 pub use ids::{KeyId, PartyRef, PlaceRef, SealNumber, Seq};
 pub use place::{GeoPoint, Location};
 pub use records::audit::{Checkpoint, Correction, CorrectionReason, Signature, SignerRole};
-pub use records::commission::{Claim, Commission, ContainerKind, Label, Statement};
+pub use records::commission::{
+    Claim, Commission, ContainerKind, Label, LabelCode, Statement, StatementCode,
+};
 pub use records::custody::{Aggregate, AggregateAction, Condition, Custody, Seal, SealState};
 pub use records::laboratory::{
     BoneElement, Confidence, Evidence, Identification, IdentificationStatus, Inspect, InspectKind,
-    Likelihood, Link, Observation, Reference, ReferenceKind, Relation, Sample, SampleId,
-    SampleKind, Side,
+    Likelihood, Link, Observation, ObservationCode, Reference, ReferenceKind, Relation, Sample,
+    SampleId, SampleIdCode, SampleKind, Side,
 };
 pub use time::{OutOfRange, TimeQuality, Timestamp, TzOffset, UtcSeconds};
 

@@ -36,26 +36,28 @@ pub enum InspectKind {
 
 wire_order!(InspectKind: FieldReview, Accession, Routine, Sensor);
 
-/// One finding of an inspection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Observation {
-    /// Temperature in thousandths of a degree Celsius.
-    Temperature(i32),
-    /// Relative humidity in tenths of a percent.
-    Humidity(u16),
-    /// Peak shock in thousandths of g.
-    Shock(u32),
-    /// Number of skeletal elements counted.
-    ElementCount(u16),
-    /// Minimum number of individuals the elements represent.
-    MinimumIndividuals(u16),
-    /// Whether the remains are human.
-    Human(Likelihood),
-    /// Whether the remains are those of a US service member.
-    UsServiceMember(Likelihood),
-    /// SHA-256 of a photograph kept elsewhere.
-    Photo(Digest),
+with_codes! {
+    /// One finding of an inspection.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum Observation, codes ObservationCode {
+        /// Temperature in thousandths of a degree Celsius.
+        Temperature(i32),
+        /// Relative humidity in tenths of a percent.
+        Humidity(u16),
+        /// Peak shock in thousandths of g.
+        Shock(u32),
+        /// Number of skeletal elements counted.
+        ElementCount(u16),
+        /// Minimum number of individuals the elements represent.
+        MinimumIndividuals(u16),
+        /// Whether the remains are human.
+        Human(Likelihood),
+        /// Whether the remains are those of a US service member.
+        UsServiceMember(Likelihood),
+        /// SHA-256 of a photograph kept elsewhere.
+        Photo(Digest),
+    }
 }
 
 /// How strongly a finding is held.
@@ -92,14 +94,16 @@ pub struct Sample {
     pub destination: PartyRef,
 }
 
-/// How a sample is identified.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum SampleId {
-    /// The sample has a tag of its own.
-    Tag(Epc),
-    /// The sample carries a printed label with this number.
-    Label(u32),
+with_codes! {
+    /// How a sample is identified.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum SampleId, codes SampleIdCode {
+        /// The sample has a tag of its own.
+        Tag(Epc),
+        /// The sample carries a printed label with this number.
+        Label(u32),
+    }
 }
 
 /// Skeletal elements commonly sampled or counted.
