@@ -89,8 +89,8 @@ pub(crate) fn write_free(w: &mut Writer<'_>, body: &Body) -> SealFound {
 /// Writes a custody body with its seal number in full, and says where the seal is.
 pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> SealFound {
     // Enums go as their variant index, references as the `u32`s they wrap.
-    w.u32(b.step as u32);
-    w.u32(b.disposition as u32);
+    w.u32(b.step.index());
+    w.u32(b.disposition.index());
     w.u32(b.from.0);
     w.u32(b.to.0);
     let seal = match b.seal {
@@ -103,7 +103,7 @@ pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> SealFound {
             w.u32(SEAL_NEW_NUMBER);
             w.u32(seal.number.0);
             let state_at = w.position();
-            w.u32(seal.state as u32);
+            w.u32(seal.state.index());
             SealFound::New {
                 number: seal.number,
                 at,
@@ -111,7 +111,7 @@ pub(crate) fn write_custody(w: &mut Writer<'_>, b: &Custody) -> SealFound {
             }
         }
     };
-    w.u32(b.condition as u32);
+    w.u32(b.condition.index());
     seal
 }
 

@@ -16,42 +16,44 @@ pub struct DecodeError {
     pub kind: DecodeErrorKind,
 }
 
-/// What was wrong with the bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[non_exhaustive]
-pub enum DecodeErrorKind {
-    /// The input ends inside a record; `needed` more bytes would complete it.
-    Truncated {
-        /// How many more bytes the record needs.
-        needed: usize,
-    },
-    /// The envelope names a format version this decoder does not know.
-    UnsupportedVersion(u8),
-    /// The envelope names a record type this format version does not define.
-    UnknownRecordType(u8),
-    /// The content length is larger than any record can be.
-    LengthOutOfRange(u32),
-    /// The stored CRC does not match the bytes: they were damaged or torn.
-    CrcMismatch {
-        /// The CRC stored in the record.
-        stored: u32,
-        /// The CRC of the bytes as they are.
-        computed: u32,
-    },
-    /// The header flags use a reserved combination.
-    BadFlags(u8),
-    /// A field could not be read.
-    Field {
-        /// Which field.
-        field: Field,
-        /// What was wrong with it.
-        problem: Problem,
-    },
-    /// A field is delta-coded but the decoder has no earlier value to apply it to.
-    MissingContext(Field),
-    /// The content has bytes left over after its last field.
-    TrailingBytes(usize),
+with_codes! {
+    /// What was wrong with the bytes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    #[non_exhaustive]
+    pub enum DecodeErrorKind, codes DecodeErrorCode {
+        /// The input ends inside a record; `needed` more bytes would complete it.
+        Truncated {
+            /// How many more bytes the record needs.
+            needed: usize,
+        },
+        /// The envelope names a format version this decoder does not know.
+        UnsupportedVersion(u8),
+        /// The envelope names a record type this format version does not define.
+        UnknownRecordType(u8),
+        /// The content length is larger than any record can be.
+        LengthOutOfRange(u32),
+        /// The stored CRC does not match the bytes: they were damaged or torn.
+        CrcMismatch {
+            /// The CRC stored in the record.
+            stored: u32,
+            /// The CRC of the bytes as they are.
+            computed: u32,
+        },
+        /// The header flags use a reserved combination.
+        BadFlags(u8),
+        /// A field could not be read.
+        Field {
+            /// Which field.
+            field: Field,
+            /// What was wrong with it.
+            problem: Problem,
+        },
+        /// A field is delta-coded but the decoder has no earlier value to apply it to.
+        MissingContext(Field),
+        /// The content has bytes left over after its last field.
+        TrailingBytes(usize),
+    }
 }
 
 /// A part of a record, for error messages.
@@ -79,6 +81,8 @@ pub enum Field {
     Body,
 }
 
+wire_order!(Field: Length, Flags, Seq, Time, TzOffset, Actor, Location, Seal, Body);
+
 /// What was wrong with a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -94,6 +98,8 @@ pub enum Problem {
     /// than its capacity.
     InvalidValue,
 }
+
+wire_order!(Problem: UnexpectedEnd, BadVarint, UnknownVariant, InvalidValue);
 
 /// Why a record could not be encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -24,7 +24,7 @@ mod state;
 pub(crate) use model_fields::read_digest;
 pub(crate) use postcard_wire::{Fields, Writer, copy_into};
 
-pub use error::{DecodeError, DecodeErrorKind, EncodeError, Field, Problem};
+pub use error::{DecodeError, DecodeErrorCode, DecodeErrorKind, EncodeError, Field, Problem};
 pub use state::DeltaState;
 
 pub use body::MAX_BODY_LEN;

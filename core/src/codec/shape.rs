@@ -20,8 +20,9 @@ use postcard::Error;
 use super::postcard_wire::{Fields, REFUSED, list_items};
 use crate::model::{
     AggregateAction, BizStep, BoneElement, Condition, ContainerKind, CorrectionReason, Disposition,
-    Epc, Evidence, IdentificationStatus, InspectKind, Likelihood, RecordType, ReferenceKind,
-    Relation, SampleKind, SealNumber, SealState, Side, SignerRole,
+    Epc, Evidence, IdentificationStatus, InspectKind, LabelCode, Likelihood, ObservationCode,
+    RecordType, ReferenceKind, Relation, SampleIdCode, SampleKind, SealNumber, SealState, Side,
+    SignerRole, StatementCode,
 };
 
 /// The stored shape of one body type: where its program of the opcodes below starts in
@@ -94,30 +95,43 @@ pub(crate) enum SealFound {
 
 /// The stored shape of a body of type `ty`.
 pub(crate) fn of(ty: RecordType) -> Shape {
-    // The codes run from 1 in the order of `SHAPES`; no code is past its end.
-    let start = STARTS.get(usize::from(ty.code()) - 1).copied();
+    // Every type has a start; none is past the end.
+    let start = STARTS.get(ty.index() as usize).copied();
     Shape(start.unwrap_or(PAST_END))
 }
 
-/// The programs of the nine body types, in the order of [`RecordType::ALL`]. Laid end to end
-/// in [`PROGRAMS`], each found by its start, so that no table of slices is stored.
-const SHAPES: [&[u8]; 9] = [
-    COMMISSION,
-    CUSTODY,
-    AGGREGATE,
-    SAMPLE,
-    LINK,
-    INSPECT,
-    IDENTIFICATION,
-    CORRECTION,
-    CHECKPOINT,
-];
+/// The program of the shape of a body of type `ty`.
+const fn program(ty: RecordType) -> &'static [u8] {
+    match ty {
+        RecordType::Commission => COMMISSION,
+        RecordType::Custody => CUSTODY,
+        RecordType::Aggregate => AGGREGATE,
+        RecordType::Sample => SAMPLE,
+        RecordType::Link => LINK,
+        RecordType::Inspect => INSPECT,
+        RecordType::Identification => IDENTIFICATION,
+        RecordType::Correction => CORRECTION,
+        RecordType::Checkpoint => CHECKPOINT,
+    }
+}
+
+/// The programs of every body type, in the order of [`RecordType::ALL`]. Laid end to end in
+/// [`PROGRAMS`], each found by its start, so that no table of slices is stored.
+const SHAPES: [&[u8]; RecordType::ALL.len()] = {
+    let mut shapes: [&[u8]; RecordType::ALL.len()] = [&[]; RecordType::ALL.len()];
+    let mut i = 0;
+    while i < shapes.len() {
+        shapes[i] = program(RecordType::ALL[i]);
+        i += 1;
+    }
+    shapes
+};
 
 /// Every program of [`SHAPES`], one after the other.
 static PROGRAMS: [u8; programs_len()] = programs();
 
 /// Where each program of [`SHAPES`] starts in [`PROGRAMS`].
-const STARTS: [u8; 9] = starts();
+const STARTS: [u8; SHAPES.len()] = starts();
 
 const fn programs_len() -> usize {
     let mut len = 0;
@@ -145,8 +159,8 @@ const fn programs() -> [u8; programs_len()] {
     all
 }
 
-const fn starts() -> [u8; 9] {
-    let mut starts = [0u8; 9];
+const fn starts() -> [u8; SHAPES.len()] {
+    let mut starts = [0u8; SHAPES.len()];
     let mut at = 0;
     let mut i = 0;
     while i < SHAPES.len() {
@@ -170,25 +184,25 @@ pub(crate) fn walk(shape: Shape, bytes: &[u8]) -> (Result<(), Error>, usize, Sea
     (result, walker.fields.used(), walker.seal)
 }
 
-// Unit enums: the index of the last variant, plus one.
+// Unit enums: how many variants each has.
 const BIZ_STEPS: u8 = n(BizStep::ALL.len());
 const DISPOSITIONS: u8 = n(Disposition::ALL.len());
 const CONDITIONS: u8 = n(Condition::ALL.len());
 const SEAL_STATES: u32 = SealState::ALL.len() as u32;
-const LIKELIHOODS: u8 = n(Likelihood::Confirmed as usize + 1);
-const REFERENCE_KINDS: u8 = n(ReferenceKind::Container as usize + 1);
+const LIKELIHOODS: u8 = n(Likelihood::ALL.len());
+const REFERENCE_KINDS: u8 = n(ReferenceKind::ALL.len());
 
 #[rustfmt::skip]
 const COMMISSION: &[u8] = &[
     STRUCT, 6,
     EPC,
     LIST, 10, RAW, 1,
-    UNIT, n(ContainerKind::PersonalEffects as usize + 1),
+    UNIT, n(ContainerKind::ALL.len()),
     // Label: box number, K208 number, DVI post-mortem number, accession, each a `u32`.
-    LIST, 3, ENUM, 4, U32, U32, U32, U32,
+    LIST, 3, ENUM, n(LabelCode::ALL.len()), U32, U32, U32, U32,
     U32,
     // Claim: by, then the statement: recovery area, individual count or recovery year.
-    LIST, 2, STRUCT, 2, U32, ENUM, 3, U32, U16, U16,
+    LIST, 2, STRUCT, 2, U32, ENUM, n(StatementCode::ALL.len()), U32, U16, U16,
 ];
 
 #[rustfmt::skip]
@@ -205,7 +219,7 @@ const CUSTODY: &[u8] = &[
 #[rustfmt::skip]
 const AGGREGATE: &[u8] = &[
     STRUCT, 2,
-    UNIT, n(AggregateAction::Delete as usize + 1),
+    UNIT, n(AggregateAction::ALL.len()),
     EPC,
 ];
 
@@ -213,10 +227,10 @@ const AGGREGATE: &[u8] = &[
 const SAMPLE: &[u8] = &[
     STRUCT, 5,
     // The sample's own tag, or a label number.
-    ENUM, 2, EPC, U32,
-    UNIT, n(BoneElement::Unidentified as usize + 1),
-    UNIT, n(Side::Unsided as usize + 1),
-    UNIT, n(SampleKind::Fragment as usize + 1),
+    ENUM, n(SampleIdCode::ALL.len()), EPC, U32,
+    UNIT, n(BoneElement::ALL.len()),
+    UNIT, n(Side::ALL.len()),
+    UNIT, n(SampleKind::ALL.len()),
     U32,
 ];
 
@@ -224,7 +238,7 @@ const SAMPLE: &[u8] = &[
 const LINK: &[u8] = &[
     STRUCT, 5,
     STRUCT, 2, UNIT, REFERENCE_KINDS, U32,
-    UNIT, n(Relation::Excludes as usize + 1),
+    UNIT, n(Relation::ALL.len()),
     EVIDENCE,
     CONFIDENCE,
     OPTION, U32,
@@ -233,10 +247,10 @@ const LINK: &[u8] = &[
 #[rustfmt::skip]
 const INSPECT: &[u8] = &[
     STRUCT, 2,
-    UNIT, n(InspectKind::Sensor as usize + 1),
+    UNIT, n(InspectKind::ALL.len()),
     // Observation: temperature, humidity, shock, element count, minimum number of
     // individuals, human, US service member, photo.
-    LIST, 4, ENUM, 8,
+    LIST, 4, ENUM, n(ObservationCode::ALL.len()),
     I32,
     U16,
     U32,
@@ -251,7 +265,7 @@ const INSPECT: &[u8] = &[
 const IDENTIFICATION: &[u8] = &[
     STRUCT, 5,
     STRUCT, 2, UNIT, REFERENCE_KINDS, U32,
-    UNIT, n(IdentificationStatus::OtherNation as usize + 1),
+    UNIT, n(IdentificationStatus::ALL.len()),
     EVIDENCE,
     RAW, 32,
     U32,
@@ -261,7 +275,7 @@ const IDENTIFICATION: &[u8] = &[
 const CORRECTION: &[u8] = &[
     STRUCT, 3,
     LIST, 4, U32,
-    UNIT, n(CorrectionReason::WrongContainer as usize + 1),
+    UNIT, n(CorrectionReason::ALL.len()),
     OPTION, U32,
 ];
 

@@ -15,9 +15,9 @@ macro_rules! vocabulary {
             $($(#[$vdoc])* #[doc = concat!("CBV code `", $code, "`.")] $variant,)+
         }
 
-        impl $name {
-            wire_order!($($variant),+);
+        wire_order!($name: $($variant),+);
 
+        impl $name {
             /// The CBV code, as in `urn:epcglobal:cbv:...:CODE` or a bare EPCIS 2.0 JSON value.
             pub const fn code(self) -> &'static str {
                 match self { $($name::$variant => $code,)+ }

@@ -4,28 +4,6 @@
 //! and a [`Body`] of one of nine types. How records are stored is the codec's business; this
 //! module has no notion of bytes beyond serde derives.
 
-/// `ALL` and `from_index` for a fieldless enum whose wire form is its position in the list
-/// given.
-macro_rules! wire_order {
-    ($($variant:ident),+ $(,)?) => {
-        /// Every value, in wire order.
-        pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
-
-        /// The value at `index` in wire order, or `None` past the last.
-        pub const fn from_index(index: u32) -> Option<Self> {
-            let mut position = 0;
-            $(
-                if index == position {
-                    return Some(Self::$variant);
-                }
-                position += 1;
-            )+
-            let _ = position;
-            None
-        }
-    };
-}
-
 pub mod bytes;
 pub mod cbv;
 pub mod epc;
@@ -43,12 +21,14 @@ pub use epc::{Epc, EpcError, EpcField, Giai96, UsDod96};
 pub use ids::{KeyId, PartyRef, PlaceRef, SealNumber, Seq};
 pub use place::{GeoPoint, Location};
 pub use records::audit::{Checkpoint, Correction, CorrectionReason, Signature, SignerRole};
-pub use records::commission::{Claim, Commission, ContainerKind, Label, Statement};
+pub use records::commission::{
+    Claim, Commission, ContainerKind, Label, LabelCode, Statement, StatementCode,
+};
 pub use records::custody::{Aggregate, AggregateAction, Condition, Custody, Seal, SealState};
 pub use records::laboratory::{
     BoneElement, Confidence, Evidence, Identification, IdentificationStatus, Inspect, InspectKind,
-    Likelihood, Link, Observation, Reference, ReferenceKind, Relation, Sample, SampleId,
-    SampleKind, Side,
+    Likelihood, Link, Observation, ObservationCode, Reference, ReferenceKind, Relation, Sample,
+    SampleId, SampleIdCode, SampleKind, Side,
 };
 pub use time::{OutOfRange, TimeQuality, Timestamp, TzOffset, UtcSeconds};
 
@@ -127,34 +107,24 @@ pub enum RecordType {
     Checkpoint = 9,
 }
 
-impl RecordType {
-    /// Every type, by code.
-    pub const ALL: [RecordType; 9] = [
-        Self::Commission,
-        Self::Custody,
-        Self::Aggregate,
-        Self::Sample,
-        Self::Link,
-        Self::Inspect,
-        Self::Identification,
-        Self::Correction,
-        Self::Checkpoint,
-    ];
+// The envelope codes run from 1 in this order.
+wire_order!(
+    RecordType:
+    Commission,
+    Custody,
+    Aggregate,
+    Sample,
+    Link,
+    Inspect,
+    Identification,
+    Correction,
+    Checkpoint,
+);
 
+impl RecordType {
     /// The type with envelope code `code`.
     pub fn from_code(code: u8) -> Option<Self> {
-        Some(match code {
-            1 => Self::Commission,
-            2 => Self::Custody,
-            3 => Self::Aggregate,
-            4 => Self::Sample,
-            5 => Self::Link,
-            6 => Self::Inspect,
-            7 => Self::Identification,
-            8 => Self::Correction,
-            9 => Self::Checkpoint,
-            _ => return None,
-        })
+        Self::from_index(u32::from(code.checked_sub(Self::Commission.code())?))
     }
 
     /// The envelope code.
@@ -228,5 +198,27 @@ mod tests {
         holds_to_wire_order(SignerRole::ALL, SignerRole::from_index);
         holds_to_wire_order(SealState::ALL, SealState::from_index);
         holds_to_wire_order(Condition::ALL, Condition::from_index);
+        holds_to_wire_order(RecordType::ALL, RecordType::from_index);
+        holds_to_wire_order(ContainerKind::ALL, ContainerKind::from_index);
+        holds_to_wire_order(AggregateAction::ALL, AggregateAction::from_index);
+        holds_to_wire_order(InspectKind::ALL, InspectKind::from_index);
+        holds_to_wire_order(Likelihood::ALL, Likelihood::from_index);
+        holds_to_wire_order(BoneElement::ALL, BoneElement::from_index);
+        holds_to_wire_order(Side::ALL, Side::from_index);
+        holds_to_wire_order(SampleKind::ALL, SampleKind::from_index);
+        holds_to_wire_order(ReferenceKind::ALL, ReferenceKind::from_index);
+        holds_to_wire_order(Relation::ALL, Relation::from_index);
+        holds_to_wire_order(IdentificationStatus::ALL, IdentificationStatus::from_index);
+        holds_to_wire_order(CorrectionReason::ALL, CorrectionReason::from_index);
+    }
+
+    #[test]
+    fn record_types_are_found_by_their_envelope_code() {
+        for ty in RecordType::ALL {
+            assert_eq!(RecordType::from_code(ty.code()), Some(*ty));
+        }
+        for code in [0, 10, 0x80, u8::MAX] {
+            assert_eq!(RecordType::from_code(code), None, "code {code}");
+        }
     }
 }

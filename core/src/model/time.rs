@@ -106,9 +106,7 @@ pub enum TimeQuality {
     Estimated,
 }
 
-impl TimeQuality {
-    wire_order!(Gnss, Network, Manual, Estimated);
-}
+wire_order!(TimeQuality: Gnss, Network, Manual, Estimated);
 
 /// A known time with its quality. A record whose clock was not set carries no timestamp at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]

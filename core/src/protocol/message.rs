@@ -9,111 +9,115 @@ use crate::codec::{DecodeErrorKind, DeltaState, RecordBuf};
 use crate::log::Damage;
 use crate::model::{Checkpoint, Custody, Digest, PartyRef, Seq, Timestamp, TzOffset};
 
-/// What a reader asks. The order of the variants is their wire code and never changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(clippy::large_enum_variant, reason = "no heap: messages move by value")]
-pub enum Request {
-    /// Opens a session for `actor`, the party holding the reader. Answered with
-    /// [`Response::Welcome`].
-    Hello {
-        /// Who is reading; records the tag makes in this session name them.
-        actor: PartyRef,
-    },
-    /// The identity record. Answered with [`Response::Identity`].
-    Identity,
-    /// The tag's state. Answered with [`Response::Status`].
-    Status,
-    /// Starts reading the log at sequence number `from`. Answered with the first entry.
-    Read {
-        /// The first sequence number wanted; 0 reads the identity too.
-        from: Seq,
-    },
-    /// The entry after the last one sent. Answered with [`Response::Record`],
-    /// [`Response::Damage`] or [`Response::End`].
-    ReadNext,
-    /// Appends a record prepared by the reader; its sequence number must be the next one.
-    /// Answered with [`Response::Appended`].
-    Append {
-        /// The record in the stored format, encoded as the first record of a log (against
-        /// `DeltaState::default()`), so that it decodes on its own. The tag stores it coded
-        /// against the records before it.
-        stored: RecordBuf,
-    },
-    /// Appends a checkpoint signed by the custodians. Its count and head must be the tag's
-    /// own; the tag stamps time, place and the session's actor. Answered with
-    /// [`Response::Appended`].
-    Checkpoint {
-        /// The checkpoint.
-        checkpoint: Checkpoint,
-    },
-    /// Gives a blank tag its identity. Answered with [`Response::Appended`] (sequence 0).
-    Commission {
-        /// The commission record, sequence number 0, in the stored format.
-        stored: RecordBuf,
-    },
-    /// Sets the tag's clock from the reader's (network or manually entered) time, and the
-    /// local time-zone offset the tag writes into its records. Answered with
-    /// [`Response::Done`].
-    SetClock {
-        /// The time now and how the reader knows it.
-        time: Timestamp,
-        /// The local offset.
-        tz: TzOffset,
-    },
-    /// Sets what a press of the tag's button records from now on. Answered with
-    /// [`Response::Done`].
-    SetButton {
-        /// The custody step a press records.
-        action: ButtonAction,
-    },
-    /// Ends the session. Answered with [`Response::Done`].
-    Goodbye,
+with_codes! {
+    /// What a reader asks. The order of the variants is their wire code and never changes.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    #[allow(clippy::large_enum_variant, reason = "no heap: messages move by value")]
+    pub enum Request, codes RequestCode {
+        /// Opens a session for `actor`, the party holding the reader. Answered with
+        /// [`Response::Welcome`].
+        Hello {
+            /// Who is reading; records the tag makes in this session name them.
+            actor: PartyRef,
+        },
+        /// The identity record. Answered with [`Response::Identity`].
+        Identity,
+        /// The tag's state. Answered with [`Response::Status`].
+        Status,
+        /// Starts reading the log at sequence number `from`. Answered with the first entry.
+        Read {
+            /// The first sequence number wanted; 0 reads the identity too.
+            from: Seq,
+        },
+        /// The entry after the last one sent. Answered with [`Response::Record`],
+        /// [`Response::Damage`] or [`Response::End`].
+        ReadNext,
+        /// Appends a record prepared by the reader; its sequence number must be the next one.
+        /// Answered with [`Response::Appended`].
+        Append {
+            /// The record in the stored format, encoded as the first record of a log (against
+            /// `DeltaState::default()`), so that it decodes on its own. The tag stores it coded
+            /// against the records before it.
+            stored: RecordBuf,
+        },
+        /// Appends a checkpoint signed by the custodians. Its count and head must be the tag's
+        /// own; the tag stamps time, place and the session's actor. Answered with
+        /// [`Response::Appended`].
+        Checkpoint {
+            /// The checkpoint.
+            checkpoint: Checkpoint,
+        },
+        /// Gives a blank tag its identity. Answered with [`Response::Appended`] (sequence 0).
+        Commission {
+            /// The commission record, sequence number 0, in the stored format.
+            stored: RecordBuf,
+        },
+        /// Sets the tag's clock from the reader's (network or manually entered) time, and the
+        /// local time-zone offset the tag writes into its records. Answered with
+        /// [`Response::Done`].
+        SetClock {
+            /// The time now and how the reader knows it.
+            time: Timestamp,
+            /// The local offset.
+            tz: TzOffset,
+        },
+        /// Sets what a press of the tag's button records from now on. Answered with
+        /// [`Response::Done`].
+        SetButton {
+            /// The custody step a press records.
+            action: ButtonAction,
+        },
+        /// Ends the session. Answered with [`Response::Done`].
+        Goodbye,
+    }
 }
 
-/// What a tag answers. The order of the variants is their wire code and never changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(clippy::large_enum_variant, reason = "no heap: messages move by value")]
-pub enum Response {
-    /// The session is open.
-    Welcome {
-        /// The protocol version the tag speaks.
-        version: u8,
-        /// Its state.
-        status: Status,
-    },
-    /// The identity record as stored: the first link of the chain.
-    Identity {
-        /// Its stored bytes.
-        stored: RecordBuf,
-    },
-    /// The tag's state.
-    Status(Status),
-    /// A record as stored, with the codec state that decodes it.
-    Record {
-        /// Where it is stored.
-        offset: u32,
-        /// The state its delta-coded header is read against.
-        state: DeltaState,
-        /// Its stored bytes, which the chain hashes.
-        stored: RecordBuf,
-    },
-    /// Damage found while reading; the records it makes unreadable are not sent.
-    Damage(Damage),
-    /// Nothing more to read.
-    End,
-    /// A record is durable.
-    Appended {
-        /// Its sequence number.
-        seq: Seq,
-        /// The chain head after it.
-        head: Digest,
-    },
-    /// Done.
-    Done,
-    /// The request was refused; nothing was stored.
-    Error(Fault),
+with_codes! {
+    /// What a tag answers. The order of the variants is their wire code and never changes.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    #[allow(clippy::large_enum_variant, reason = "no heap: messages move by value")]
+    pub enum Response, codes ResponseCode {
+        /// The session is open.
+        Welcome {
+            /// The protocol version the tag speaks.
+            version: u8,
+            /// Its state.
+            status: Status,
+        },
+        /// The identity record as stored: the first link of the chain.
+        Identity {
+            /// Its stored bytes.
+            stored: RecordBuf,
+        },
+        /// The tag's state.
+        Status(Status),
+        /// A record as stored, with the codec state that decodes it.
+        Record {
+            /// Where it is stored.
+            offset: u32,
+            /// The state its delta-coded header is read against.
+            state: DeltaState,
+            /// Its stored bytes, which the chain hashes.
+            stored: RecordBuf,
+        },
+        /// Damage found while reading; the records it makes unreadable are not sent.
+        Damage(Damage),
+        /// Nothing more to read.
+        End,
+        /// A record is durable.
+        Appended {
+            /// Its sequence number.
+            seq: Seq,
+            /// The chain head after it.
+            head: Digest,
+        },
+        /// Done.
+        Done,
+        /// The request was refused; nothing was stored.
+        Error(Fault),
+    }
 }
 
 /// What a tag says about itself.
@@ -154,19 +158,23 @@ pub enum Indication {
     Error,
 }
 
-/// The state of the tag's GNSS position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum FixState {
-    /// No fix since the tag started.
-    None,
-    /// A current fix.
-    Fresh,
-    /// The last fix is too old to say where the container is now.
-    Stale {
-        /// Its age in seconds.
-        age_s: u32,
-    },
+wire_order!(Indication: Blank, Ok, Full, Damaged, Error);
+
+with_codes! {
+    /// The state of the tag's GNSS position.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum FixState, codes FixCode {
+        /// No fix since the tag started.
+        None,
+        /// A current fix.
+        Fresh,
+        /// The last fix is too old to say where the container is now.
+        Stale {
+            /// Its age in seconds.
+            age_s: u32,
+        },
+    }
 }
 
 /// What a press of the button records: a custody step, made by `actor`.
@@ -179,89 +187,91 @@ pub struct ButtonAction {
     pub custody: Custody,
 }
 
-/// Why a request was refused. Nothing is stored by a refused request.
-///
-/// A later protocol version may add faults, so a reader's match needs a `_` arm.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[non_exhaustive]
-pub enum Fault {
-    /// The frame is not valid COBS.
-    BadFrame,
-    /// The frame's CRC does not match its contents.
-    BadCrc,
-    /// The frame is shorter than its message.
-    Truncated,
-    /// The frame is longer than any message.
-    Oversized {
-        /// The longest frame accepted, delimiter included.
-        limit: u16,
-    },
-    /// The frame is of a protocol version the tag does not speak.
-    UnsupportedVersion {
-        /// The version in the frame.
-        got: u8,
-        /// The version the tag speaks.
-        supported: u8,
-    },
-    /// The message code is not one this version knows.
-    UnknownMessage {
-        /// The code.
-        code: u32,
-    },
-    /// A known message whose fields do not decode (a value out of range, bytes left over).
-    Malformed {
-        /// The message code.
-        code: u32,
-    },
-    /// The request is valid but not now.
-    OutOfOrder {
-        /// What must come first.
-        needs: Needs,
-    },
-    /// The tag has no identity yet: commission it first.
-    NotCommissioned,
-    /// The tag already has an identity; it is never replaced.
-    AlreadyCommissioned,
-    /// The memory holds records but no readable identity; the tag refuses to erase them.
-    NotBlank,
-    /// This record type cannot be appended with this request.
-    NotAllowed,
-    /// The record's sequence number is not the next one.
-    WrongSeq {
-        /// The next sequence number.
-        expected: Seq,
-        /// The record's.
-        got: Seq,
-    },
-    /// The checkpoint does not cover the tag's records as they are.
-    CheckpointMismatch {
-        /// The tag's record count.
-        count: u32,
-        /// The tag's chain head.
-        head: Digest,
-    },
-    /// A checkpoint without signatures.
-    Unsigned,
-    /// The log is full; nothing is ever overwritten.
-    LogFull,
-    /// The record does not fit the log's segments.
-    RecordTooLarge,
-    /// The record cannot be encoded (a value out of range).
-    BadRecord,
-    /// The button has not been given an action.
-    NoButtonAction,
-    /// The memory failed.
-    Storage,
-    /// The clock failed.
-    Clock,
-    /// The record sent does not decode on its own.
-    Undecodable {
-        /// The offset of the offending byte in the record.
-        at: u16,
-        /// What was wrong there.
-        kind: DecodeErrorKind,
-    },
+with_codes! {
+    /// Why a request was refused. Nothing is stored by a refused request.
+    ///
+    /// A later protocol version may add faults, so a reader's match needs a `_` arm.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    #[non_exhaustive]
+    pub enum Fault, codes FaultCode {
+        /// The frame is not valid COBS.
+        BadFrame,
+        /// The frame's CRC does not match its contents.
+        BadCrc,
+        /// The frame is shorter than its message.
+        Truncated,
+        /// The frame is longer than any message.
+        Oversized {
+            /// The longest frame accepted, delimiter included.
+            limit: u16,
+        },
+        /// The frame is of a protocol version the tag does not speak.
+        UnsupportedVersion {
+            /// The version in the frame.
+            got: u8,
+            /// The version the tag speaks.
+            supported: u8,
+        },
+        /// The message code is not one this version knows.
+        UnknownMessage {
+            /// The code.
+            code: u32,
+        },
+        /// A known message whose fields do not decode (a value out of range, bytes left over).
+        Malformed {
+            /// The message code.
+            code: u32,
+        },
+        /// The request is valid but not now.
+        OutOfOrder {
+            /// What must come first.
+            needs: Needs,
+        },
+        /// The tag has no identity yet: commission it first.
+        NotCommissioned,
+        /// The tag already has an identity; it is never replaced.
+        AlreadyCommissioned,
+        /// The memory holds records but no readable identity; the tag refuses to erase them.
+        NotBlank,
+        /// This record type cannot be appended with this request.
+        NotAllowed,
+        /// The record's sequence number is not the next one.
+        WrongSeq {
+            /// The next sequence number.
+            expected: Seq,
+            /// The record's.
+            got: Seq,
+        },
+        /// The checkpoint does not cover the tag's records as they are.
+        CheckpointMismatch {
+            /// The tag's record count.
+            count: u32,
+            /// The tag's chain head.
+            head: Digest,
+        },
+        /// A checkpoint without signatures.
+        Unsigned,
+        /// The log is full; nothing is ever overwritten.
+        LogFull,
+        /// The record does not fit the log's segments.
+        RecordTooLarge,
+        /// The record cannot be encoded (a value out of range).
+        BadRecord,
+        /// The button has not been given an action.
+        NoButtonAction,
+        /// The memory failed.
+        Storage,
+        /// The clock failed.
+        Clock,
+        /// The record sent does not decode on its own.
+        Undecodable {
+            /// The offset of the offending byte in the record.
+            at: u16,
+            /// What was wrong there.
+            kind: DecodeErrorKind,
+        },
+    }
 }
 
 /// What a request needs before it.
@@ -273,6 +283,8 @@ pub enum Needs {
     /// [`Request::Read`].
     Read,
 }
+
+wire_order!(Needs: Hello, Read);
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

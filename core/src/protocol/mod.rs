@@ -17,7 +17,10 @@ mod request;
 pub(crate) mod response;
 mod wire;
 
-pub use message::{ButtonAction, Fault, FixState, Indication, Needs, Request, Response, Status};
+pub use message::{
+    ButtonAction, Fault, FaultCode, FixCode, FixState, Indication, Needs, Request, RequestCode,
+    Response, ResponseCode, Status,
+};
 pub(crate) use records::undecodable;
 pub use records::{encode_record, read_record};
 pub(crate) use wire::encode_reply;

@@ -6,7 +6,7 @@
 
 use postcard::Error;
 
-use super::message::{ButtonAction, Request};
+use super::message::{ButtonAction, Request, RequestCode};
 use crate::codec::model_fields::{read_bytes, read_tz};
 use crate::codec::postcard_wire::{Fields, REFUSED, copy_into, list_items};
 use crate::codec::{MAX_RECORD_LEN, RecordBuf};
@@ -22,25 +22,26 @@ use crate::model::{
 /// The requests with a record or a checkpoint are filled in where they lie: built and then
 /// moved, their buffers would be copied several times.
 pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Result<(), Error> {
+    let code = RequestCode::from_index(code).ok_or(REFUSED)?;
     // The variant's fields.
     *out = match code {
         // The two requests of one number.
-        0 | 3 => {
+        RequestCode::Hello | RequestCode::Read => {
             let number = f.u32()?;
             match code {
-                0 => Request::Hello {
+                RequestCode::Hello => Request::Hello {
                     actor: PartyRef(number),
                 },
                 _ => Request::Read { from: Seq(number) },
             }
         }
-        1 => Request::Identity,
-        2 => Request::Status,
-        4 => Request::ReadNext,
-        5 | 7 => {
+        RequestCode::Identity => Request::Identity,
+        RequestCode::Status => Request::Status,
+        RequestCode::ReadNext => Request::ReadNext,
+        RequestCode::Append | RequestCode::Commission => {
             let stored = RecordBuf::new();
             *out = match code {
-                5 => Request::Append { stored },
+                RequestCode::Append => Request::Append { stored },
                 _ => Request::Commission { stored },
             };
             return match out {
@@ -50,7 +51,7 @@ pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Res
                 _ => Err(REFUSED),
             };
         }
-        6 => {
+        RequestCode::Checkpoint => {
             // Each field is read below, where it lies.
             *out = Request::Checkpoint {
                 checkpoint: Checkpoint {
@@ -68,21 +69,20 @@ pub(super) fn read_into(code: u32, f: &mut Fields<'_>, out: &mut Request) -> Res
                 _ => Err(REFUSED),
             };
         }
-        8 => Request::SetClock {
+        RequestCode::SetClock => Request::SetClock {
             time: Timestamp {
                 at: UtcSeconds(f.u32()?),
                 quality: f.variant(TimeQuality::from_index)?,
             },
             tz: read_tz(f)?,
         },
-        9 => Request::SetButton {
+        RequestCode::SetButton => Request::SetButton {
             action: ButtonAction {
                 actor: PartyRef(f.u32()?),
                 custody: custody(f)?,
             },
         },
-        10 => Request::Goodbye,
-        _ => return Err(REFUSED),
+        RequestCode::Goodbye => Request::Goodbye,
     };
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! than this; tests hold the two to the same bytes for every response. Readers decode with
 //! the serde form.
 
-use super::message::{Fault, FixState, Needs, Response, Status};
+use super::message::{Fault, FixState, Response, ResponseCode, Status};
 use crate::codec::postcard_wire::Writer;
 use crate::codec::{DecodeErrorKind, DeltaState};
 use crate::log::{Damage, DamageReason};
@@ -39,7 +39,7 @@ pub(super) fn write(w: &mut Writer<'_>, response: &Response) -> Written {
 
 /// Writes [`Response::Welcome`].
 pub(crate) fn welcome(w: &mut Writer<'_>, version: u8, status: &Status) -> Written {
-    w.u32(0);
+    w.u32(ResponseCode::Welcome.index());
     w.byte(version);
     write_status(w, status);
     Written
@@ -47,14 +47,14 @@ pub(crate) fn welcome(w: &mut Writer<'_>, version: u8, status: &Status) -> Writt
 
 /// Writes [`Response::Identity`].
 pub(crate) fn identity(w: &mut Writer<'_>, stored: &[u8]) -> Written {
-    w.u32(1);
+    w.u32(ResponseCode::Identity.index());
     write_stored(w, stored);
     Written
 }
 
 /// Writes [`Response::Status`].
 pub(crate) fn status_of(w: &mut Writer<'_>, status: &Status) -> Written {
-    w.u32(2);
+    w.u32(ResponseCode::Status.index());
     write_status(w, status);
     Written
 }
@@ -66,7 +66,7 @@ pub(crate) fn record(
     state: &DeltaState,
     stored: &[u8],
 ) -> Written {
-    w.u32(3);
+    w.u32(ResponseCode::Record.index());
     w.u32(offset);
     state.put(w);
     write_stored(w, stored);
@@ -75,20 +75,20 @@ pub(crate) fn record(
 
 /// Writes [`Response::Damage`].
 pub(crate) fn damage_found(w: &mut Writer<'_>, damage: &Damage) -> Written {
-    w.u32(4);
+    w.u32(ResponseCode::Damage.index());
     write_damage(w, damage);
     Written
 }
 
 /// Writes [`Response::End`].
 pub(crate) fn end(w: &mut Writer<'_>) -> Written {
-    w.u32(5);
+    w.u32(ResponseCode::End.index());
     Written
 }
 
 /// Writes [`Response::Appended`].
 pub(crate) fn appended(w: &mut Writer<'_>, seq: Seq, head: &Digest) -> Written {
-    w.u32(6);
+    w.u32(ResponseCode::Appended.index());
     w.u32(seq.0);
     write_digest(w, head);
     Written
@@ -96,13 +96,13 @@ pub(crate) fn appended(w: &mut Writer<'_>, seq: Seq, head: &Digest) -> Written {
 
 /// Writes [`Response::Done`].
 pub(crate) fn done(w: &mut Writer<'_>) -> Written {
-    w.u32(7);
+    w.u32(ResponseCode::Done.index());
     Written
 }
 
 /// Writes [`Response::Error`].
 pub(crate) fn error(w: &mut Writer<'_>, fault: &Fault) -> Written {
-    w.u32(8);
+    w.u32(ResponseCode::Error.index());
     write_fault(w, fault);
     Written
 }
@@ -118,7 +118,7 @@ fn write_digest(w: &mut Writer<'_>, digest: &Digest) {
 }
 
 fn write_status(w: &mut Writer<'_>, status: &Status) {
-    w.u32(status.indication as u32);
+    w.u32(status.indication.index());
     w.u32(status.count);
     write_digest(w, &status.head);
     w.u32(status.free_bytes);
@@ -127,14 +127,10 @@ fn write_status(w: &mut Writer<'_>, status: &Status) {
     w.tag(status.time.is_some());
     if let Some(time) = status.time {
         w.u32(time.at.0);
-        w.u32(time.quality as u32);
+        w.u32(time.quality.index());
     }
     // The fix's variant index, then its fields.
-    w.u32(match status.fix {
-        FixState::None => 0,
-        FixState::Fresh => 1,
-        FixState::Stale { .. } => 2,
-    });
+    w.u32(status.fix.code().index());
     match status.fix {
         FixState::Stale { age_s } => w.u32(age_s),
         FixState::None | FixState::Fresh => {}
@@ -163,17 +159,7 @@ fn write_damage(w: &mut Writer<'_>, damage: &Damage) {
 
 fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) {
     // The variant's index, written once for all of them, then its fields.
-    w.u32(match kind {
-        DecodeErrorKind::Truncated { .. } => 0,
-        DecodeErrorKind::UnsupportedVersion(_) => 1,
-        DecodeErrorKind::UnknownRecordType(_) => 2,
-        DecodeErrorKind::LengthOutOfRange(_) => 3,
-        DecodeErrorKind::CrcMismatch { .. } => 4,
-        DecodeErrorKind::BadFlags(_) => 5,
-        DecodeErrorKind::Field { .. } => 6,
-        DecodeErrorKind::MissingContext(_) => 7,
-        DecodeErrorKind::TrailingBytes(_) => 8,
-    });
+    w.u32(kind.code().index());
     match kind {
         // Serde writes a `usize` as a `u64`; its varint is the same for any value.
         DecodeErrorKind::Truncated { needed: n } | DecodeErrorKind::TrailingBytes(n) => {
@@ -188,39 +174,16 @@ fn write_decode_error(w: &mut Writer<'_>, kind: &DecodeErrorKind) {
             w.u32(*computed)
         }
         DecodeErrorKind::Field { field, problem } => {
-            w.u32(*field as u32);
-            w.u32(*problem as u32)
+            w.u32(field.index());
+            w.u32(problem.index())
         }
-        DecodeErrorKind::MissingContext(field) => w.u32(*field as u32),
+        DecodeErrorKind::MissingContext(field) => w.u32(field.index()),
     }
 }
 
 fn write_fault(w: &mut Writer<'_>, fault: &Fault) {
     // The variant's index, written once for all of them, then its fields.
-    w.u32(match fault {
-        Fault::BadFrame => 0,
-        Fault::BadCrc => 1,
-        Fault::Truncated => 2,
-        Fault::Oversized { .. } => 3,
-        Fault::UnsupportedVersion { .. } => 4,
-        Fault::UnknownMessage { .. } => 5,
-        Fault::Malformed { .. } => 6,
-        Fault::OutOfOrder { .. } => 7,
-        Fault::NotCommissioned => 8,
-        Fault::AlreadyCommissioned => 9,
-        Fault::NotBlank => 10,
-        Fault::NotAllowed => 11,
-        Fault::WrongSeq { .. } => 12,
-        Fault::CheckpointMismatch { .. } => 13,
-        Fault::Unsigned => 14,
-        Fault::LogFull => 15,
-        Fault::RecordTooLarge => 16,
-        Fault::BadRecord => 17,
-        Fault::NoButtonAction => 18,
-        Fault::Storage => 19,
-        Fault::Clock => 20,
-        Fault::Undecodable { .. } => 21,
-    });
+    w.u32(fault.code().index());
     match fault {
         Fault::Oversized { limit } => w.u32((*limit).into()),
         Fault::UnsupportedVersion { got, supported } => {
@@ -228,10 +191,7 @@ fn write_fault(w: &mut Writer<'_>, fault: &Fault) {
             w.byte(*supported)
         }
         Fault::UnknownMessage { code } | Fault::Malformed { code } => w.u32(*code),
-        Fault::OutOfOrder { needs } => w.u32(match needs {
-            Needs::Hello => 0,
-            Needs::Read => 1,
-        }),
+        Fault::OutOfOrder { needs } => w.u32(needs.index()),
         Fault::WrongSeq { expected, got } => {
             w.u32(expected.0);
             w.u32(got.0)

@@ -5,7 +5,7 @@ use postcard::experimental::max_size::MaxSize;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::message::{Fault, Request, Response};
+use super::message::{Fault, Request, RequestCode, Response, ResponseCode};
 use super::response::{self, Written};
 use crate::codec::postcard_wire::{Fields, Writer};
 use crate::codec::{self, frame};
@@ -36,11 +36,11 @@ pub trait Message: Serialize + DeserializeOwned {
 }
 
 impl Message for Request {
-    const CODES: u32 = 11;
+    const CODES: u32 = RequestCode::ALL.len() as u32;
 }
 
 impl Message for Response {
-    const CODES: u32 = 9;
+    const CODES: u32 = ResponseCode::ALL.len() as u32;
 }
 
 /// Frames `message` into `out`; returns the frame's length, delimiter included.

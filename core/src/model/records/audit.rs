@@ -32,6 +32,8 @@ pub enum CorrectionReason {
     WrongContainer,
 }
 
+wire_order!(CorrectionReason: DidNotOccur, IncorrectData, LinkDisproved, WrongContainer);
+
 /// A checkpoint: the count and chain head of every record before it, signed by custodians.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -72,17 +74,12 @@ pub enum SignerRole {
     Auditor,
 }
 
-impl SignerRole {
-    wire_order!(Releasing, Receiving, Custodian, Auditor);
+wire_order!(SignerRole: Releasing, Receiving, Custodian, Auditor);
 
+impl SignerRole {
     /// The byte that stands for the role in a signed checkpoint statement (the same as its
     /// wire index).
     pub const fn code(self) -> u8 {
-        match self {
-            Self::Releasing => 0,
-            Self::Receiving => 1,
-            Self::Custodian => 2,
-            Self::Auditor => 3,
-        }
+        self as u8
     }
 }

@@ -44,18 +44,22 @@ pub enum ContainerKind {
     PersonalEffects,
 }
 
-/// A number written on a container by another system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Label {
-    /// The box number given at handover (1 to 55 in 2018).
-    BoxNumber(u32),
-    /// The number of a box returned 1990-1994 ("K208").
-    K208(u32),
-    /// A disaster-victim-identification post-mortem number.
-    DviPostMortem(u32),
-    /// A laboratory accession number.
-    Accession(u32),
+wire_order!(ContainerKind: Box, TransferCase, Casket, Pallet, Sample, PersonalEffects);
+
+with_codes! {
+    /// A number written on a container by another system.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum Label, codes LabelCode {
+        /// The box number given at handover (1 to 55 in 2018).
+        BoxNumber(u32),
+        /// The number of a box returned 1990-1994 ("K208").
+        K208(u32),
+        /// A disaster-victim-identification post-mortem number.
+        DviPostMortem(u32),
+        /// A laboratory accession number.
+        Accession(u32),
+    }
 }
 
 /// A statement made by a third party, kept as theirs.
@@ -68,14 +72,16 @@ pub struct Claim {
     pub statement: Statement,
 }
 
-/// What a third party may state about a container's contents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Statement {
-    /// The remains were recovered in this area.
-    RecoveryArea(PlaceRef),
-    /// The container holds the remains of this many people.
-    IndividualCount(u16),
-    /// The remains were recovered in this year.
-    RecoveryYear(u16),
+with_codes! {
+    /// What a third party may state about a container's contents.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum Statement, codes StatementCode {
+        /// The remains were recovered in this area.
+        RecoveryArea(PlaceRef),
+        /// The container holds the remains of this many people.
+        IndividualCount(u16),
+        /// The remains were recovered in this year.
+        RecoveryYear(u16),
+    }
 }

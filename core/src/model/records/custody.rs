@@ -52,9 +52,7 @@ pub enum SealState {
     Removed,
 }
 
-impl SealState {
-    wire_order!(Applied, Intact, Broken, Missing, Removed);
-}
+wire_order!(SealState: Applied, Intact, Broken, Missing, Removed);
 
 /// The condition of a container.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
@@ -72,9 +70,7 @@ pub enum Condition {
     NotObserved,
 }
 
-impl Condition {
-    wire_order!(Good, Damaged, Wet, Opened, NotObserved);
-}
+wire_order!(Condition: Good, Damaged, Wet, Opened, NotObserved);
 
 /// A container placed into, or taken out of, a larger one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
@@ -95,3 +91,5 @@ pub enum AggregateAction {
     /// Taken out of the parent (EPCIS `DELETE`).
     Delete,
 }
+
+wire_order!(AggregateAction: Add, Delete);

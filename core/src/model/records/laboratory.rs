@@ -34,26 +34,30 @@ pub enum InspectKind {
     Sensor,
 }
 
-/// One finding of an inspection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum Observation {
-    /// Temperature in thousandths of a degree Celsius.
-    Temperature(i32),
-    /// Relative humidity in tenths of a percent.
-    Humidity(u16),
-    /// Peak shock in thousandths of g.
-    Shock(u32),
-    /// Number of skeletal elements counted.
-    ElementCount(u16),
-    /// Minimum number of individuals the elements represent.
-    MinimumIndividuals(u16),
-    /// Whether the remains are human.
-    Human(Likelihood),
-    /// Whether the remains are those of a US service member.
-    UsServiceMember(Likelihood),
-    /// SHA-256 of a photograph kept elsewhere.
-    Photo(Digest),
+wire_order!(InspectKind: FieldReview, Accession, Routine, Sensor);
+
+with_codes! {
+    /// One finding of an inspection.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum Observation, codes ObservationCode {
+        /// Temperature in thousandths of a degree Celsius.
+        Temperature(i32),
+        /// Relative humidity in tenths of a percent.
+        Humidity(u16),
+        /// Peak shock in thousandths of g.
+        Shock(u32),
+        /// Number of skeletal elements counted.
+        ElementCount(u16),
+        /// Minimum number of individuals the elements represent.
+        MinimumIndividuals(u16),
+        /// Whether the remains are human.
+        Human(Likelihood),
+        /// Whether the remains are those of a US service member.
+        UsServiceMember(Likelihood),
+        /// SHA-256 of a photograph kept elsewhere.
+        Photo(Digest),
+    }
 }
 
 /// How strongly a finding is held.
@@ -72,6 +76,8 @@ pub enum Likelihood {
     Confirmed,
 }
 
+wire_order!(Likelihood: Excluded, Unlikely, Undetermined, Likely, Confirmed);
+
 /// Part of the remains taken as a sample, with its own tag or label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -88,14 +94,16 @@ pub struct Sample {
     pub destination: PartyRef,
 }
 
-/// How a sample is identified.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum SampleId {
-    /// The sample has a tag of its own.
-    Tag(Epc),
-    /// The sample carries a printed label with this number.
-    Label(u32),
+with_codes! {
+    /// How a sample is identified.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
+    #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+    pub enum SampleId, codes SampleIdCode {
+        /// The sample has a tag of its own.
+        Tag(Epc),
+        /// The sample carries a printed label with this number.
+        Label(u32),
+    }
 }
 
 /// Skeletal elements commonly sampled or counted.
@@ -122,6 +130,27 @@ pub enum BoneElement {
     Unidentified,
 }
 
+wire_order!(
+    BoneElement:
+    Cranium,
+    Mandible,
+    Tooth,
+    Clavicle,
+    Scapula,
+    Humerus,
+    Radius,
+    Ulna,
+    Rib,
+    Vertebra,
+    Pelvis,
+    Femur,
+    Tibia,
+    Fibula,
+    HandBone,
+    FootBone,
+    Unidentified,
+);
+
 /// The side of a paired element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -136,6 +165,8 @@ pub enum Side {
     Unsided,
 }
 
+wire_order!(Side: Left, Right, Midline, Unsided);
+
 /// What is taken as a sample.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -149,6 +180,8 @@ pub enum SampleKind {
     /// A bone fragment, for isotope analysis.
     Fragment,
 }
+
+wire_order!(SampleKind: BoneCutting, Tooth, WholeElement, Fragment);
 
 /// A link between the remains in this container and an individual or an accession.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
@@ -188,6 +221,8 @@ pub enum ReferenceKind {
     Container,
 }
 
+wire_order!(ReferenceKind: Individual, Accession, Container);
+
 /// How remains relate to the referenced subject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -201,6 +236,8 @@ pub enum Relation {
     /// The remains are shown not to belong to the subject.
     Excludes,
 }
+
+wire_order!(Relation: ContainsRemainsOf, PartOf, CommingledWith, Excludes);
 
 /// The kinds of evidence behind a link or an identification, as a set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -354,3 +391,13 @@ pub enum IdentificationStatus {
     /// The remains are of another nation's service member; to be repatriated there.
     OtherNation,
 }
+
+wire_order!(
+    IdentificationStatus:
+    Presumptive,
+    Confirmed,
+    GroupIdentification,
+    Excluded,
+    NonHuman,
+    OtherNation,
+);
