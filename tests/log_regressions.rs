@@ -8,7 +8,8 @@ use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, eeprom_24x256};
 use remtag::log::{
-    Damage, Entry, Layout, LayoutConfig, Log, LogError, Medium, MountReport, SegmentHeader,
+    Damage, Entry, Layout, LayoutConfig, LayoutVersion, Log, LogError, Medium, MountReport,
+    SegmentHeader,
 };
 use remtag::model::{Body, Seq};
 use remtag_sim::memory::power::{PowerControl, PowerCut, Tear};
@@ -421,14 +422,14 @@ fn two_flipped_bits_in_a_header_or_the_identity_lose_nothing() {
     println!("{flips} pairs of flipped bits");
 }
 
-/// The two copies of a layout version 2 segment header as stored, each padded to
+/// The two copies of a segment header of the layout the log writes, as stored, each padded to
 /// `write_size`, with valid CRCs: what a crafted or stale header looks like.
 fn header_copies(header: &SegmentHeader, write_size: usize) -> Vec<u8> {
     let mut body = [0u8; 128];
     let body = postcard::to_slice(header, &mut body)
         .expect("fits")
         .to_vec();
-    let mut bytes = vec![0x5E, 0x02, body.len() as u8];
+    let mut bytes = vec![0x5E, LayoutVersion::NEWEST.byte(), body.len() as u8];
     bytes.extend_from_slice(&body);
     bytes.extend_from_slice(&codec::checksum(&bytes).to_le_bytes());
     let copy = bytes.len().div_ceil(write_size) * write_size;
@@ -770,6 +771,49 @@ fn a_record_anywhere_after_erased_bytes_is_found() {
                 next.0 as usize > seqs[k],
                 "{what}: record {next} would be given out again"
             );
+        });
+    }
+}
+
+/// The last records of the newest segment damaged: two bits of the first, one bit of each
+/// after it, so that no record after the first is intact. On rewritable memory, which holds no
+/// end marker, the log once took the first for the end of the data: it lost them unreported,
+/// gave their numbers out again, and the next mount, reading past the new record, repaired
+/// the old ones behind it. Records that one bit repairs count as records after damage.
+#[test]
+fn damaged_records_with_repairable_ones_after_them_are_never_taken_for_the_end() {
+    let records = journey(400);
+    let acked = 296;
+    let mem = used(SimEeprom::new(), &records, acked);
+    let (newest, offsets) = newest_segment(&mut mem.clone());
+    let n = offsets.len();
+    assert!(n >= 4, "the newest segment holds records: {offsets:?}");
+    for first in [n - 3, n - 2] {
+        let mut m = mem.clone();
+        m.contents_mut()[offsets[first] + 4] ^= 0x88;
+        for &at in &offsets[first + 1..] {
+            m.contents_mut()[at + 4] ^= 0x01;
+        }
+        let what = format!("records damaged from {}", offsets[first]);
+        m.with_log(|log| {
+            let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+            assert!(
+                report.damage.iter().any(
+                    |d| !d.reason.leaves_records_whole() && d.offset as usize == offsets[first]
+                ),
+                "{what}: reported where it starts: {:?}",
+                report.damage
+            );
+            let next = log.next_seq().expect("numbers left");
+            assert!(
+                next.0 as usize >= acked,
+                "{what}: record {next} would be given out again ({acked} acknowledged)"
+            );
+            assert!(
+                offsets[first] > newest,
+                "{what}: the damage is in the newest segment"
+            );
+            appends_after_damage(log, &records, acked, next, &what);
         });
     }
 }

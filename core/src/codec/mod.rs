@@ -74,6 +74,14 @@ pub fn checksum(bytes: &[u8]) -> u32 {
     CRC.checksum(bytes)
 }
 
+/// The CRC-32C of `prefix` followed by `bytes`.
+pub fn checksum_after(prefix: &[u8], bytes: &[u8]) -> u32 {
+    let mut digest = CRC.digest();
+    digest.update(prefix);
+    digest.update(bytes);
+    digest.finalize()
+}
+
 /// A buffer that holds any one stored record.
 pub type RecordBuf = heapless::Vec<u8, MAX_RECORD_LEN>;
 

@@ -3,7 +3,7 @@
 
 use super::blocks::{MAX_SEGMENT_HEADER_LEN, encode_segment_header};
 use super::headers::{self, first_header};
-use super::keyed::{self, record_key};
+use super::keyed::{self, RecordKey};
 use super::{
     Closed, Layout, LayoutProblem, Log, LogError, Medium, Newest, SegmentHeader, SegmentStart,
 };
@@ -67,7 +67,7 @@ impl<M: Medium> Log<M> {
                 .filter(|nw| fits(nw, &self.layout))
                 .ok_or(LogError::LogFull)?;
         }
-        let key = record_key(self.layout.version, nw.epoch);
+        let key = RecordKey::new(self.layout.version, nw.epoch);
         let stored = buf.get_mut(..stored_len).unwrap_or_default();
         keyed::apply_key(stored, key);
         let write = buf

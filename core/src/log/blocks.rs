@@ -20,7 +20,7 @@ pub(crate) const SEGMENT_MAGIC: u8 = 0x5E;
 /// Identity slot of layout version 1: magic, version, generation (`u32` LE), the commission
 /// record as stored, CRC.
 const IDENTITY_PREFIX_LEN_V1: usize = 2 + 4;
-/// Identity slot of layout version 2: magic, version, generation (`u32` LE), the oldest epoch
+/// Identity slot of layout versions 2 and 3: magic, version, generation (`u32` LE), the oldest epoch
 /// in use (`u32` LE), the commission record as stored, CRC.
 pub(crate) const IDENTITY_PREFIX_LEN: usize = 2 + 4 + 4;
 /// The most bytes an identity slot's contents take.
@@ -32,7 +32,7 @@ pub(crate) struct IdentitySlot {
     pub(crate) version: LayoutVersion,
     /// How many times the slot has been written: the higher of two intact slots is the newer.
     pub(crate) generation: u32,
-    /// The oldest epoch in use (layout version 2); 0 in version 1, which does not store it.
+    /// The oldest epoch in use (layout versions 2 and 3); 0 in version 1, which does not store it.
     pub(crate) floor: u32,
     /// Where the commission record lies in the slot's bytes.
     pub(crate) record_at: usize,
@@ -43,7 +43,7 @@ pub(crate) struct IdentitySlot {
 fn identity_prefix_len(version: LayoutVersion) -> usize {
     match version {
         LayoutVersion::V1 => IDENTITY_PREFIX_LEN_V1,
-        LayoutVersion::V2 => IDENTITY_PREFIX_LEN,
+        LayoutVersion::V2 | LayoutVersion::V3 => IDENTITY_PREFIX_LEN,
     }
 }
 
@@ -93,7 +93,9 @@ pub(crate) fn decode_identity(slot: &[u8]) -> Option<IdentitySlot> {
     let generation = u32::from_le_bytes(slot.get(2..6)?.try_into().ok()?);
     let floor = match version {
         LayoutVersion::V1 => 0,
-        LayoutVersion::V2 => u32::from_le_bytes(slot.get(6..10)?.try_into().ok()?),
+        LayoutVersion::V2 | LayoutVersion::V3 => {
+            u32::from_le_bytes(slot.get(6..10)?.try_into().ok()?)
+        }
     };
     let crc_at = slot.len().checked_sub(CRC_LEN)?;
     let stored = u32::from_le_bytes(slot.get(crc_at..)?.try_into().ok()?);

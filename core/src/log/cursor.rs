@@ -2,7 +2,7 @@
 //! append from damage.
 
 use super::error::{Damage, DamageReason};
-use super::keyed::{apply_key, first_repair};
+use super::keyed::{RecordKey, apply_key, first_repair, intact_record, record_at_start};
 use super::layout::Layout;
 use super::medium::{Counted, Medium};
 use crate::chain::Chain;
@@ -49,11 +49,11 @@ pub(crate) struct Cursor {
     pub(crate) torn: bool,
     /// The segment has unreadable records: nothing more may be written into it.
     pub(crate) damaged: bool,
-    /// What the CRC of every record in this segment is stored XORed with (layout version 2):
-    /// a record left from an earlier use of the segment does not pass its CRC.
-    pub(crate) key: u32,
+    /// How the CRC of every record in this segment is keyed to its epoch (layout versions 2
+    /// and 3): a record left from an earlier use of the segment does not pass its CRC.
+    pub(crate) key: RecordKey,
     /// Whether bytes after the end of the data may be left from an earlier use of the segment
-    /// (rewritable memory of layout version 2, which writes no end marker): bytes at the tail
+    /// (rewritable memory of layout versions 2 and 3, which write no end marker): bytes at the tail
     /// that do not decode and are not followed by a record are then the end of the data. A
     /// torn append there cannot be told from them, and is not reported.
     pub(crate) stale_after_end: bool,
@@ -94,7 +94,7 @@ impl Cursor {
                 }
                 // In a keyed segment only records of this use pass their CRC: one found after
                 // the end means the bytes here were records, lost.
-                if self.key != 0 {
+                if self.key.is_keyed() {
                     self.resume_at = self.next_record_after(medium, layout, offset)?;
                     if self.resume_at.is_some() {
                         self.damaged = true;
@@ -187,7 +187,7 @@ impl Cursor {
     }
 
     /// Whether an intact record (by its CRC) follows the bytes at `offset`: then acknowledged
-    /// records follow, and they cannot be a torn append. In a keyed segment (layout version 2)
+    /// records follow, and they cannot be a torn append. In a keyed segment (layout versions 2, 3)
     /// no bytes of an earlier use pass their CRC, so every aligned position up to the bound is
     /// tried, and damaged length bytes cannot hide the records after them; where one is found,
     /// the cursor steps over the damage to it. Otherwise only the position the bytes' own
@@ -198,7 +198,7 @@ impl Cursor {
         layout: &Layout,
         offset: u32,
     ) -> Result<bool, M::Error> {
-        if self.key != 0 {
+        if self.key.is_keyed() {
             self.resume_at = self.next_record_after(medium, layout, offset)?;
             return Ok(self.resume_at.is_some());
         }
@@ -224,8 +224,9 @@ impl Cursor {
     }
 
     /// The first position after `offset`, aligned to the write size and before the bound,
-    /// where a record with a valid envelope and CRC (keyed) starts. Reads the rest of the
-    /// segment once, in windows that overlap by the largest record.
+    /// where a record with a valid envelope and CRC (keyed) starts, as it stands or, where the
+    /// key allows, with one bit repaired. Reads the rest of the segment once, in windows that
+    /// overlap by the largest record.
     pub(crate) fn next_record_after<M: Medium>(
         &self,
         medium: &mut Counted<M>,
@@ -247,18 +248,28 @@ impl Cursor {
             // largest record's length is not one.
             while at < limit {
                 let bytes = window.get_mut(at..).unwrap_or_default();
-                if let Some(len) = apply_key(bytes, self.key) {
-                    let intact = codec::read_envelope(bytes).is_ok();
-                    apply_key(bytes, self.key);
-                    if intact && len <= bytes.len() {
-                        return Ok(Some(base + at as u32));
-                    }
+                if record_at_start(bytes, self.key).is_some() {
+                    return Ok(Some(base + at as u32));
                 }
                 at += step as usize;
             }
             base += at as u32;
         }
         Ok(None)
+    }
+
+    /// Whether a record with a valid envelope and CRC (keyed), as it stands, starts at
+    /// `offset`.
+    pub(crate) fn intact_at<M: Medium>(
+        &self,
+        medium: &mut Counted<M>,
+        offset: u32,
+    ) -> Result<bool, M::Error> {
+        let mut buf = [0u8; MAX_RECORD_LEN];
+        let window = (self.end.saturating_sub(offset) as usize).min(MAX_RECORD_LEN);
+        let bytes = buf.get_mut(..window).unwrap_or_default();
+        medium.read(offset, bytes)?;
+        Ok(intact_record(bytes, self.key).is_some())
     }
 
     /// After unreadable damage: steps over the damaged record, to the record found after it in
@@ -280,7 +291,7 @@ impl Cursor {
                 seq = self.after_lost(medium, layout, seq, at, next)?;
                 at = next;
             }
-            None if self.key == 0 => {
+            None if !self.key.is_keyed() => {
                 // Layout version 1: the damaged record's own length is all there is to go by;
                 // its bytes are chained as they stand.
                 let mut buf = [0u8; MAX_RECORD_LEN];
@@ -300,7 +311,8 @@ impl Cursor {
     }
 
     /// Counts the records from [`pos`](Self::pos) on, which follow sequence number `seq`: each
-    /// with a valid envelope and CRC (keyed) is chained, and in a keyed segment unreadable
+    /// with a valid envelope and CRC (keyed), as it stands or, where the key allows, with one
+    /// bit repaired, is chained, and in a keyed segment unreadable
     /// bytes before a later record count as the most records that fit. Leaves the cursor after
     /// the last record, with a state that knows only its sequence number.
     pub(crate) fn count_records<M: Medium>(
@@ -318,15 +330,13 @@ impl Cursor {
                 .get_mut(..window.min(MAX_RECORD_LEN))
                 .unwrap_or_default();
             medium.read(at, bytes)?;
-            apply_key(bytes, self.key);
-            if let Ok(envelope) = codec::read_envelope(bytes) {
-                self.chain
-                    .push(bytes.get(..envelope.total_len).unwrap_or_default());
+            if let Some(len) = record_at_start(bytes, self.key) {
+                self.chain.push(bytes.get(..len).unwrap_or_default());
                 seq = Some(seq.and_then(|s| s.next()).unwrap_or(Seq(0)));
-                at = layout.align(at + envelope.total_len as u32);
+                at = layout.align(at + len as u32);
                 continue;
             }
-            if self.key == 0 {
+            if !self.key.is_keyed() {
                 break;
             }
             match self.next_record_after(medium, layout, at)? {

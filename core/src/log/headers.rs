@@ -38,7 +38,7 @@ pub(crate) fn encoded_len(header: &SegmentHeader) -> Option<u32> {
 
 /// Reads the header of segment `physical` into `out`.
 ///
-/// The first copy is used when it is intact; otherwise the second (layout version 2), found
+/// The first copy is used when it is intact; otherwise the second (layout versions 2 and 3), found
 /// where a header of its own length would put it; otherwise a single flipped bit of the first
 /// copy is repaired from its CRC. So any two flipped bits leave a header readable. Whether
 /// the segment holds records is the caller's question: a header that is not whole in both
@@ -165,7 +165,7 @@ pub(crate) fn any_version_at<M: Medium>(
     let mut layout = *layout;
     let mut buf = [0u8; MAX_SEGMENT_HEADER_LEN];
     let mut out = first_header();
-    for version in [LayoutVersion::V1, LayoutVersion::V2] {
+    for version in [LayoutVersion::V1, LayoutVersion::V2, LayoutVersion::V3] {
         layout.version = version;
         let at = layout.segment_start(physical);
         if let Copy::Intact(_) = read_copy(medium, &layout, at, &mut buf, &mut out)? {

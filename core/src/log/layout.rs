@@ -56,17 +56,22 @@ pub enum LayoutVersion {
     /// that bytes left from a segment's earlier use never validate, and the oldest epoch in
     /// use kept with the identity.
     V2 = 2,
+    /// As version 2, with each record's CRC taken over its segment's epoch and then the
+    /// record: bytes of an earlier use then never repair into a record of this one either,
+    /// so the search for records after damage counts records with one flipped bit too.
+    V3 = 3,
 }
 
 impl LayoutVersion {
     /// The version this code writes.
-    pub const NEWEST: LayoutVersion = LayoutVersion::V2;
+    pub const NEWEST: LayoutVersion = LayoutVersion::V3;
 
     /// The version a stored version byte names, if this code knows it.
     pub fn from_byte(byte: u8) -> Option<LayoutVersion> {
         match byte {
             1 => Some(LayoutVersion::V1),
             2 => Some(LayoutVersion::V2),
+            3 => Some(LayoutVersion::V3),
             _ => None,
         }
     }
@@ -80,7 +85,7 @@ impl LayoutVersion {
     pub fn header_copies(self) -> u32 {
         match self {
             LayoutVersion::V1 => 1,
-            LayoutVersion::V2 => 2,
+            LayoutVersion::V2 | LayoutVersion::V3 => 2,
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::cursor::{Cursor, Step};
 use super::headers::{self, HeaderRead, first_header};
 use super::identity;
+use super::keyed::RecordKey;
 use super::layout::LayoutVersion;
 use super::{
     Closed, Damage, DamageReason, Log, LogError, Medium, MountReport, Newest, SegmentHeader,
@@ -41,7 +42,7 @@ impl<M: Medium> Log<M> {
         self.floor = match found.slot.version {
             // Version 1 does not keep the oldest epoch: it is the oldest header's.
             LayoutVersion::V1 => self.oldest_header_epoch()?,
-            LayoutVersion::V2 => found.slot.floor,
+            LayoutVersion::V2 | LayoutVersion::V3 => found.slot.floor,
         };
         self.scan_segments(report)?;
         for copy in 0..2 {
@@ -121,7 +122,8 @@ impl<M: Medium> Log<M> {
     /// Whether segment `physical`, whose header is `header`, holds a record: its first record
     /// decodes, as it stands or with one bit repaired and a record after it to confirm the
     /// repair (a torn append may be one bit short), or (in a keyed segment, where no bytes of
-    /// an earlier use pass) a record passing its CRC lies anywhere after it.
+    /// an earlier use pass) it passes its CRC as it stands, or a record found by a search lies
+    /// after it.
     fn holds_a_record(
         &mut self,
         physical: u32,
@@ -137,9 +139,16 @@ impl<M: Medium> Log<M> {
         if matches!(step, Step::Record(_)) {
             return Ok(true);
         }
-        Ok(cursor.key != 0
-            && cursor
-                .next_record_after(&mut self.medium, &self.layout, first.saturating_sub(1))
+        if !cursor.key.is_keyed() {
+            return Ok(false);
+        }
+        // The first record was judged above, where a repair at the tail needs a record after
+        // it to confirm it.
+        Ok(cursor
+            .intact_at(&mut self.medium, first)
+            .map_err(LogError::Medium)?
+            || cursor
+                .next_record_after(&mut self.medium, &self.layout, first)
                 .map_err(LogError::Medium)?
                 .is_some())
     }
@@ -283,8 +292,8 @@ impl<M: Medium> Log<M> {
             let Some(epoch) = newest.epoch.checked_add(1) else {
                 return Ok(());
             };
-            let key = super::keyed::record_key(self.layout.version, epoch);
-            if key == 0
+            let key = RecordKey::new(self.layout.version, epoch);
+            if !key.is_keyed()
                 || u64::from(epoch) - u64::from(self.floor) >= u64::from(self.layout.segments)
             {
                 return Ok(());
@@ -401,7 +410,7 @@ impl<M: Medium> Log<M> {
         cursor.done = false;
         cursor.torn = false;
         cursor.damaged = false;
-        cursor.key = super::keyed::record_key(self.layout.version, header.epoch);
+        cursor.key = RecordKey::new(self.layout.version, header.epoch);
         cursor.stale_after_end =
             self.layout.version >= LayoutVersion::V2 && !self.layout.erase_before_write;
         cursor.resume_at = None;
