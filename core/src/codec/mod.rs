@@ -61,8 +61,8 @@ const _: () = assert!(MAX_CONTENT_LEN < 1 << 14);
 /// CRC-32/ISO-HDLC for records of this length.
 const CRC: crc::Crc<u32, CrcTable> = crc::Crc::<u32, CrcTable>::new(&crc::CRC_32_ISCSI);
 
-/// On a microcontroller the CRC is computed bit by bit: a table would take 1 KiB of its flash,
-/// and a record is at most a few hundred bytes. Hosts, which check thousands of logs, use it.
+/// On a microcontroller the CRC is computed bit by bit (for size, `docs/FIRMWARE.md`); hosts,
+/// which check thousands of logs, use a table.
 #[cfg(target_os = "none")]
 type CrcTable = crc::NoTable;
 #[cfg(not(target_os = "none"))]
@@ -374,11 +374,10 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 /// `state` as [`decode`] does, without handing the record out: for readers that keep the
 /// stored bytes only. Returns how many bytes the record took; an error is [`decode`]'s.
 ///
-/// The body is checked by its shape, not decoded: on a microcontroller the serde decoders of
-/// every body type would take several kilobytes of flash.
+/// The body is checked by its shape, not decoded (for size, `docs/FIRMWARE.md`).
 #[inline(never)]
 pub fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
-    // Borrowed where it lies: moving the record out of the result copies it twice.
+    // Borrowed where it lies, not moved out of the result (for stack, `docs/FIRMWARE.md`).
     match &read_checked(bytes, state) {
         // A seal that repeats the last one's number leaves the state's seal as it is.
         Ok(checked) => {

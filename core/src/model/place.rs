@@ -37,9 +37,8 @@ impl GeoPoint {
         }
     }
 
-    /// Whether `lat` and `lon` microdegrees lie on the globe. Out of line: positions are read
-    /// in several places, and one copy of the check with a call each is smaller than a copy
-    /// each.
+    /// Whether `lat` and `lon` microdegrees lie on the globe; out of line (for size,
+    /// `docs/FIRMWARE.md`).
     #[inline(never)]
     const fn on_globe(lat: i32, lon: i32) -> bool {
         lat >= -Self::LAT_LIMIT
