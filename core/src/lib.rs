@@ -17,3 +17,15 @@ pub mod app;
 pub mod log;
 pub mod protocol;
 pub mod verify;
+
+#[cfg(test)]
+mod tests {
+    /// The tests run with overflow checks on, in every profile they are built with (the test
+    /// profile, and `overflow-checks` in the release profile): an arithmetic overflow in the
+    /// code under test stops them instead of wrapping unseen.
+    #[test]
+    #[should_panic(expected = "attempt to add with overflow")]
+    fn arithmetic_overflow_panics() {
+        let _ = core::hint::black_box(u8::MAX) + 1;
+    }
+}
