@@ -2,6 +2,20 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Outside its tests the crate never unwraps, panics or prints: a tag runs unattended, and an
+// error is a value it answers with. Indexing is not yet among them (`Cargo.toml`).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::string_slice,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
 
 pub mod chain;
 pub mod codec;

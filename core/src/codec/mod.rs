@@ -44,7 +44,7 @@ pub const CRC_LEN: usize = 4;
 pub const MAX_CONTENT_LEN: usize = 220;
 
 // Every record the model can express fits.
-const _: () = assert!(header::MAX_HEADER_LEN + body::MAX_BODY_LEN <= MAX_CONTENT_LEN);
+const _: () = assert!(header::MAX_HEADER_LEN + MAX_BODY_LEN <= MAX_CONTENT_LEN);
 
 /// The most bytes one stored record can take, envelope and CRC included.
 pub const MAX_RECORD_LEN: usize = 1 + varint_len(MAX_CONTENT_LEN) + MAX_CONTENT_LEN + CRC_LEN;

@@ -121,7 +121,7 @@ mod tests {
         let hickam = GeoPoint::from_microdegrees(21_318_100, -157_922_500);
         let mut s = heapless::String::<32>::new();
         if let Some(p) = hickam {
-            core::fmt::write(&mut s, format_args!("{p}")).ok();
+            fmt::write(&mut s, format_args!("{p}")).ok();
         }
         assert_eq!(s.as_str(), "21.318100,-157.922500");
     }

@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(hawaii.map(|t| t.minutes()), Some(-600));
         let korea = TzOffset::from_quarter_hours(36).map(|t| {
             let mut s = heapless::String::<8>::new();
-            core::fmt::write(&mut s, format_args!("{t}")).ok();
+            fmt::write(&mut s, format_args!("{t}")).ok();
             s
         });
         assert_eq!(korea.as_deref(), Some("+09:00"));
@@ -228,7 +228,7 @@ mod tests {
     fn a_value_out_of_range_names_its_kind() {
         assert_eq!(TzOffset::try_from(57), Err(OutOfRange::TzOffset));
         let mut s = heapless::String::<32>::new();
-        core::fmt::write(&mut s, format_args!("{}", OutOfRange::TzOffset)).ok();
+        fmt::write(&mut s, format_args!("{}", OutOfRange::TzOffset)).ok();
         assert_eq!(s, "time-zone offset out of range");
     }
 
