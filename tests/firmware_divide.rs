@@ -3,6 +3,7 @@
 
 #[path = "../firmware/qemu/src/div.rs"]
 #[allow(dead_code)]
+#[allow(unsafe_code, reason = "the ABI's names are exported with `no_mangle`")]
 mod div;
 
 use proptest::prelude::*;

@@ -138,8 +138,8 @@ struct Session {
 
 /// The tag application.
 ///
-/// Laid out in this order, the small fields every poll reads first: their offsets fit in
-/// the short forms of a Cortex-M0's loads and stores.
+/// Laid out in this order, the small fields every poll reads first (for size,
+/// `docs/FIRMWARE.md`).
 #[repr(C)]
 pub struct Tag<B: Board> {
     clock: B::Clock,

@@ -160,8 +160,8 @@ pub(crate) fn read(r: &mut Reader<'_>, ty: RecordType, state: &DeltaState) -> St
     }
 }
 
-/// Reads a body of type `T` as it is stored. Out of line, one copy for each type, so that a
-/// decode holds only the body it reads on the stack, not every kind at once.
+/// Reads a body of type `T` as it is stored; out of line, one copy for each type (for stack,
+/// `docs/FIRMWARE.md`).
 #[inline(never)]
 fn take<T: DeserializeOwned>(r: &mut Reader<'_>, body: fn(T) -> Body) -> Step<Body> {
     r.take(Field::Body).map(body)

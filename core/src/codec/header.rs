@@ -41,7 +41,7 @@ pub(crate) fn write(w: &mut Writer<'_>, header: &Header, state: &DeltaState) {
     let flags_at = w.position();
     w.byte(0);
     let mut flags = 0u8;
-    // Numbers that wrap a `u32` go as `u32`s: the same varint, and one copy of its writer.
+    // Numbers that wrap a `u32` go as `u32`s: the same varint (for size, `docs/FIRMWARE.md`).
     if state.implicit_seq() != Some(header.seq) {
         flags |= SEQ;
         w.u32(header.seq.0);
@@ -103,7 +103,8 @@ pub(crate) fn read(r: &mut Reader<'_>, state: &DeltaState) -> Step<Header> {
         return Err(r.fail(flags_at, DecodeErrorKind::BadFlags(flags)));
     }
 
-    // Numbers that wrap a `u32` are read as `u32`s: the same varint, and one copy of its reader.
+    // Numbers that wrap a `u32` are read as `u32`s: the same varint (for size,
+    // `docs/FIRMWARE.md`).
     let seq = if flags & SEQ != 0 {
         Seq(r.read(Field::Seq, Fields::u32)?)
     } else {

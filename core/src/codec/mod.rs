@@ -45,7 +45,7 @@ pub const CRC_LEN: usize = 4;
 pub const MAX_CONTENT_LEN: usize = 220;
 
 // Every record the model can express fits.
-const _: () = assert!(header::MAX_HEADER_LEN + body::MAX_BODY_LEN <= MAX_CONTENT_LEN);
+const _: () = assert!(header::MAX_HEADER_LEN + MAX_BODY_LEN <= MAX_CONTENT_LEN);
 
 /// The most bytes one stored record can take, envelope and CRC included.
 pub const MAX_RECORD_LEN: usize = 1 + varint_len(MAX_CONTENT_LEN) + MAX_CONTENT_LEN + CRC_LEN;
@@ -62,8 +62,8 @@ const _: () = assert!(MAX_CONTENT_LEN < 1 << 14);
 /// CRC-32/ISO-HDLC for records of this length.
 const CRC: crc::Crc<u32, CrcTable> = crc::Crc::<u32, CrcTable>::new(&crc::CRC_32_ISCSI);
 
-/// On a microcontroller the CRC is computed bit by bit: a table would take 1 KiB of its flash,
-/// and a record is at most a few hundred bytes. Hosts, which check thousands of logs, use it.
+/// On a microcontroller the CRC is computed bit by bit (for size, `docs/FIRMWARE.md`); hosts,
+/// which check thousands of logs, use a table.
 #[cfg(target_os = "none")]
 type CrcTable = crc::NoTable;
 #[cfg(not(target_os = "none"))]
@@ -383,11 +383,10 @@ pub fn decode(bytes: &[u8], state: &mut DeltaState) -> Result<(Record, usize), D
 /// `state` as [`decode`] does, without handing the record out: for readers that keep the
 /// stored bytes only. Returns how many bytes the record took; an error is [`decode`]'s.
 ///
-/// The body is checked by its shape, not decoded: on a microcontroller the serde decoders of
-/// every body type would take several kilobytes of flash.
+/// The body is checked by its shape, not decoded (for size, `docs/FIRMWARE.md`).
 #[inline(never)]
 pub fn check(bytes: &[u8], state: &mut DeltaState) -> Result<usize, DecodeError> {
-    // Borrowed where it lies: moving the record out of the result copies it twice.
+    // Borrowed where it lies, not moved out of the result (for stack, `docs/FIRMWARE.md`).
     match &read_checked(bytes, state) {
         // A seal that repeats the last one's number leaves the state's seal as it is.
         Ok(checked) => {

@@ -1,4 +1,5 @@
-//! Postcard's wire format, written by hand for size, held to postcard by tests.
+//! Postcard's wire format, written by hand for size (`docs/FIRMWARE.md`), held to postcard by
+//! tests.
 //!
 //! What a tag reads and writes field by field (record headers, delta states, segment headers,
 //! reader requests and responses, and the body shapes it checks) goes through the reader
@@ -12,10 +13,7 @@
 //! * a `u8`, an `i8` and an option's tag (0 absent, 1 present) are one byte, and a fixed-size
 //!   array is its bytes as they are.
 //!
-//! By hand, because postcard's serializer indexes its varint buffers with bounds checks whose
-//! panics bring the whole of `core::fmt`, about 2 KiB, into a Cortex-M0's image, and its
-//! deserializer is generic over each type and its visitor, with a copy of its varint reader in
-//! each. Postcard itself still reads and writes, through the same reader and writer
+//! Postcard itself still reads and writes, through the same reader and writer
 //! ([`Fields::serde`], [`Writer::serde`]), the bodies a tag never makes.
 //!
 //! Held to postcard: the tests below compare every reader and writer here with the `postcard`

@@ -7,8 +7,7 @@ use super::error::{DecodeError, DecodeErrorKind, Field, Problem};
 use super::postcard_wire::{Fields, take_postcard};
 use super::shape::{self, SealFound, Shape};
 
-/// A read that stopped: the [`Reader`] holds the error. Small, so that the result of each
-/// field comes back in registers rather than with an error of 16 bytes copied at every call.
+/// A read that stopped: the [`Reader`] holds the error (for size, `docs/FIRMWARE.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Stop;
 

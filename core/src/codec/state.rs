@@ -74,8 +74,8 @@ impl DeltaState {
     }
 
     /// Writes the state as postcard writes its serde form (`docs/FORMAT.md` section 12.4), a
-    /// field at a time with the writers of the codec's varints: on a Cortex-M0 the derived
-    /// serializer and deserializer take about 1 KiB more flash. Tests hold both to the derives.
+    /// field at a time with the writers of the codec's varints (for size, `docs/FIRMWARE.md`).
+    /// Tests hold both to the derives.
     pub(crate) fn put(&self, w: &mut Writer<'_>) {
         w.optional_u32(self.last_seq.map(|s| s.0));
         w.optional_u32(self.last_time.map(|t| t.0));

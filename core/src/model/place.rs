@@ -37,9 +37,8 @@ impl GeoPoint {
         }
     }
 
-    /// Whether `lat` and `lon` microdegrees lie on the globe. Out of line: positions are read
-    /// in several places, and one copy of the check with a call each is smaller than a copy
-    /// each.
+    /// Whether `lat` and `lon` microdegrees lie on the globe; out of line (for size,
+    /// `docs/FIRMWARE.md`).
     #[inline(never)]
     const fn on_globe(lat: i32, lon: i32) -> bool {
         lat >= -Self::LAT_LIMIT
@@ -122,7 +121,7 @@ mod tests {
         let hickam = GeoPoint::from_microdegrees(21_318_100, -157_922_500);
         let mut s = heapless::String::<32>::new();
         if let Some(p) = hickam {
-            core::fmt::write(&mut s, format_args!("{p}")).ok();
+            fmt::write(&mut s, format_args!("{p}")).ok();
         }
         assert_eq!(s.as_str(), "21.318100,-157.922500");
     }

@@ -32,8 +32,7 @@ impl UtcSeconds {
     /// The instant `second_of_day` seconds into the UTC day `day` days after 2000-01-01
     /// (see [`days_since_2000`]), if it lies between 2000 and 2136.
     pub fn from_day(day: i32, second_of_day: u32) -> Option<Self> {
-        // A range check before a plain product: on a Cortex-M0 a checked one is a 64-bit
-        // multiplication.
+        // A range check before a plain product (for size, `docs/FIRMWARE.md`).
         let day = u32::try_from(day)
             .ok()
             .filter(|&day| day <= u32::MAX / SECONDS_PER_DAY)?;
@@ -49,8 +48,8 @@ const SECONDS_PER_DAY: u32 = 86_400;
 /// `None` when no such date exists (month 13, 30 February, 29 February of a common year) or
 /// the year is 0 or past 9999.
 ///
-/// Integer arithmetic on `u32` only, for a tag reading dates from its GNSS receiver: a
-/// calendar library's tables cost a Cortex-M0 more flash than the tag's whole GNSS reader.
+/// Integer arithmetic on `u32` only and no tables, for a tag reading dates from its GNSS
+/// receiver (for size, `docs/FIRMWARE.md`).
 ///
 /// ```
 /// use remtag::model::time::days_since_2000;
@@ -79,7 +78,7 @@ pub fn days_since_2000(year: u32, month: u32, day: u32) -> Option<i32> {
 }
 
 /// Days from 1 March of year 0 (proleptic Gregorian) to the first of `month` in `year`, for
-/// years 1 to 10000. Out of line: a month and the next are counted by one copy.
+/// years 1 to 10000. Out of line (for size, `docs/FIRMWARE.md`).
 #[inline(never)]
 fn days_to_month(year: u32, month: u32) -> u32 {
     // Years counted from March put the leap day last, and the months from March on then run
@@ -217,7 +216,7 @@ mod tests {
         assert_eq!(hawaii.map(|t| t.minutes()), Some(-600));
         let korea = TzOffset::from_quarter_hours(36).map(|t| {
             let mut s = heapless::String::<8>::new();
-            core::fmt::write(&mut s, format_args!("{t}")).ok();
+            fmt::write(&mut s, format_args!("{t}")).ok();
             s
         });
         assert_eq!(korea.as_deref(), Some("+09:00"));
@@ -227,7 +226,7 @@ mod tests {
     fn a_value_out_of_range_names_its_kind() {
         assert_eq!(TzOffset::try_from(57), Err(OutOfRange::TzOffset));
         let mut s = heapless::String::<32>::new();
-        core::fmt::write(&mut s, format_args!("{}", OutOfRange::TzOffset)).ok();
+        fmt::write(&mut s, format_args!("{}", OutOfRange::TzOffset)).ok();
         assert_eq!(s, "time-zone offset out of range");
     }
 

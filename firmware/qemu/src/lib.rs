@@ -70,7 +70,7 @@ pub fn exit(code: i32) -> ! {
     semihosting::process::exit(code)
 }
 
-/// Logs where the panic happened (without formatting its message, which would cost flash) and
+/// Logs where the panic happened, without its message (for size, `docs/FIRMWARE.md`), and
 /// exits with 101.
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {

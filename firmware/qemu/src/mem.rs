@@ -1,12 +1,12 @@
 //! `memcpy`, `memmove` and `memset`, one byte at a time, in place of the library's.
 //!
-//! The compiler's library defines these (and the ARM run-time ABI's `__aeabi_` names for them)
-//! as weak symbols, tuned for speed: word-wise copies with every alignment case unrolled, 2.4 KiB
-//! of a Cortex-M0's flash. The tag moves at most a few hundred bytes at a time (a record, a
-//! frame), so a loop of a few instructions does as well; these strong definitions replace the
-//! library's at link time. One copy serves `memcpy` and `memmove`: it picks its direction so
-//! that overlapping regions are copied right. Bytes move with volatile reads and writes, which
-//! LLVM leaves as they are instead of turning the loop back into a call to `memcpy`.
+//! The compiler's library defines these (and the ARM run-time ABI's `__aeabi_` names for them) as
+//! weak symbols, tuned for speed: word-wise copies with every alignment case unrolled. The tag
+//! moves at most a few hundred bytes at a time (a record, a frame), so a loop of a few instructions
+//! does as well in less flash (`docs/FIRMWARE.md`); these strong definitions replace the library's
+//! at link time. One copy serves `memcpy` and `memmove`: it picks its direction so that overlapping
+//! regions are copied right. Bytes move with volatile reads and writes, which LLVM leaves as they
+//! are instead of turning the loop back into a call to `memcpy`.
 
 use core::ffi::c_int;
 

@@ -34,12 +34,11 @@ const GNSS_QUEUE: usize = 256;
 /// The world around a tag: time, the button, the LED, and the bytes on the GNSS receiver's
 /// UART and on the reader link. The tag's peripherals share it with the script.
 ///
-/// Laid out in this order, its small fields first: their offsets fit in the short forms of a
-/// Cortex-M0's loads and stores.
+/// Laid out in this order, its small fields first (for size, `docs/FIRMWARE.md`).
 #[repr(C)]
 pub struct World {
     /// Time since the script started, as whole seconds and the milliseconds after them;
-    /// delays move it. In `u32`s: a Cortex-M0 divides a `u64` in a kilobyte of library code.
+    /// delays move it. In `u32`s (for size, `docs/FIRMWARE.md`).
     seconds: Cell<u32>,
     millis: Cell<u32>,
     /// The real-time clock: the UTC second it was set to and the world's time then, or `None`

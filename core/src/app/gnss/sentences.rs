@@ -6,10 +6,9 @@
 //! to the microdegree: `ddmm.mmmm` minutes are converted as a fraction and rounded half away
 //! from zero.
 //!
-//! The `nmea` crate reads every field of many sentence types, numbers through `f64`; on a
-//! Cortex-M0, with software floating point, it took 53 KiB of the tag's flash, more than twice
-//! the tag's whole budget (`docs/FIRMWARE.md`). So these few fields are read here, and the
-//! tests hold them to what the crate's own RMC and GGA parsers say of the same sentences.
+//! These few fields are read here rather than with the `nmea` crate, which reads every field
+//! of many sentence types, numbers through `f64` (for size, `docs/FIRMWARE.md`); the tests hold
+//! them to what the crate's own RMC and GGA parsers say of the same sentences.
 //!
 //! Each reader here returns `None` for a sentence, or a field in it, that NMEA 0183 does not
 //! allow: the caller treats every such failure alike, so each check is one early return.
@@ -198,8 +197,8 @@ fn day(field: &[u8]) -> Option<i32> {
     days_since_2000(year, m, d)
 }
 
-/// A six-digit number as its three pairs of digits. Out of line: the time and the date share
-/// one copy.
+/// A six-digit number as its three pairs of digits; out of line, for the time and the date
+/// (for size, `docs/FIRMWARE.md`).
 #[inline(never)]
 fn pairs(six: u32) -> [u32; 3] {
     [six / 10_000, six / 100 % 100, six % 100]

@@ -230,8 +230,8 @@ impl Giai96 {
             | u128::from(self.asset_ref)
     }
 
-    /// The identity in the 11 bytes after the header. Read in `u64`s: a Cortex-M0 shifts a
-    /// `u128` in long sequences of instructions.
+    /// The identity in the 11 bytes after the header, read in `u64`s (for size,
+    /// `docs/FIRMWARE.md`).
     pub(super) fn from_bytes_after_header(b: &[u8; 11]) -> Result<Self, EpcError> {
         let [b1, b2, b3, rest @ ..] = *b;
         // Bits 87-85 the filter, 84-82 the partition, 81-0 the company prefix and the asset
