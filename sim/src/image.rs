@@ -4,7 +4,9 @@
 use remtag::Record;
 use remtag::codec;
 use remtag::log::medium::{NorFlashMedium, RewritableMedium, eeprom_24x256};
-use remtag::log::{Damage, Entry, LayoutConfig, Log, LogError, Medium, MountReport, SegmentStart};
+use remtag::log::{
+    Damage, Entry, LayoutConfig, LayoutVersion, Log, LogError, Medium, MountReport, SegmentStart,
+};
 use remtag::model::Seq;
 
 use crate::memory::{SimEeprom, SimNorFlash, SimTagMemory};
@@ -80,7 +82,11 @@ pub fn read(bytes: &[u8]) -> Result<(Kind, Vec<Item>, Option<MountReport>), Stri
                 .map(|(items, report)| (Kind::NorFlash, items, report))
         }
         // An image cut short: say so, rather than read it as records that do not decode.
-        n if bytes.first() == Some(&0xA5) && matches!(bytes.get(1), Some(1 | 2)) => {
+        n if bytes.first() == Some(&0xA5)
+            && bytes
+                .get(1)
+                .is_some_and(|v| LayoutVersion::from_byte(*v).is_some()) =>
+        {
             return Err(format!(
                 "{n} bytes starting like a memory image, but no known memory has that size \
                  (32768 for an EEPROM, 504 or 888 for NFC tag memory, a multiple of 4096 for \

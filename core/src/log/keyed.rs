@@ -208,7 +208,7 @@ mod tests {
             flip(&mut bytes, bit);
             let good = intact_record(&mut bytes, key).is_some();
             if good {
-                super::apply_key(&mut bytes, key);
+                apply_key(&mut bytes, key);
             }
             flip(&mut bytes, bit);
             good
@@ -236,14 +236,14 @@ mod tests {
             let found = first_repair(&mut bytes.clone(), key, |b| {
                 let good = intact_record(b, key).is_some();
                 if good {
-                    super::apply_key(b, key);
+                    apply_key(b, key);
                 }
                 good
             });
             prop_assert_eq!(found, expected);
             if codec::read_envelope(&{
                 let mut plain = record.clone();
-                super::apply_key(&mut plain, key);
+                apply_key(&mut plain, key);
                 plain
             }).is_ok() {
                 // A valid record type: the repair gives it back.
@@ -269,7 +269,7 @@ mod tests {
             let found = first_repair(&mut tried, key, |b| {
                 let good = intact_record(b, key).is_some();
                 if good {
-                    super::apply_key(b, key);
+                    apply_key(b, key);
                 }
                 good
             });
