@@ -143,6 +143,11 @@ pub(crate) const MAX_SEGMENT_HEADER_LEN: usize =
 
 const _: () = assert!(SegmentHeader::POSTCARD_MAX_SIZE < 256);
 
+// The smallest segment holds the largest header and the largest record, with room to align.
+const _: () = assert!(
+    super::layout::MIN_SEGMENT_LEN as usize >= MAX_SEGMENT_HEADER_LEN + MAX_RECORD_LEN + 2 * 16
+);
+
 /// Writes `header` into `out` as layout `version` stores it; returns its length.
 ///
 /// The body is written field by field, as postcard writes `SegmentHeader`'s serde form: on a

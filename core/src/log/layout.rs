@@ -90,13 +90,10 @@ impl LayoutVersion {
     }
 }
 
-/// The smallest segment that holds a header and the largest record.
+/// The smallest segment that holds a header and the largest record (checked in `blocks.rs`,
+/// beside the largest header).
 pub const MIN_SEGMENT_LEN: u32 = 512;
 
-const _: () = assert!(
-    MIN_SEGMENT_LEN as usize
-        >= super::blocks::MAX_SEGMENT_HEADER_LEN + crate::codec::MAX_RECORD_LEN + 2 * 16
-);
 /// The smallest segment allowed on small NFC memories, where a segment may hold few records.
 pub const MIN_SMALL_SEGMENT_LEN: u32 = 64;
 

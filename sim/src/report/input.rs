@@ -170,7 +170,7 @@ pub struct EntryJson {
     pub damage: Option<DamageJson>,
 }
 
-/// A record: its header, and its body left as JSON for [`super::tag`] to read.
+/// A record: its header, and its body left as JSON for the tag's reading (`tag.rs`).
 #[derive(Debug, Deserialize)]
 pub struct RecordJson {
     /// Sequence number, time, actor, location.

@@ -185,7 +185,7 @@ pub struct Item {
     pub loc: Loc,
     /// What.
     pub what: What,
-    /// The site of the map where it was made, once [`super::sites::Sites`] resolved it.
+    /// The site of the map where it was made, once the map's sites (`sites.rs`) resolved it.
     pub site: Option<usize>,
 }
 
