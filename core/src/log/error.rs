@@ -132,11 +132,13 @@ pub struct Damage {
     pub reason: DamageReason,
 }
 
-/// What is wrong at a damaged place.
+with_codes! {
+/// What is wrong at a damaged place. The order of the variants is their wire code in the
+/// reader protocol and never changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, MaxSize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
-pub enum DamageReason {
+pub enum DamageReason, codes DamageCode {
     /// One bit had flipped; the record was repaired from its CRC and is intact again.
     BitFlipRepaired {
         /// The flipped bit, counted from the record's first byte.
@@ -157,6 +159,7 @@ pub enum DamageReason {
     TornAppend,
     /// One copy of a segment header is unreadable or differs from the other, which was used.
     HeaderCopy,
+}
 }
 
 impl Damage {

@@ -32,7 +32,9 @@ mod read;
 mod reclaim;
 
 pub use blocks::{SegmentHeader, SegmentStart};
-pub use error::{Damage, DamageReason, LayoutProblem, LogError, LogErrorKind, ReclaimProblem};
+pub use error::{
+    Damage, DamageCode, DamageReason, LayoutProblem, LogError, LogErrorKind, ReclaimProblem,
+};
 pub use layout::{Layout, LayoutConfig, LayoutVersion};
 pub use medium::{Medium, MediumInfo, Stats};
 pub use read::{Entries, Entry, ReadPoint, StoredEntry};

@@ -140,20 +140,16 @@ fn write_status(w: &mut Writer<'_>, status: &Status) {
 fn write_damage(w: &mut Writer<'_>, damage: &Damage) {
     w.u32(damage.offset);
     w.optional_u32(damage.seq.map(|seq| seq.0));
+    // The variant's code, then its fields.
+    w.u32(damage.reason.code().index());
     match &damage.reason {
-        DamageReason::BitFlipRepaired { bit } => {
-            w.u32(0);
-            w.u32(*bit)
-        }
-        DamageReason::Unreadable(kind) => {
-            w.u32(1);
-            write_decode_error(w, kind)
-        }
-        DamageReason::MissingRecords => w.u32(2),
-        DamageReason::SegmentHeader => w.u32(3),
-        DamageReason::IdentityCopy => w.u32(4),
-        DamageReason::TornAppend => w.u32(5),
-        DamageReason::HeaderCopy => w.u32(6),
+        DamageReason::BitFlipRepaired { bit } => w.u32(*bit),
+        DamageReason::Unreadable(kind) => write_decode_error(w, kind),
+        DamageReason::MissingRecords
+        | DamageReason::SegmentHeader
+        | DamageReason::IdentityCopy
+        | DamageReason::TornAppend
+        | DamageReason::HeaderCopy => {}
     }
 }
 
