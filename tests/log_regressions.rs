@@ -514,6 +514,32 @@ fn appends_after_damage(
     );
 }
 
+/// Mounts after damage and checks what must hold: damage that leaves records missing or
+/// undecodable is reported at an offset `at` accepts, and the next sequence number is above
+/// `last`, the highest any record there may hold. Returns the next sequence number.
+fn mount_reports_lost_records(
+    log: &mut dyn LogOps,
+    at: impl Fn(usize) -> bool,
+    last: usize,
+    what: &str,
+) -> Seq {
+    let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
+    assert!(
+        report
+            .damage
+            .iter()
+            .any(|d| !d.reason.leaves_records_whole() && at(d.offset as usize)),
+        "{what}: records lost, reported where they are: {:?}",
+        report.damage
+    );
+    let next = log.next_seq().expect("numbers left");
+    assert!(
+        next.0 as usize > last,
+        "{what}: record {next} would be given out again (records up to {last})"
+    );
+    next
+}
+
 /// Bytes that read as the end of the data (erased, or the blank of a tag's memory) in the
 /// newest segment, with records of that segment after them: the fuzz campaign once had the
 /// log take them for its end, write over the records after them, and give their sequence
@@ -542,21 +568,8 @@ fn erased_bytes_before_records_are_damage_and_their_numbers_are_never_reused() {
         m.contents_mut()[at..end].fill(0xff);
         let what = format!("{len} bytes erased at {at}");
         m.with_log(|log| {
-            let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
-            assert!(
-                report
-                    .damage
-                    .iter()
-                    .any(|d| !d.reason.leaves_records_whole()
-                        && (newest..newest + 512).contains(&(d.offset as usize))),
-                "{what}: reported as records missing: {:?}",
-                report.damage
-            );
-            let next = log.next_seq().expect("numbers left");
-            assert!(
-                next.0 as usize >= acked,
-                "{what}: record {next} would be given out again ({acked} acknowledged)"
-            );
+            let in_newest = |o| (newest..newest + 512).contains(&o);
+            let next = mount_reports_lost_records(log, in_newest, acked - 1, &what);
             appends_after_damage(log, &records, acked, next, &what);
         });
     }
@@ -644,20 +657,7 @@ fn a_lost_header_of_the_newest_segment_loses_no_sequence_number() {
         bytes(&mut m)[newest + 3] ^= 0x5a;
         bytes(&mut m)[newest + copy + 3] ^= 0xa5;
         m.with_log(|log| {
-            let report = log.mount().expect("mounts");
-            assert!(
-                report
-                    .damage
-                    .iter()
-                    .any(|d| d.offset as usize == newest && !d.reason.leaves_records_whole()),
-                "the lost header is reported: {:?}",
-                report.damage
-            );
-            let next = log.next_seq().expect("numbers left");
-            assert!(
-                next.0 as usize >= acked,
-                "record {next} would be given out again"
-            );
+            let next = mount_reports_lost_records(log, |o| o == newest, acked - 1, "a lost header");
             let (_, damage) = log.read();
             assert!(
                 damage.iter().any(|d| d.offset as usize == newest),
@@ -755,23 +755,7 @@ fn a_record_anywhere_after_erased_bytes_is_found() {
         m.contents_mut()[offsets[2]..offsets[k]].fill(0xff);
         m.contents_mut()[offsets[k + 1]..end_of_data].fill(0xff);
         let what = format!("record {} at {} after erased bytes", seqs[k], offsets[k]);
-        m.with_log(|log| {
-            let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
-            assert!(
-                report
-                    .damage
-                    .iter()
-                    .any(|d| !d.reason.leaves_records_whole() && d.offset as usize == offsets[2]),
-                "{what}: records missing at {}: {:?}",
-                offsets[2],
-                report.damage
-            );
-            let next = log.next_seq().expect("numbers left");
-            assert!(
-                next.0 as usize > seqs[k],
-                "{what}: record {next} would be given out again"
-            );
-        });
+        m.with_log(|log| mount_reports_lost_records(log, |o| o == offsets[2], seqs[k], &what));
     }
 }
 
@@ -796,19 +780,7 @@ fn damaged_records_with_repairable_ones_after_them_are_never_taken_for_the_end()
         }
         let what = format!("records damaged from {}", offsets[first]);
         m.with_log(|log| {
-            let report = log.mount().unwrap_or_else(|e| panic!("{what}: {e:?}"));
-            assert!(
-                report.damage.iter().any(
-                    |d| !d.reason.leaves_records_whole() && d.offset as usize == offsets[first]
-                ),
-                "{what}: reported where it starts: {:?}",
-                report.damage
-            );
-            let next = log.next_seq().expect("numbers left");
-            assert!(
-                next.0 as usize >= acked,
-                "{what}: record {next} would be given out again ({acked} acknowledged)"
-            );
+            let next = mount_reports_lost_records(log, |o| o == offsets[first], acked - 1, &what);
             assert!(
                 offsets[first] > newest,
                 "{what}: the damage is in the newest segment"

@@ -81,14 +81,7 @@ pub fn commission() -> impl Strategy<Value = Commission> {
         by: PartyRef(by),
         statement,
     });
-    let container = pick(&[
-        ContainerKind::Box,
-        ContainerKind::TransferCase,
-        ContainerKind::Casket,
-        ContainerKind::Pallet,
-        ContainerKind::Sample,
-        ContainerKind::PersonalEffects,
-    ]);
+    let container = pick(ContainerKind::ALL);
     (
         epc(),
         vec(any::<u8>(), 0..=10),
@@ -109,26 +102,14 @@ pub fn commission() -> impl Strategy<Value = Commission> {
 
 /// Any custody body; seal numbers come from a small set so that repeats are common.
 pub fn custody() -> impl Strategy<Value = Custody> {
-    let seal_state = pick(&[
-        SealState::Applied,
-        SealState::Intact,
-        SealState::Broken,
-        SealState::Missing,
-        SealState::Removed,
-    ]);
+    let seal_state = pick(SealState::ALL);
     let seal = proptest::option::of((prop_oneof![0u32..3, any::<u32>()], seal_state).prop_map(
         |(n, state)| Seal {
             number: SealNumber(n),
             state,
         },
     ));
-    let condition = pick(&[
-        Condition::Good,
-        Condition::Damaged,
-        Condition::Wet,
-        Condition::Opened,
-        Condition::NotObserved,
-    ]);
+    let condition = pick(Condition::ALL);
     (
         pick(BizStep::ALL),
         pick(Disposition::ALL),
@@ -149,34 +130,11 @@ pub fn custody() -> impl Strategy<Value = Custody> {
 
 /// Any aggregate body.
 pub fn aggregate() -> impl Strategy<Value = Aggregate> {
-    (
-        pick(&[AggregateAction::Add, AggregateAction::Delete]),
-        epc(),
-    )
-        .prop_map(|(action, parent)| Aggregate { action, parent })
+    (pick(AggregateAction::ALL), epc()).prop_map(|(action, parent)| Aggregate { action, parent })
 }
 
 fn bone() -> impl Strategy<Value = BoneElement> {
-    use BoneElement::*;
-    pick(&[
-        Cranium,
-        Mandible,
-        Tooth,
-        Clavicle,
-        Scapula,
-        Humerus,
-        Radius,
-        Ulna,
-        Rib,
-        Vertebra,
-        Pelvis,
-        Femur,
-        Tibia,
-        Fibula,
-        HandBone,
-        FootBone,
-        Unidentified,
-    ])
+    pick(BoneElement::ALL)
 }
 
 /// Any sample body.
@@ -185,13 +143,8 @@ pub fn sample() -> impl Strategy<Value = Sample> {
         epc().prop_map(SampleId::Tag),
         any::<u32>().prop_map(SampleId::Label)
     ];
-    let side = pick(&[Side::Left, Side::Right, Side::Midline, Side::Unsided]);
-    let kind = pick(&[
-        SampleKind::BoneCutting,
-        SampleKind::Tooth,
-        SampleKind::WholeElement,
-        SampleKind::Fragment,
-    ]);
+    let side = pick(Side::ALL);
+    let kind = pick(SampleKind::ALL);
     (id, bone(), side, kind, any::<u32>()).prop_map(|(sample, element, side, kind, dest)| Sample {
         sample,
         element,
@@ -202,11 +155,7 @@ pub fn sample() -> impl Strategy<Value = Sample> {
 }
 
 fn reference() -> impl Strategy<Value = Reference> {
-    let kind = pick(&[
-        ReferenceKind::Individual,
-        ReferenceKind::Accession,
-        ReferenceKind::Container,
-    ]);
+    let kind = pick(ReferenceKind::ALL);
     (kind, any::<u32>()).prop_map(|(kind, number)| Reference { kind, number })
 }
 
@@ -216,12 +165,7 @@ fn evidence() -> impl Strategy<Value = Evidence> {
 
 /// Any link body.
 pub fn link() -> impl Strategy<Value = Link> {
-    let relation = pick(&[
-        Relation::ContainsRemainsOf,
-        Relation::PartOf,
-        Relation::CommingledWith,
-        Relation::Excludes,
-    ]);
+    let relation = pick(Relation::ALL);
     let confidence = (0u16..=10_000).prop_map(|c| Confidence::from_basis_points(c).expect("ok"));
     (
         reference(),
@@ -240,13 +184,7 @@ pub fn link() -> impl Strategy<Value = Link> {
 }
 
 fn likelihood() -> impl Strategy<Value = Likelihood> {
-    pick(&[
-        Likelihood::Excluded,
-        Likelihood::Unlikely,
-        Likelihood::Undetermined,
-        Likelihood::Likely,
-        Likelihood::Confirmed,
-    ])
+    pick(Likelihood::ALL)
 }
 
 fn digest() -> impl Strategy<Value = Digest> {
@@ -265,12 +203,7 @@ pub fn inspect() -> impl Strategy<Value = Inspect> {
         likelihood().prop_map(Observation::UsServiceMember),
         digest().prop_map(Observation::Photo),
     ];
-    let kind = pick(&[
-        InspectKind::FieldReview,
-        InspectKind::Accession,
-        InspectKind::Routine,
-        InspectKind::Sensor,
-    ]);
+    let kind = pick(InspectKind::ALL);
     (kind, vec(observation, 0..=4)).prop_map(|(kind, obs)| Inspect {
         kind,
         observations: List::from_slice(&obs).expect("within capacity"),
@@ -279,15 +212,7 @@ pub fn inspect() -> impl Strategy<Value = Inspect> {
 
 /// Any identification body.
 pub fn identification() -> impl Strategy<Value = Identification> {
-    use IdentificationStatus::*;
-    let status = pick(&[
-        Presumptive,
-        Confirmed,
-        GroupIdentification,
-        Excluded,
-        NonHuman,
-        OtherNation,
-    ]);
+    let status = pick(IdentificationStatus::ALL);
     (reference(), status, evidence(), digest(), any::<u32>()).prop_map(
         |(subject, status, methods, report, authority)| Identification {
             subject,
@@ -301,12 +226,7 @@ pub fn identification() -> impl Strategy<Value = Identification> {
 
 /// Any correction body.
 pub fn correction() -> impl Strategy<Value = Correction> {
-    let reason = pick(&[
-        CorrectionReason::DidNotOccur,
-        CorrectionReason::IncorrectData,
-        CorrectionReason::LinkDisproved,
-        CorrectionReason::WrongContainer,
-    ]);
+    let reason = pick(CorrectionReason::ALL);
     (
         vec(any::<u32>().prop_map(Seq), 0..=4),
         reason,
@@ -321,12 +241,7 @@ pub fn correction() -> impl Strategy<Value = Correction> {
 
 /// Any checkpoint body (signatures are arbitrary bytes: the codec does not verify them).
 pub fn checkpoint() -> impl Strategy<Value = Checkpoint> {
-    let role = pick(&[
-        SignerRole::Releasing,
-        SignerRole::Receiving,
-        SignerRole::Custodian,
-        SignerRole::Auditor,
-    ]);
+    let role = pick(SignerRole::ALL);
     let signature = (any::<u32>(), role, vec(any::<u8>(), 64)).prop_map(|(key, role, bytes)| {
         let mut sig = [0u8; 64];
         sig.copy_from_slice(&bytes);
@@ -432,25 +347,8 @@ pub fn stored_bytes() -> impl Strategy<Value = RecordBuf> {
 
 /// Any reason a record does not decode.
 pub fn decode_error_kind() -> impl Strategy<Value = DecodeErrorKind> {
-    let field = || {
-        pick(&[
-            Field::Length,
-            Field::Flags,
-            Field::Seq,
-            Field::Time,
-            Field::TzOffset,
-            Field::Actor,
-            Field::Location,
-            Field::Seal,
-            Field::Body,
-        ])
-    };
-    let problem = pick(&[
-        Problem::UnexpectedEnd,
-        Problem::BadVarint,
-        Problem::UnknownVariant,
-        Problem::InvalidValue,
-    ]);
+    let field = || pick(Field::ALL);
+    let problem = pick(Problem::ALL);
     prop_oneof![
         any::<usize>().prop_map(|needed| DecodeErrorKind::Truncated { needed }),
         any::<u8>().prop_map(DecodeErrorKind::UnsupportedVersion),
@@ -486,7 +384,7 @@ pub fn damage() -> impl Strategy<Value = Damage> {
 
 /// Any fault a tag reports.
 pub fn fault() -> impl Strategy<Value = Fault> {
-    let needs = pick(&[Needs::Hello, Needs::Read]);
+    let needs = pick(Needs::ALL);
     prop_oneof![
         Just(Fault::BadFrame),
         Just(Fault::BadCrc),
@@ -520,13 +418,7 @@ pub fn fault() -> impl Strategy<Value = Fault> {
 
 /// Any status a tag reports.
 pub fn status() -> impl Strategy<Value = Status> {
-    let indication = pick(&[
-        Indication::Blank,
-        Indication::Ok,
-        Indication::Full,
-        Indication::Damaged,
-        Indication::Error,
-    ]);
+    let indication = pick(Indication::ALL);
     let time = proptest::option::of((any::<u32>(), pick(TimeQuality::ALL)).prop_map(
         |(at, quality)| Timestamp {
             at: UtcSeconds(at),
