@@ -47,14 +47,21 @@ impl RecordKey {
         matches!(self, Self::EpochFirst(_))
     }
 
+    /// The CRC that a record whose CRC covers `covered` carries on the medium.
+    fn stored_crc(self, covered: &[u8]) -> u32 {
+        match self {
+            Self::None => codec::checksum(covered),
+            Self::EpochCrc(key) => codec::checksum(covered) ^ key,
+            Self::EpochFirst(epoch) => codec::checksum_after(&epoch.to_le_bytes(), covered),
+        }
+    }
+
     /// What the stored CRC of a record whose CRC covers `covered` is XORed with.
     fn mask(self, covered: &[u8]) -> u32 {
         match self {
             Self::None => 0,
             Self::EpochCrc(key) => key,
-            Self::EpochFirst(epoch) => {
-                codec::checksum_after(&epoch.to_le_bytes(), covered) ^ codec::checksum(covered)
-            }
+            Self::EpochFirst(_) => self.stored_crc(covered) ^ codec::checksum(covered),
         }
     }
 }
@@ -106,6 +113,11 @@ pub(crate) fn record_at_start(bytes: &mut [u8], key: RecordKey) -> Option<usize>
 /// The length of the record at the start of `bytes` when, its key removed, its envelope and
 /// CRC are valid; `bytes` then holds it without its key, and otherwise is as it was.
 pub(crate) fn intact_record(bytes: &mut [u8], key: RecordKey) -> Option<usize> {
+    let (covered, stored) = split_crc(bytes)?;
+    // Most positions a search tries fail here, with one CRC.
+    if stored != key.stored_crc(covered) {
+        return None;
+    }
     let len = apply_key(bytes, key)?;
     if codec::read_envelope(bytes).is_ok() {
         return Some(len);
@@ -156,7 +168,7 @@ pub(crate) fn first_repair(
 /// the bytes the CRC covers.
 fn located_flip(bytes: &[u8], key: RecordKey) -> Option<usize> {
     let (covered, stored) = split_crc(bytes)?;
-    let syndrome = stored ^ key.mask(covered) ^ codec::checksum(covered);
+    let syndrome = stored ^ key.stored_crc(covered);
     if syndrome.count_ones() == 1 {
         return Some(8 * covered.len() + syndrome.trailing_zeros() as usize);
     }
